@@ -1,0 +1,36 @@
+//! The CIS control this project exists for, in one place: "a log metric filter and alarm exist for AWS
+//! Organizations changes" (CIS AWS Foundations 4.15 in v1.3.0–v5.0.0, 5.15 in v6.0.0).
+
+/// The event source of every Organizations event.
+pub const EVENT_SOURCE: &str = "organizations.amazonaws.com";
+
+/// The 18 event names the control requires, in the order the control lists them.
+pub const EVENT_NAMES: [&str; 18] = [
+    "AcceptHandshake",
+    "AttachPolicy",
+    "CreateAccount",
+    "CreateOrganizationalUnit",
+    "CreatePolicy",
+    "DeclineHandshake",
+    "DeleteOrganization",
+    "DeleteOrganizationalUnit",
+    "DeletePolicy",
+    "DetachPolicy",
+    "DisablePolicyType",
+    "EnablePolicyType",
+    "InviteAccountToOrganization",
+    "LeaveOrganization",
+    "MoveAccount",
+    "RemoveAccountFromOrganization",
+    "UpdatePolicy",
+    "UpdateOrganizationalUnit",
+];
+
+/// The filter pattern exactly as the control prints it, spacing included.
+pub const PATTERN: &str = r#"{ ($.eventSource = organizations.amazonaws.com) &&(($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") ||($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit")|| ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") ||($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }"#;
+
+/// The metric namespace the control suggests.
+pub const NAMESPACE: &str = "CISBenchmark";
+
+/// The control's identifiers, for reports.
+pub const CONTROL_IDS: &str = "CIS AWS Foundations 4.15 (v1.3.0-v5.0.0) / 5.15 (v6.0.0)";
