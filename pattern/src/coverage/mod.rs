@@ -1,1 +1,280 @@
-//! placeholder
+//! The coverage analyzer: which records of an event class a pattern (or several, taken together) matches.
+//!
+//! An [`EventClass`] is a set of records: CloudTrail records whose `eventSource` is fixed and whose
+//! `eventName` ranges over a set of names, every other field free within the CloudTrail [`schema`]. For
+//! each name the analyzer answers `always`, `sometimes`, `never` — or `unproven` when it cannot decide —
+//! and backs every answer but `always` with a concrete record that does not match (and, for `sometimes`,
+//! one that does). Separately it looks for an over-match: a record *outside* the class that matches.
+//!
+//! JSON patterns are decided exactly: the record space is cut into finitely many equivalence classes
+//! ([`domain`]) and searched ([`search`]). Other kinds are decided soundly: `always` only with a proof
+//! (the text every record of the class is certain to contain), otherwise from records built and checked.
+//! Every witness is run through the real matcher before it is reported, so a witness can never be wrong;
+//! if one ever disagrees with the analysis the verdict becomes `unproven`.
+
+pub mod domain;
+pub mod model;
+pub mod schema;
+pub mod search;
+mod text;
+
+use crate::eval::json::JsonProgram;
+use crate::eval::Program;
+use crate::Pattern;
+use domain::Choice;
+use model::Model;
+use schema::Shape;
+use search::Found;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A class of records to analyze against.
+#[derive(Debug, Clone)]
+pub struct EventClass {
+    /// The top-level field that holds the event source, and its fixed value.
+    pub source_field: String,
+    pub source: String,
+    /// The top-level field that holds the event name, and the names of the class.
+    pub name_field: String,
+    pub names: Vec<String>,
+    /// The shape of every record.
+    pub shape: Shape,
+    /// A realistic record, the base of every witness (its source and name fields are overwritten).
+    pub template: Value,
+}
+
+impl EventClass {
+    /// CloudTrail records of `source` with one of `names`.
+    pub fn cloudtrail(source: &str, names: &[&str]) -> Self {
+        EventClass {
+            source_field: "eventSource".into(),
+            source: source.into(),
+            name_field: "eventName".into(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            shape: schema::cloudtrail(),
+            template: schema::cloudtrail_template(source, names.first().copied().unwrap_or("")),
+        }
+    }
+
+    /// The class of the CIS control: the 18 Organizations events.
+    pub fn organizations() -> Self {
+        Self::cloudtrail(crate::cis::EVENT_SOURCE, &crate::cis::EVENT_NAMES)
+    }
+
+    fn record(&self, source: &str, name: &str) -> Value {
+        let mut t = self.template.clone();
+        if let Some(m) = t.as_object_mut() {
+            m.insert(self.source_field.clone(), Value::String(source.into()));
+            m.insert(self.name_field.clone(), Value::String(name.into()));
+        }
+        t
+    }
+}
+
+/// The analyzer's answer for one event name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every record of the class with this name matches.
+    Always,
+    /// Some do and some do not.
+    Sometimes,
+    /// None does.
+    Never,
+    /// The analyzer could not decide.
+    Unproven,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Always => "always",
+            Verdict::Sometimes => "sometimes",
+            Verdict::Never => "never",
+            Verdict::Unproven => "unproven",
+        }
+    }
+}
+
+/// The answer for one event name, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventCoverage {
+    pub name: String,
+    pub verdict: Verdict,
+    /// A record with this name that does not match (for `sometimes` and `never`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_matching: Option<Value>,
+    /// A record with this name that matches (for `sometimes` and `always`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matching: Option<Value>,
+    /// Why the verdict is `unproven`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Whether the patterns match records outside the class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum OverMatch {
+    /// Proven: nothing outside the class matches.
+    None,
+    /// This record is outside the class and matches.
+    Found { witness: Value },
+    /// Not decided.
+    Unproven { note: String },
+}
+
+/// The full answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    pub events: Vec<EventCoverage>,
+    pub over_match: OverMatch,
+}
+
+impl Coverage {
+    /// True when every name is matched `always`.
+    pub fn complete(&self) -> bool {
+        self.events.iter().all(|e| e.verdict == Verdict::Always)
+    }
+
+    pub fn count(&self, v: Verdict) -> usize {
+        self.events.iter().filter(|e| e.verdict == v).count()
+    }
+}
+
+/// Analyzes one pattern.
+pub fn analyze(pattern: &Pattern, class: &EventClass) -> Coverage {
+    analyze_union(&[pattern], class)
+}
+
+/// Analyzes several patterns taken together: a record is matched when any of them matches it (filters
+/// that publish to the same metric).
+pub fn analyze_union(patterns: &[&Pattern], class: &EventClass) -> Coverage {
+    let json: Vec<&JsonProgram> = patterns
+        .iter()
+        .filter_map(|p| if let Program::Json(j) = p.program() { Some(j) } else { None })
+        .collect();
+    let coverage = if json.len() == patterns.len() && !patterns.is_empty() {
+        json_coverage(&json, class)
+    } else {
+        None
+    };
+    let coverage = coverage.unwrap_or_else(|| text::coverage(patterns, class));
+    verified(patterns, class, coverage)
+}
+
+fn matches_any(patterns: &[&Pattern], record: &Value) -> bool {
+    let text = serde_json::to_string(record).unwrap_or_default();
+    patterns.iter().any(|p| p.matches(&text))
+}
+
+/// Runs every witness through the real matcher; a disagreement turns the verdict into `unproven`.
+fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Coverage {
+    for e in &mut c.events {
+        let bad_non = e.non_matching.as_ref().is_some_and(|r| matches_any(patterns, r));
+        let bad_match = e.matching.as_ref().is_some_and(|r| !matches_any(patterns, r));
+        if bad_non || bad_match {
+            e.verdict = Verdict::Unproven;
+            e.note = Some("internal check failed: a witness record disagrees with the matcher".into());
+        }
+    }
+    if let OverMatch::Found { witness } = &c.over_match {
+        let inside = witness.get(&class.source_field).and_then(Value::as_str) == Some(class.source.as_str())
+            && witness
+                .get(&class.name_field)
+                .and_then(Value::as_str)
+                .is_some_and(|n| class.names.iter().any(|x| x == n));
+        if inside || !matches_any(patterns, witness) {
+            c.over_match = OverMatch::Unproven { note: "internal check failed: the over-match witness is wrong".into() };
+        }
+    }
+    c
+}
+
+/// The exact analysis of JSON patterns; `None` when the model cannot be built completely.
+fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Coverage> {
+    let names: Vec<&str> = class.names.iter().map(String::as_str).collect();
+    let pinned = [(class.source_field.as_str(), vec![class.source.as_str()]), (class.name_field.as_str(), names)];
+    let model = match Model::build(programs, &class.shape, &class.template, &pinned) {
+        Ok(m) => m,
+        Err(domain::Incomplete(note)) => return Some(all_unproven(class, note)),
+    };
+    let (src, name) = (model.top_key(&class.source_field)?, model.top_key(&class.name_field)?);
+    let order = model.order(&[src, name]);
+    let fixed_src = (src, vec![Choice::Str(class.source.clone())]);
+    let mut events = Vec::with_capacity(class.names.len());
+    for n in &class.names {
+        let fixed = [fixed_src.clone(), (name, vec![Choice::Str(n.clone())])];
+        let template = class.record(&class.source, n);
+        let falsifier = search::find(&model, &order, &fixed, false);
+        let satisfier = search::find(&model, &order, &fixed, true);
+        let render = |f: &Found<'_>| match f {
+            Found::Yes(a) => Some(search::render(a, &template)),
+            _ => None,
+        };
+        let (non_matching, matching) = (render(&falsifier), render(&satisfier));
+        let (verdict, note) = match (&falsifier, &satisfier) {
+            (Found::GaveUp, _) | (_, Found::GaveUp) => {
+                (Verdict::Unproven, Some(format!("the search exceeded its budget of {} steps", search::STEP_BUDGET)))
+            }
+            (Found::No, Found::Yes(_)) => (Verdict::Always, None),
+            (Found::Yes(_), Found::Yes(_)) => (Verdict::Sometimes, None),
+            (Found::Yes(_), Found::No) => (Verdict::Never, None),
+            (Found::No, Found::No) => (Verdict::Unproven, Some("no record of this name exists under the schema".into())),
+        };
+        events.push(EventCoverage { name: n.clone(), verdict, non_matching, matching, note });
+    }
+    let over_match = json_over_match(&model, &order, class, src, name);
+    Some(Coverage { events, over_match })
+}
+
+fn json_over_match(model: &Model, order: &[usize], class: &EventClass, src: usize, name: usize) -> OverMatch {
+    let is_source = |c: &Choice| *c == Choice::Str(class.source.clone());
+    let is_name = |c: &Choice| matches!(c, Choice::Str(s) if class.names.contains(s));
+    let other_sources: Vec<Choice> = model.nodes[src].domain.iter().filter(|c| !is_source(c)).cloned().collect();
+    let other_names: Vec<Choice> = model.nodes[name].domain.iter().filter(|c| !is_name(c)).cloned().collect();
+    let questions = [
+        vec![(src, other_sources)],
+        vec![(src, vec![Choice::Str(class.source.clone())]), (name, other_names)],
+    ];
+    let mut gave_up = false;
+    for fixed in &questions {
+        match search::find(model, order, fixed, true) {
+            Found::Yes(a) => {
+                let name_v = match &a.values[name] {
+                    Some(Choice::Str(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                let src_v = match &a.values[src] {
+                    Some(Choice::Str(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                return OverMatch::Found { witness: search::render(&a, &class.record(&src_v, &name_v)) };
+            }
+            Found::No => {}
+            Found::GaveUp => gave_up = true,
+        }
+    }
+    if gave_up {
+        OverMatch::Unproven { note: format!("the search exceeded its budget of {} steps", search::STEP_BUDGET) }
+    } else {
+        OverMatch::None
+    }
+}
+
+fn all_unproven(class: &EventClass, note: String) -> Coverage {
+    Coverage {
+        events: class
+            .names
+            .iter()
+            .map(|n| EventCoverage {
+                name: n.clone(),
+                verdict: Verdict::Unproven,
+                non_matching: None,
+                matching: None,
+                note: Some(note.clone()),
+            })
+            .collect(),
+        over_match: OverMatch::Unproven { note },
+    }
+}
