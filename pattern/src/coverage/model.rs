@@ -13,7 +13,7 @@ use crate::semantics::{Leaf, ValueMatcher};
 use crate::syntax::ast::Step;
 use std::borrow::Cow;
 
-/// The key used for "some other field" of an open object.
+/// The key prefix used for "some other field" of an open object.
 pub const EXTRA_KEY: &str = "orgwatchExtraField";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,8 @@ pub enum Edge {
     Root,
     Key(String),
     Index(usize),
-    Rest,
+    /// The j-th element after the explicit indices.
+    Rest(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -31,7 +32,9 @@ pub struct Node {
     pub shape: Shape,
     pub keys: Vec<(String, usize)>,
     pub indices: Vec<usize>,
-    pub rest: Option<usize>,
+    /// Elements after the explicit indices: one per wildcard condition, since each existential condition
+    /// may need its own witness element.
+    pub rest: Vec<usize>,
     /// `.*` was expanded here: the node's object holds exactly its key children.
     pub all_keys: bool,
     pub domain: Vec<Choice>,
@@ -57,6 +60,8 @@ pub struct Model {
     pub nodes: Vec<Node>,
     pub atoms: Vec<Atom>,
     pub formula: Formula,
+    /// How many extra fields or elements a wildcard expands into (the number of wildcard conditions).
+    witnesses: usize,
 }
 
 impl Model {
@@ -75,11 +80,11 @@ impl Model {
             shape: shape.clone(),
             keys: Vec::new(),
             indices: Vec::new(),
-            rest: None,
+            rest: Vec::new(),
             all_keys: false,
             domain: vec![Choice::Obj],
         };
-        let mut m = Model { nodes: vec![root], atoms: Vec::new(), formula: Formula::Or(Vec::new()) };
+        let mut m = Model { nodes: vec![root], atoms: Vec::new(), formula: Formula::Or(Vec::new()), witnesses: 1 };
         let mut branches = Vec::new();
         for p in programs {
             branches.push(m.formula_of(p, &p.expr));
@@ -89,6 +94,7 @@ impl Model {
             m.insert(&[Step::Key(field.to_string())]);
         }
         let atoms = m.atoms.clone();
+        m.witnesses = atoms.iter().filter(|a| a.steps.iter().any(|s| matches!(s, Step::AnyKey | Step::AnyIndex))).count().max(1);
         // Wildcards expand into the fields other selectors created, so iterate to a fixpoint.
         loop {
             let before = m.nodes.len();
@@ -118,7 +124,7 @@ impl Model {
         let existing = match &edge {
             Edge::Key(k) => self.nodes[parent].keys.iter().find(|(kk, _)| kk == k).map(|x| x.1),
             Edge::Index(i) => self.nodes[parent].indices.get(*i).copied(),
-            Edge::Rest => self.nodes[parent].rest,
+            Edge::Rest(j) => self.nodes[parent].rest.get(*j).copied(),
             Edge::Root => Some(0),
         };
         if let Some(c) = existing {
@@ -132,9 +138,9 @@ impl Model {
             }
         }
         let shape = match &edge {
-            Edge::Key(k) if k == EXTRA_KEY => Shape::any(),
+            Edge::Key(k) if k.starts_with(EXTRA_KEY) => Shape::any(),
             Edge::Key(k) => self.nodes[parent].shape.field(k),
-            Edge::Index(_) | Edge::Rest => Shape { required: false, ..self.nodes[parent].shape.element() },
+            Edge::Index(_) | Edge::Rest(_) => Shape { required: false, ..self.nodes[parent].shape.element() },
             Edge::Root => unreachable_root(),
         };
         let id = self.nodes.len();
@@ -144,14 +150,14 @@ impl Model {
             shape,
             keys: Vec::new(),
             indices: Vec::new(),
-            rest: None,
+            rest: Vec::new(),
             all_keys: false,
             domain: Vec::new(),
         });
         match edge {
             Edge::Key(k) => self.nodes[parent].keys.push((k, id)),
             Edge::Index(_) => self.nodes[parent].indices.push(id),
-            Edge::Rest => self.nodes[parent].rest = Some(id),
+            Edge::Rest(_) => self.nodes[parent].rest.push(id),
             Edge::Root => {}
         }
         id
@@ -172,15 +178,19 @@ impl Model {
                             self.child(n, Edge::Key(k));
                         }
                         if self.nodes[n].shape.open {
-                            self.child(n, Edge::Key(EXTRA_KEY.to_string()));
+                            for j in 0..self.witnesses {
+                                self.child(n, Edge::Key(format!("{EXTRA_KEY}{}", j + 1)));
+                            }
                         }
                         self.nodes[n].all_keys = true;
                         next.extend(self.nodes[n].keys.iter().map(|x| x.1));
                     }
                     Step::AnyIndex => {
-                        self.child(n, Edge::Rest);
+                        for j in 0..self.witnesses {
+                            self.child(n, Edge::Rest(j));
+                        }
                         next.extend(self.nodes[n].indices.iter().copied());
-                        next.extend(self.nodes[n].rest);
+                        next.extend(self.nodes[n].rest.iter().copied());
                     }
                 }
             }
@@ -200,7 +210,7 @@ impl Model {
         }
         for n in 1..self.nodes.len() {
             let node = &self.nodes[n];
-            let container = !node.keys.is_empty() || !node.indices.is_empty() || node.rest.is_some();
+            let container = !node.keys.is_empty() || !node.indices.is_empty() || !node.rest.is_empty();
             let literals: Vec<&str> = match (&node.edge, node.parent) {
                 (Edge::Key(k), Some(0)) => {
                     pinned.iter().filter(|(f, _)| f == k).flat_map(|(_, l)| l.iter().copied()).collect()
@@ -247,7 +257,7 @@ impl Model {
                     Step::AnyKey => next.extend(node.keys.iter().map(|x| x.1)),
                     Step::AnyIndex => {
                         next.extend(node.indices.iter().copied());
-                        next.extend(node.rest);
+                        next.extend(node.rest.iter().copied());
                     }
                 }
             }
@@ -267,7 +277,7 @@ impl Model {
             let node = &self.nodes[n];
             let mut kids: Vec<usize> = node.keys.iter().map(|x| x.1).collect();
             kids.extend(node.indices.iter().copied());
-            kids.extend(node.rest);
+            kids.extend(node.rest.iter().copied());
             for k in kids.into_iter().rev() {
                 stack.push(k);
             }
@@ -313,7 +323,7 @@ impl<'m> Assignment<'m> {
         let pv = self.values[p].as_ref()?;
         Some(match node.edge {
             Edge::Key(_) => *pv == Choice::Obj,
-            Edge::Index(_) | Edge::Rest => *pv == Choice::Arr,
+            Edge::Index(_) | Edge::Rest(_) => *pv == Choice::Arr,
             Edge::Root => true,
         })
     }

@@ -142,7 +142,7 @@ fn render_node(a: &Assignment<'_>, n: usize, template: Option<&Value>) -> Option
             Value::Object(m)
         }
         Choice::Arr => {
-            if node.indices.is_empty() && node.rest.is_none() {
+            if node.indices.is_empty() && node.rest.is_empty() {
                 return Some(match template {
                     Some(Value::Array(v)) => Value::Array(v.clone()),
                     _ => Value::Array(Vec::new()),
@@ -168,7 +168,7 @@ pub fn path_of(model: &Model, mut n: usize) -> String {
         parts.push(match &model.nodes[n].edge {
             Edge::Key(k) => format!(".{k}"),
             Edge::Index(i) => format!("[{i}]"),
-            Edge::Rest => "[n]".to_string(),
+            Edge::Rest(j) => format!("[+{j}]"),
             Edge::Root => String::new(),
         });
         n = p;
