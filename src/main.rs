@@ -1,1 +1,34 @@
-fn main() {}
+//! `orgwatch`: proves, without an AWS account, that an AWS organization is watched for Organizations
+//! changes (CIS AWS Foundations 4.15 / 5.15).
+
+mod pattern_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "orgwatch",
+    version,
+    about = "Proves that an AWS organization is watched for Organizations changes (CIS 4.15 / 5.15)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with CloudWatch Logs filter patterns: analyze coverage, test against messages.
+    Pattern {
+        #[command(subcommand)]
+        command: pattern_cmd::PatternCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Pattern { command } => pattern_cmd::run(command),
+    }
+}

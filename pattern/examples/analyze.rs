@@ -2,7 +2,9 @@
 use orgwatch_pattern::{cis, coverage, Pattern};
 
 fn main() {
-    let src = std::env::args().nth(1).unwrap_or_else(|| cis::PATTERN.to_string());
+    let src = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| cis::PATTERN.to_string());
     let p = match Pattern::parse(&src) {
         Ok(p) => p,
         Err(e) => {

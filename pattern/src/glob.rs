@@ -12,12 +12,18 @@ pub struct Glob {
 
 impl Glob {
     pub fn new(pieces: Vec<String>) -> Self {
-        let pieces = if pieces.is_empty() { vec![String::new()] } else { pieces };
+        let pieces = if pieces.is_empty() {
+            vec![String::new()]
+        } else {
+            pieces
+        };
         Glob { pieces }
     }
 
     pub fn literal(s: &str) -> Self {
-        Glob { pieces: vec![s.to_string()] }
+        Glob {
+            pieces: vec![s.to_string()],
+        }
     }
 
     pub fn pieces(&self) -> &[String] {
@@ -39,7 +45,10 @@ impl Glob {
 
     /// The longest piece; every matching string contains it.
     pub fn longest_piece(&self) -> &str {
-        self.pieces.iter().max_by_key(|p| p.len()).map_or("", String::as_str)
+        self.pieces
+            .iter()
+            .max_by_key(|p| p.len())
+            .map_or("", String::as_str)
     }
 
     pub fn is_match(&self, s: &str) -> bool {
@@ -48,7 +57,10 @@ impl Glob {
             return s == p[0];
         }
         let (first, last) = (&p[0], &p[p.len() - 1]);
-        if s.len() < first.len() + last.len() || !s.starts_with(first.as_str()) || !s.ends_with(last.as_str()) {
+        if s.len() < first.len() + last.len()
+            || !s.starts_with(first.as_str())
+            || !s.ends_with(last.as_str())
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];

@@ -48,7 +48,11 @@ impl Pattern {
     pub fn parse(source: &str) -> Result<Self, PatternError> {
         let ast = syntax::parse(source)?;
         let program = eval::Program::compile(&ast)?;
-        Ok(Pattern { source: source.to_string(), ast, program })
+        Ok(Pattern {
+            source: source.to_string(),
+            ast,
+            program,
+        })
     }
 
     pub fn source(&self) -> &str {

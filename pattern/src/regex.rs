@@ -25,11 +25,20 @@ pub fn compile(lit: &RegexLit) -> Result<::regex::Regex, PatternError> {
     ::regex::RegexBuilder::new(&translated)
         .size_limit(SIZE_LIMIT)
         .build()
-        .map_err(|e| PatternError::new(ErrorKind::Regex, lit.span.clone(), format!("invalid regular expression: {}", first_line(&e.to_string()))))
+        .map_err(|e| {
+            PatternError::new(
+                ErrorKind::Regex,
+                lit.span.clone(),
+                format!("invalid regular expression: {}", first_line(&e.to_string())),
+            )
+        })
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().rev().find(|l| l.starts_with("error:")).unwrap_or_else(|| s.lines().next().unwrap_or(s))
+    s.lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| s.lines().next().unwrap_or(s))
 }
 
 const LITERALS: &[u8] = b":_#=@/;,- ";
@@ -45,7 +54,12 @@ pub fn translate(src: &str) -> Result<String, (usize, String)> {
     while i < b.len() {
         let c = b[i];
         match c {
-            b'(' | b')' => return Err((i, "parentheses are not supported in AWS regular expressions".to_string())),
+            b'(' | b')' => {
+                return Err((
+                    i,
+                    "parentheses are not supported in AWS regular expressions".to_string(),
+                ))
+            }
             b'\\' => {
                 let (s, n) = escape(b, i, false)?;
                 out.push_str(&s);
@@ -71,8 +85,22 @@ pub fn translate(src: &str) -> Result<String, (usize, String)> {
                 }
                 out.push(c as char)
             }
-            _ if c >= 0x80 => return Err((i, "multi-byte characters are not supported in AWS regular expressions".to_string())),
-            _ => return Err((i, format!("'{}' is not supported in AWS regular expressions", c as char))),
+            _ if c >= 0x80 => {
+                return Err((
+                    i,
+                    "multi-byte characters are not supported in AWS regular expressions"
+                        .to_string(),
+                ))
+            }
+            _ => {
+                return Err((
+                    i,
+                    format!(
+                        "'{}' is not supported in AWS regular expressions",
+                        c as char
+                    ),
+                ))
+            }
         }
         i += 1;
     }
@@ -89,7 +117,10 @@ fn escape(b: &[u8], i: usize, in_class: bool) -> Result<(String, usize), (usize,
             if neg.is_empty() {
                 Ok((pos.to_string(), 2))
             } else {
-                Err((i, format!("'\\{}' is not supported inside '[...]'", n as char)))
+                Err((
+                    i,
+                    format!("'\\{}' is not supported inside '[...]'", n as char),
+                ))
             }
         } else if neg.is_empty() {
             Ok((format!("[{pos}]"), 2))
@@ -108,10 +139,15 @@ fn escape(b: &[u8], i: usize, in_class: bool) -> Result<(String, usize), (usize,
         b's' => class(SPACE, ""),
         b'S' => class(SPACE, "^"),
         b'x' => {
-            let hex = b.get(i + 2..i + 4).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+            let hex = b
+                .get(i + 2..i + 4)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
             match hex {
                 Some(h) => Ok((format!("\\x{}", String::from_utf8_lossy(h)), 4)),
-                None => Err((i, "'\\x' must be followed by two hexadecimal digits".to_string())),
+                None => Err((
+                    i,
+                    "'\\x' must be followed by two hexadecimal digits".to_string(),
+                )),
             }
         }
         _ if n.is_ascii_punctuation() || n == b' ' => Ok((format!("\\{}", n as char), 2)),
@@ -150,8 +186,19 @@ fn class(b: &[u8], i: usize, out: &mut String) -> Result<usize, (usize, String)>
                 j += 1;
                 continue;
             }
-            b'(' | b')' => return Err((j, "parentheses are not supported in AWS regular expressions".to_string())),
-            _ if c >= 0x80 => return Err((j, "multi-byte characters are not supported in AWS regular expressions".to_string())),
+            b'(' | b')' => {
+                return Err((
+                    j,
+                    "parentheses are not supported in AWS regular expressions".to_string(),
+                ))
+            }
+            _ if c >= 0x80 => {
+                return Err((
+                    j,
+                    "multi-byte characters are not supported in AWS regular expressions"
+                        .to_string(),
+                ))
+            }
             _ if c.is_ascii_alphanumeric() => {
                 out.push(c as char);
                 prev_single = true;
@@ -163,7 +210,15 @@ fn class(b: &[u8], i: usize, out: &mut String) -> Result<usize, (usize, String)>
                 prev_single = true;
                 j += 1;
             }
-            _ => return Err((j, format!("'{}' is not supported in AWS regular expressions", c as char))),
+            _ => {
+                return Err((
+                    j,
+                    format!(
+                        "'{}' is not supported in AWS regular expressions",
+                        c as char
+                    ),
+                ))
+            }
         }
         members += 1;
     }
@@ -171,21 +226,36 @@ fn class(b: &[u8], i: usize, out: &mut String) -> Result<usize, (usize, String)>
 
 /// A `{m,n}` repetition at `b[i]`; `{,n}` becomes `{0,n}`.
 fn repetition(b: &[u8], i: usize, out: &mut String) -> Result<usize, (usize, String)> {
-    let close = b[i..].iter().position(|&c| c == b'}').ok_or((i, "this '{' is never closed".to_string()))?;
+    let close = b[i..]
+        .iter()
+        .position(|&c| c == b'}')
+        .ok_or((i, "this '{' is never closed".to_string()))?;
     let inner = std::str::from_utf8(&b[i + 1..i + close]).unwrap_or("");
-    let bad = || (i, "expected a repetition such as {3}, {3,5}, {3,} or {,5}".to_string());
+    let bad = || {
+        (
+            i,
+            "expected a repetition such as {3}, {3,5}, {3,} or {,5}".to_string(),
+        )
+    };
     let (lo, hi) = match inner.split_once(',') {
         None => (inner, Some(inner)),
         Some((lo, hi)) => (lo, if hi.is_empty() { None } else { Some(hi) }),
     };
-    let num = |s: &str| s.parse::<u32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    let num = |s: &str| {
+        s.parse::<u32>()
+            .ok()
+            .filter(|_| s.bytes().all(|c| c.is_ascii_digit()))
+    };
     let lo = if lo.is_empty() { Some(0) } else { num(lo) };
     let lo = lo.ok_or_else(bad)?;
     match hi {
         Some(h) if inner.contains(',') || !h.is_empty() => {
             let h = num(h).ok_or_else(bad)?;
             if h < lo {
-                return Err((i, "the repetition's upper bound is below its lower bound".to_string()));
+                return Err((
+                    i,
+                    "the repetition's upper bound is below its lower bound".to_string(),
+                ));
             }
             if inner.contains(',') {
                 out.push_str(&format!("{{{lo},{h}}}"));

@@ -13,8 +13,19 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
-const SELECTORS: &[&str] = &["$.eventName", "$.eventSource", "$.k", "$.o", "$.o.k", "$.arr[0]", "$.arr[*]", "$.*"];
-const STRINGS: &[&str] = &["\"A\"", "AB", "\"B\"", "A*", "\"*B\"", "*", "S", "\"S*\"", "%^A%", "%B$%"];
+const SELECTORS: &[&str] = &[
+    "$.eventName",
+    "$.eventSource",
+    "$.k",
+    "$.o",
+    "$.o.k",
+    "$.arr[0]",
+    "$.arr[*]",
+    "$.*",
+];
+const STRINGS: &[&str] = &[
+    "\"A\"", "AB", "\"B\"", "A*", "\"*B\"", "*", "S", "\"S*\"", "%^A%", "%B$%",
+];
 const NUMBERS: &[&str] = &["1", "2"];
 const NAMES: &[&str] = &["A", "AB"];
 const SOURCE: &str = "S";
@@ -24,8 +35,20 @@ fn class() -> EventClass {
     let mut o = Shape::object(false, vec![("k", Shape::any())]);
     o.kinds = Kinds::OBJ | Kinds::STR;
     o.open = false;
-    let arr = Shape { element: Some(Box::new(Shape::any())), ..Shape::leaf(Kinds::ARR, false) };
-    let mut root = Shape::object(true, vec![("eventSource", s(true)), ("eventName", s(true)), ("k", Shape::any()), ("o", o), ("arr", arr)]);
+    let arr = Shape {
+        element: Some(Box::new(Shape::any())),
+        ..Shape::leaf(Kinds::ARR, false)
+    };
+    let mut root = Shape::object(
+        true,
+        vec![
+            ("eventSource", s(true)),
+            ("eventName", s(true)),
+            ("k", Shape::any()),
+            ("o", o),
+            ("arr", arr),
+        ],
+    );
     root.open = false;
     EventClass {
         source_field: "eventSource".into(),
@@ -47,18 +70,32 @@ enum E {
 fn render(e: &E) -> String {
     match e {
         E::Atom(a) => a.clone(),
-        E::And(v) => format!("({})", v.iter().map(render).collect::<Vec<_>>().join(" && ")),
-        E::Or(v) => format!("({})", v.iter().map(render).collect::<Vec<_>>().join(" || ")),
+        E::And(v) => format!(
+            "({})",
+            v.iter().map(render).collect::<Vec<_>>().join(" && ")
+        ),
+        E::Or(v) => format!(
+            "({})",
+            v.iter().map(render).collect::<Vec<_>>().join(" || ")
+        ),
     }
 }
 
 fn atom() -> impl Strategy<Value = E> {
     let sel = prop::sample::select(SELECTORS);
     let cmp = prop_oneof![
-        (prop::sample::select(&["=", "!="][..]), prop::sample::select(STRINGS)).prop_map(|(o, v)| format!("{o} {v}")),
-        (prop::sample::select(&["=", "!=", "<", "<=", ">", ">="][..]), prop::sample::select(NUMBERS))
+        (
+            prop::sample::select(&["=", "!="][..]),
+            prop::sample::select(STRINGS)
+        )
             .prop_map(|(o, v)| format!("{o} {v}")),
-        prop::sample::select(&["IS NULL", "IS TRUE", "IS FALSE", "NOT EXISTS"][..]).prop_map(str::to_string),
+        (
+            prop::sample::select(&["=", "!=", "<", "<=", ">", ">="][..]),
+            prop::sample::select(NUMBERS)
+        )
+            .prop_map(|(o, v)| format!("{o} {v}")),
+        prop::sample::select(&["IS NULL", "IS TRUE", "IS FALSE", "NOT EXISTS"][..])
+            .prop_map(str::to_string),
     ];
     (sel, cmp).prop_map(|(s, c)| E::Atom(format!("{s} {c}")))
 }
@@ -74,7 +111,10 @@ fn expr() -> impl Strategy<Value = E> {
 
 /// Strings over {A, B, S, x} up to length 3, one per distinct behaviour under the vocabulary's conditions.
 fn string_reps() -> Vec<String> {
-    let preds: Vec<Pattern> = STRINGS.iter().map(|v| Pattern::parse(&format!("{{ $.v = {v} }}")).unwrap()).collect();
+    let preds: Vec<Pattern> = STRINGS
+        .iter()
+        .map(|v| Pattern::parse(&format!("{{ $.v = {v} }}")).unwrap())
+        .collect();
     let mut all = vec![String::new()];
     for len in 1..=3 {
         let prev: Vec<String> = all.iter().filter(|s| s.len() == len - 1).cloned().collect();
@@ -95,7 +135,16 @@ fn string_reps() -> Vec<String> {
 
 fn scalars(reps: &[String]) -> Vec<Value> {
     let mut v: Vec<Value> = reps.iter().map(|s| json!(s)).collect();
-    v.extend([json!(0), json!(1), json!(1.5), json!(2), json!(3), Value::Null, json!(true), json!(false)]);
+    v.extend([
+        json!(0),
+        json!(1),
+        json!(1.5),
+        json!(2),
+        json!(3),
+        Value::Null,
+        json!(true),
+        json!(false),
+    ]);
     v
 }
 
@@ -133,7 +182,10 @@ fn field_values(src: &str, reps: &[String]) -> BTreeMap<&'static str, Vec<Option
     out
 }
 
-fn records(fixed: Vec<(&'static str, Value)>, fields: &BTreeMap<&'static str, Vec<Option<Value>>>) -> Vec<Value> {
+fn records(
+    fixed: Vec<(&'static str, Value)>,
+    fields: &BTreeMap<&'static str, Vec<Option<Value>>>,
+) -> Vec<Value> {
     let mut out = vec![Map::new()];
     for (k, v) in fixed {
         out.iter_mut().for_each(|m| {
@@ -213,5 +265,7 @@ fn representatives_are_rich_enough() {
     // Sanity: the brute-force string set tells apart every combination the vocabulary can express.
     let reps = string_reps();
     assert!(reps.len() >= 8, "{reps:?}");
-    assert!(reps.iter().any(|s| s.starts_with('A') && s.ends_with('B') && s != "AB"));
+    assert!(reps
+        .iter()
+        .any(|s| s.starts_with('A') && s.ends_with('B') && s != "AB"));
 }

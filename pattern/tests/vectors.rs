@@ -66,12 +66,19 @@ fn every_vector_agrees() {
         if let (true, Some(want)) = (got, &v.extracted_values) {
             let have = p.extract(&v.event).unwrap_or_default();
             if &have != want {
-                failures.push(format!("{name}: extractedValues {have:?}, expected {want:?}"));
+                failures.push(format!(
+                    "{name}: extractedValues {have:?}, expected {want:?}"
+                ));
             }
         }
     }
     assert!(checked >= 150, "only {checked} vectors checked");
-    assert!(failures.is_empty(), "{} vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -81,7 +88,10 @@ fn event_numbers_follow_each_source_shifted_to_our_base() {
     let mut groups: BTreeMap<(String, String), Vec<&Vector>> = BTreeMap::new();
     let all = vectors();
     for v in all.iter().filter(|v| v.event_number.is_some()) {
-        groups.entry((v.source.clone(), v.pattern.clone())).or_default().push(v);
+        groups
+            .entry((v.source.clone(), v.pattern.clone()))
+            .or_default()
+            .push(v);
     }
     assert!(groups.len() >= 7);
     let mut failures = Vec::new();
@@ -101,13 +111,19 @@ fn event_numbers_follow_each_source_shifted_to_our_base() {
             }
         }
         for v in vs {
-            let ours = v.event_number.unwrap_or(0) - base + semantics::TEST_METRIC_FILTER_FIRST_EVENT_NUMBER;
+            let ours = v.event_number.unwrap_or(0) - base
+                + semantics::TEST_METRIC_FILTER_FIRST_EVENT_NUMBER;
             let found = result.iter().find(|m| m.event_number == ours);
             match (v.matches, found) {
                 (true, Some(m)) if m.event_message == v.event => {}
                 (false, None) => {}
-                (false, Some(m)) if m.event_message != v.event => failures.push(format!("{pattern}: misplaced")),
-                _ => failures.push(format!("{pattern}: event {:?} numbered wrong in {result:?}", v.event)),
+                (false, Some(m)) if m.event_message != v.event => {
+                    failures.push(format!("{pattern}: misplaced"))
+                }
+                _ => failures.push(format!(
+                    "{pattern}: event {:?} numbered wrong in {result:?}",
+                    v.event
+                )),
             }
         }
     }

@@ -54,7 +54,11 @@ pub fn candidates(
         out.push(Choice::Obj);
     }
     if k.has(Kinds::STR) {
-        out.extend(strings(matchers, literals, hint)?.into_iter().map(Choice::Str));
+        out.extend(
+            strings(matchers, literals, hint)?
+                .into_iter()
+                .map(Choice::Str),
+        );
     }
     if !container && k.has(Kinds::OBJ) {
         out.push(Choice::Obj);
@@ -79,8 +83,16 @@ pub fn candidates(
 }
 
 fn numbers(matchers: &[&ValueMatcher]) -> Vec<f64> {
-    let mut cs: Vec<f64> =
-        matchers.iter().filter_map(|m| if let ValueMatcher::Num(v, _) = m { Some(*v) } else { None }).collect();
+    let mut cs: Vec<f64> = matchers
+        .iter()
+        .filter_map(|m| {
+            if let ValueMatcher::Num(v, _) = m {
+                Some(*v)
+            } else {
+                None
+            }
+        })
+        .collect();
     cs.sort_by(f64::total_cmp);
     cs.dedup();
     if cs.is_empty() {
@@ -102,10 +114,17 @@ fn fresh(taken: &[&str], hint: Option<&str>) -> String {
     if !taken.contains(&base) {
         return base.to_string();
     }
-    (1..).map(|i| format!("{base}-{i}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_default()
+    (1..)
+        .map(|i| format!("{base}-{i}"))
+        .find(|c| !taken.contains(&c.as_str()))
+        .unwrap_or_default()
 }
 
-fn strings(matchers: &[&ValueMatcher], literals: &[&str], hint: Option<&str>) -> Result<Vec<String>, Incomplete> {
+fn strings(
+    matchers: &[&ValueMatcher],
+    literals: &[&str],
+    hint: Option<&str>,
+) -> Result<Vec<String>, Incomplete> {
     // Lone `*` matches every string: it never tells two strings apart.
     let relevant: Vec<&ValueMatcher> = matchers
         .iter()
@@ -134,24 +153,38 @@ fn strings(matchers: &[&ValueMatcher], literals: &[&str], hint: Option<&str>) ->
         out.extend(lits.iter().map(|s| s.to_string()));
         return Ok(out);
     }
-    let mut regexes: Vec<String> = lits.iter().map(|l| format!("\\A{}\\z", ::regex::escape(l))).collect();
+    let mut regexes: Vec<String> = lits
+        .iter()
+        .map(|l| format!("\\A{}\\z", ::regex::escape(l)))
+        .collect();
     for m in &relevant {
         match m {
-            ValueMatcher::Glob(g) if g.as_literal().is_none() => {
-                regexes.push(format!("\\A{}\\z", g.to_regex().trim_start_matches('^').trim_end_matches('$')))
+            ValueMatcher::Glob(g) if g.as_literal().is_none() => regexes.push(format!(
+                "\\A{}\\z",
+                g.to_regex().trim_start_matches('^').trim_end_matches('$')
+            )),
+            ValueMatcher::Regex(r) => {
+                regexes.push(format!("\\A(?s:.*)(?:{})(?s:.*)\\z", r.as_str()))
             }
-            ValueMatcher::Regex(r) => regexes.push(format!("\\A(?s:.*)(?:{})(?s:.*)\\z", r.as_str())),
             _ => {}
         }
     }
     product_representatives(&regexes, &lits, hint)
 }
 
-fn product_representatives(regexes: &[String], lits: &[&str], hint: Option<&str>) -> Result<Vec<String>, Incomplete> {
+fn product_representatives(
+    regexes: &[String],
+    lits: &[&str],
+    hint: Option<&str>,
+) -> Result<Vec<String>, Incomplete> {
     let mut dfas = Vec::with_capacity(regexes.len());
     for r in regexes {
         let dfa = dense::Builder::new()
-            .configure(dense::Config::new().start_kind(StartKind::Anchored).dfa_size_limit(Some(4 << 20)))
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .dfa_size_limit(Some(4 << 20)),
+            )
             .build(r)
             .map_err(|e| Incomplete(format!("could not build an automaton for {r}: {e}")))?;
         dfas.push(dfa);
@@ -160,7 +193,10 @@ fn product_representatives(regexes: &[String], lits: &[&str], hint: Option<&str>
         dfas.iter()
             .map(|d| {
                 let input = regex_automata::Input::new(s).anchored(Anchored::Yes);
-                d.try_search_fwd(&input).ok().flatten().is_some_and(|m| m.offset() == s.len())
+                d.try_search_fwd(&input)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.offset() == s.len())
             })
             .collect()
     };
@@ -192,11 +228,18 @@ fn product_representatives(regexes: &[String], lits: &[&str], hint: Option<&str>
     seen.insert(starts.clone());
     queue.push_back((starts, String::new()));
     while let Some((states, text)) = queue.pop_front() {
-        let v: Vec<bool> =
-            dfas.iter().zip(&states).map(|(d, s)| d.is_match_state(d.next_eoi_state(*s))).collect();
+        let v: Vec<bool> = dfas
+            .iter()
+            .zip(&states)
+            .map(|(d, s)| d.is_match_state(d.next_eoi_state(*s)))
+            .collect();
         by_vector.entry(v).or_insert_with(|| text.clone());
         for &b in &alphabet {
-            let next: Vec<StateID> = dfas.iter().zip(&states).map(|(d, s)| d.next_state(*s, b)).collect();
+            let next: Vec<StateID> = dfas
+                .iter()
+                .zip(&states)
+                .map(|(d, s)| d.next_state(*s, b))
+                .collect();
             if seen.insert(next.clone()) {
                 if seen.len() > MAX_PRODUCT_STATES {
                     return Err(Incomplete(format!(
@@ -229,15 +272,30 @@ mod tests {
         let got = strings(&[&a, &b], &[], Some("x")).unwrap();
         let vectors: HashSet<(bool, bool)> = got
             .iter()
-            .map(|s| (crate::semantics::json_compare(crate::ast::CmpOp::Eq, &a, &crate::semantics::Leaf::Str(s.into())),
-                      crate::semantics::json_compare(crate::ast::CmpOp::Eq, &b, &crate::semantics::Leaf::Str(s.into()))))
+            .map(|s| {
+                (
+                    crate::semantics::json_compare(
+                        crate::ast::CmpOp::Eq,
+                        &a,
+                        &crate::semantics::Leaf::Str(s.into()),
+                    ),
+                    crate::semantics::json_compare(
+                        crate::ast::CmpOp::Eq,
+                        &b,
+                        &crate::semantics::Leaf::Str(s.into()),
+                    ),
+                )
+            })
             .collect();
         assert_eq!(vectors.len(), 4, "{got:?}");
     }
 
     #[test]
     fn numbers_cover_every_interval() {
-        let (one, two) = (ValueMatcher::Num(1.0, "1".into()), ValueMatcher::Num(2.0, "2".into()));
+        let (one, two) = (
+            ValueMatcher::Num(1.0, "1".into()),
+            ValueMatcher::Num(2.0, "2".into()),
+        );
         assert_eq!(numbers(&[&one, &two]), vec![0.0, 1.0, 1.5, 2.0, 3.0]);
     }
 }

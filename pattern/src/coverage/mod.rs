@@ -142,6 +142,47 @@ impl Coverage {
     }
 }
 
+/// The values a record holds at each selector the pattern reads, for showing a witness briefly:
+/// `[("$.eventName", Some("DeletePolicy")), ("$.errorCode", None)]` (None: absent).
+pub fn evidence(pattern: &Pattern, record: &Value) -> Vec<(String, Option<Value>)> {
+    let mut out: Vec<(String, Option<Value>)> = Vec::new();
+    if let crate::Ast::Json(e) = pattern.ast() {
+        crate::syntax::each_condition(e, &mut |c| {
+            if out.iter().any(|(s, _)| *s == c.selector.text) {
+                return;
+            }
+            let mut found = Vec::new();
+            collect(record, &c.selector.steps, &mut found);
+            let v = match found.len() {
+                0 => None,
+                1 => found.pop(),
+                _ => Some(Value::Array(found)),
+            };
+            out.push((c.selector.text.clone(), v));
+        });
+    }
+    out
+}
+
+fn collect(v: &Value, steps: &[crate::ast::Step], out: &mut Vec<Value>) {
+    use crate::ast::Step;
+    let Some((step, rest)) = steps.split_first() else {
+        out.push(v.clone());
+        return;
+    };
+    match (step, v) {
+        (Step::Key(k), Value::Object(m)) => {
+            m.get(k).into_iter().for_each(|c| collect(c, rest, out))
+        }
+        (Step::Index(i), Value::Array(a)) => {
+            a.get(*i).into_iter().for_each(|c| collect(c, rest, out))
+        }
+        (Step::AnyKey, Value::Object(m)) => m.values().for_each(|c| collect(c, rest, out)),
+        (Step::AnyIndex, Value::Array(a)) => a.iter().for_each(|c| collect(c, rest, out)),
+        _ => {}
+    }
+}
+
 /// Analyzes one pattern.
 pub fn analyze(pattern: &Pattern, class: &EventClass) -> Coverage {
     analyze_union(&[pattern], class)
@@ -152,7 +193,13 @@ pub fn analyze(pattern: &Pattern, class: &EventClass) -> Coverage {
 pub fn analyze_union(patterns: &[&Pattern], class: &EventClass) -> Coverage {
     let json: Vec<&JsonProgram> = patterns
         .iter()
-        .filter_map(|p| if let Program::Json(j) = p.program() { Some(j) } else { None })
+        .filter_map(|p| {
+            if let Program::Json(j) = p.program() {
+                Some(j.as_ref())
+            } else {
+                None
+            }
+        })
         .collect();
     let coverage = if json.len() == patterns.len() && !patterns.is_empty() {
         json_coverage(&json, class)
@@ -171,21 +218,31 @@ fn matches_any(patterns: &[&Pattern], record: &Value) -> bool {
 /// Runs every witness through the real matcher; a disagreement turns the verdict into `unproven`.
 fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Coverage {
     for e in &mut c.events {
-        let bad_non = e.non_matching.as_ref().is_some_and(|r| matches_any(patterns, r));
-        let bad_match = e.matching.as_ref().is_some_and(|r| !matches_any(patterns, r));
+        let bad_non = e
+            .non_matching
+            .as_ref()
+            .is_some_and(|r| matches_any(patterns, r));
+        let bad_match = e
+            .matching
+            .as_ref()
+            .is_some_and(|r| !matches_any(patterns, r));
         if bad_non || bad_match {
             e.verdict = Verdict::Unproven;
-            e.note = Some("internal check failed: a witness record disagrees with the matcher".into());
+            e.note =
+                Some("internal check failed: a witness record disagrees with the matcher".into());
         }
     }
     if let OverMatch::Found { witness } = &c.over_match {
-        let inside = witness.get(&class.source_field).and_then(Value::as_str) == Some(class.source.as_str())
+        let inside = witness.get(&class.source_field).and_then(Value::as_str)
+            == Some(class.source.as_str())
             && witness
                 .get(&class.name_field)
                 .and_then(Value::as_str)
                 .is_some_and(|n| class.names.iter().any(|x| x == n));
         if inside || !matches_any(patterns, witness) {
-            c.over_match = OverMatch::Unproven { note: "internal check failed: the over-match witness is wrong".into() };
+            c.over_match = OverMatch::Unproven {
+                note: "internal check failed: the over-match witness is wrong".into(),
+            };
         }
     }
     c
@@ -194,12 +251,18 @@ fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Cover
 /// The exact analysis of JSON patterns; `None` when the model cannot be built completely.
 fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Coverage> {
     let names: Vec<&str> = class.names.iter().map(String::as_str).collect();
-    let pinned = [(class.source_field.as_str(), vec![class.source.as_str()]), (class.name_field.as_str(), names)];
+    let pinned = [
+        (class.source_field.as_str(), vec![class.source.as_str()]),
+        (class.name_field.as_str(), names),
+    ];
     let model = match Model::build(programs, &class.shape, &class.template, &pinned) {
         Ok(m) => m,
         Err(domain::Incomplete(note)) => return Some(all_unproven(class, note)),
     };
-    let (src, name) = (model.top_key(&class.source_field)?, model.top_key(&class.name_field)?);
+    let (src, name) = (
+        model.top_key(&class.source_field)?,
+        model.top_key(&class.name_field)?,
+    );
     let order = model.order(&[src, name]);
     let fixed_src = (src, vec![Choice::Str(class.source.clone())]);
     let mut events = Vec::with_capacity(class.names.len());
@@ -214,28 +277,60 @@ fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Covera
         };
         let (non_matching, matching) = (render(&falsifier), render(&satisfier));
         let (verdict, note) = match (&falsifier, &satisfier) {
-            (Found::GaveUp, _) | (_, Found::GaveUp) => {
-                (Verdict::Unproven, Some(format!("the search exceeded its budget of {} steps", search::STEP_BUDGET)))
-            }
+            (Found::GaveUp, _) | (_, Found::GaveUp) => (
+                Verdict::Unproven,
+                Some(format!(
+                    "the search exceeded its budget of {} steps",
+                    search::STEP_BUDGET
+                )),
+            ),
             (Found::No, Found::Yes(_)) => (Verdict::Always, None),
             (Found::Yes(_), Found::Yes(_)) => (Verdict::Sometimes, None),
             (Found::Yes(_), Found::No) => (Verdict::Never, None),
-            (Found::No, Found::No) => (Verdict::Unproven, Some("no record of this name exists under the schema".into())),
+            (Found::No, Found::No) => (
+                Verdict::Unproven,
+                Some("no record of this name exists under the schema".into()),
+            ),
         };
-        events.push(EventCoverage { name: n.clone(), verdict, non_matching, matching, note });
+        events.push(EventCoverage {
+            name: n.clone(),
+            verdict,
+            non_matching,
+            matching,
+            note,
+        });
     }
     let over_match = json_over_match(&model, &order, class, src, name);
     Some(Coverage { events, over_match })
 }
 
-fn json_over_match(model: &Model, order: &[usize], class: &EventClass, src: usize, name: usize) -> OverMatch {
+fn json_over_match(
+    model: &Model,
+    order: &[usize],
+    class: &EventClass,
+    src: usize,
+    name: usize,
+) -> OverMatch {
     let is_source = |c: &Choice| *c == Choice::Str(class.source.clone());
     let is_name = |c: &Choice| matches!(c, Choice::Str(s) if class.names.contains(s));
-    let other_sources: Vec<Choice> = model.nodes[src].domain.iter().filter(|c| !is_source(c)).cloned().collect();
-    let other_names: Vec<Choice> = model.nodes[name].domain.iter().filter(|c| !is_name(c)).cloned().collect();
+    let other_sources: Vec<Choice> = model.nodes[src]
+        .domain
+        .iter()
+        .filter(|c| !is_source(c))
+        .cloned()
+        .collect();
+    let other_names: Vec<Choice> = model.nodes[name]
+        .domain
+        .iter()
+        .filter(|c| !is_name(c))
+        .cloned()
+        .collect();
     let questions = [
         vec![(src, other_sources)],
-        vec![(src, vec![Choice::Str(class.source.clone())]), (name, other_names)],
+        vec![
+            (src, vec![Choice::Str(class.source.clone())]),
+            (name, other_names),
+        ],
     ];
     let mut gave_up = false;
     for fixed in &questions {
@@ -249,14 +344,21 @@ fn json_over_match(model: &Model, order: &[usize], class: &EventClass, src: usiz
                     Some(Choice::Str(s)) => s.clone(),
                     _ => String::new(),
                 };
-                return OverMatch::Found { witness: search::render(&a, &class.record(&src_v, &name_v)) };
+                return OverMatch::Found {
+                    witness: search::render(&a, &class.record(&src_v, &name_v)),
+                };
             }
             Found::No => {}
             Found::GaveUp => gave_up = true,
         }
     }
     if gave_up {
-        OverMatch::Unproven { note: format!("the search exceeded its budget of {} steps", search::STEP_BUDGET) }
+        OverMatch::Unproven {
+            note: format!(
+                "the search exceeded its budget of {} steps",
+                search::STEP_BUDGET
+            ),
+        }
     } else {
         OverMatch::None
     }

@@ -84,7 +84,12 @@ impl Model {
             all_keys: false,
             domain: vec![Choice::Obj],
         };
-        let mut m = Model { nodes: vec![root], atoms: Vec::new(), formula: Formula::Or(Vec::new()), witnesses: 1 };
+        let mut m = Model {
+            nodes: vec![root],
+            atoms: Vec::new(),
+            formula: Formula::Or(Vec::new()),
+            witnesses: 1,
+        };
         let mut branches = Vec::new();
         for p in programs {
             branches.push(m.formula_of(p, &p.expr));
@@ -94,7 +99,15 @@ impl Model {
             m.insert(&[Step::Key(field.to_string())]);
         }
         let atoms = m.atoms.clone();
-        m.witnesses = atoms.iter().filter(|a| a.steps.iter().any(|s| matches!(s, Step::AnyKey | Step::AnyIndex))).count().max(1);
+        m.witnesses = atoms
+            .iter()
+            .filter(|a| {
+                a.steps
+                    .iter()
+                    .any(|s| matches!(s, Step::AnyKey | Step::AnyIndex))
+            })
+            .count()
+            .max(1);
         // Wildcards expand into the fields other selectors created, so iterate to a fixpoint.
         loop {
             let before = m.nodes.len();
@@ -114,7 +127,10 @@ impl Model {
             Expr::And(v) => Formula::And(v.iter().map(|e| self.formula_of(p, e)).collect()),
             Expr::Or(v) => Formula::Or(v.iter().map(|e| self.formula_of(p, e)).collect()),
             Expr::Cond { sel, test } => {
-                self.atoms.push(Atom { steps: p.selectors[*sel].selector.steps.clone(), test: test.clone() });
+                self.atoms.push(Atom {
+                    steps: p.selectors[*sel].selector.steps.clone(),
+                    test: test.clone(),
+                });
                 Formula::Atom(self.atoms.len() - 1)
             }
         }
@@ -122,7 +138,11 @@ impl Model {
 
     fn child(&mut self, parent: usize, edge: Edge) -> usize {
         let existing = match &edge {
-            Edge::Key(k) => self.nodes[parent].keys.iter().find(|(kk, _)| kk == k).map(|x| x.1),
+            Edge::Key(k) => self.nodes[parent]
+                .keys
+                .iter()
+                .find(|(kk, _)| kk == k)
+                .map(|x| x.1),
             Edge::Index(i) => self.nodes[parent].indices.get(*i).copied(),
             Edge::Rest(j) => self.nodes[parent].rest.get(*j).copied(),
             Edge::Root => Some(0),
@@ -140,7 +160,10 @@ impl Model {
         let shape = match &edge {
             Edge::Key(k) if k.starts_with(EXTRA_KEY) => Shape::any(),
             Edge::Key(k) => self.nodes[parent].shape.field(k),
-            Edge::Index(_) | Edge::Rest(_) => Shape { required: false, ..self.nodes[parent].shape.element() },
+            Edge::Index(_) | Edge::Rest(_) => Shape {
+                required: false,
+                ..self.nodes[parent].shape.element()
+            },
             Edge::Root => unreachable_root(),
         };
         let id = self.nodes.len();
@@ -173,7 +196,8 @@ impl Model {
                     Step::Key(k) => next.push(self.child(n, Edge::Key(k.clone()))),
                     Step::Index(i) => next.push(self.child(n, Edge::Index(*i))),
                     Step::AnyKey => {
-                        let known: Vec<String> = self.nodes[n].shape.fields.keys().cloned().collect();
+                        let known: Vec<String> =
+                            self.nodes[n].shape.fields.keys().cloned().collect();
                         for k in known {
                             self.child(n, Edge::Key(k));
                         }
@@ -198,7 +222,11 @@ impl Model {
         }
     }
 
-    fn fill_domains(&mut self, template: &serde_json::Value, pinned: &[(&str, Vec<&str>)]) -> Result<(), Incomplete> {
+    fn fill_domains(
+        &mut self,
+        template: &serde_json::Value,
+        pinned: &[(&str, Vec<&str>)],
+    ) -> Result<(), Incomplete> {
         // Which comparison values can reach each field.
         let mut reaching: Vec<Vec<ValueMatcher>> = vec![Vec::new(); self.nodes.len()];
         for a in &self.atoms {
@@ -208,25 +236,40 @@ impl Model {
                 }
             }
         }
-        for n in 1..self.nodes.len() {
+        for (n, matchers) in reaching.iter().enumerate().skip(1) {
             let node = &self.nodes[n];
-            let container = !node.keys.is_empty() || !node.indices.is_empty() || !node.rest.is_empty();
+            let container =
+                !node.keys.is_empty() || !node.indices.is_empty() || !node.rest.is_empty();
             let literals: Vec<&str> = match (&node.edge, node.parent) {
-                (Edge::Key(k), Some(0)) => {
-                    pinned.iter().filter(|(f, _)| f == k).flat_map(|(_, l)| l.iter().copied()).collect()
-                }
+                (Edge::Key(k), Some(0)) => pinned
+                    .iter()
+                    .filter(|(f, _)| f == k)
+                    .flat_map(|(_, l)| l.iter().copied())
+                    .collect(),
                 _ => Vec::new(),
             };
-            let hint = self.template_value(n, template).and_then(|v| v.as_str().map(str::to_string));
-            let matchers: Vec<&ValueMatcher> = reaching[n].iter().collect();
-            let domain = candidates(&node.shape, &matchers, &literals, hint.as_deref(), container)?;
+            let hint = self
+                .template_value(n, template)
+                .and_then(|v| v.as_str().map(str::to_string));
+            let matchers: Vec<&ValueMatcher> = matchers.iter().collect();
+            let domain = candidates(
+                &node.shape,
+                &matchers,
+                &literals,
+                hint.as_deref(),
+                container,
+            )?;
             self.nodes[n].domain = domain;
         }
         Ok(())
     }
 
     /// The template's value at a field's position, if any.
-    pub fn template_value<'t>(&self, n: usize, template: &'t serde_json::Value) -> Option<&'t serde_json::Value> {
+    pub fn template_value<'t>(
+        &self,
+        n: usize,
+        template: &'t serde_json::Value,
+    ) -> Option<&'t serde_json::Value> {
         let mut path = Vec::new();
         let mut cur = n;
         while let Some(p) = self.nodes[cur].parent {
@@ -252,7 +295,9 @@ impl Model {
             for n in frontier {
                 let node = &self.nodes[n];
                 match step {
-                    Step::Key(k) => next.extend(node.keys.iter().filter(|(kk, _)| kk == k).map(|x| x.1)),
+                    Step::Key(k) => {
+                        next.extend(node.keys.iter().filter(|(kk, _)| kk == k).map(|x| x.1))
+                    }
                     Step::Index(i) => next.extend(node.indices.get(*i).copied()),
                     Step::AnyKey => next.extend(node.keys.iter().map(|x| x.1)),
                     Step::AnyIndex => {
@@ -286,7 +331,11 @@ impl Model {
     }
 
     pub fn top_key(&self, key: &str) -> Option<usize> {
-        self.nodes[0].keys.iter().find(|(k, _)| k == key).map(|x| x.1)
+        self.nodes[0]
+            .keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|x| x.1)
     }
 }
 

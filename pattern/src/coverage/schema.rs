@@ -50,18 +50,33 @@ pub struct Shape {
 impl Shape {
     /// A field of unknown shape: optional, any type, any content.
     pub fn any() -> Shape {
-        Shape { kinds: Kinds::ANY, required: false, fields: BTreeMap::new(), open: true, element: None }
+        Shape {
+            kinds: Kinds::ANY,
+            required: false,
+            fields: BTreeMap::new(),
+            open: true,
+            element: None,
+        }
     }
 
     pub fn leaf(kinds: Kinds, required: bool) -> Shape {
-        Shape { kinds, required, fields: BTreeMap::new(), open: true, element: None }
+        Shape {
+            kinds,
+            required,
+            fields: BTreeMap::new(),
+            open: true,
+            element: None,
+        }
     }
 
     pub fn object(required: bool, fields: Vec<(&str, Shape)>) -> Shape {
         Shape {
             kinds: Kinds::OBJ,
             required,
-            fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            fields: fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             open: true,
             element: None,
         }
@@ -100,7 +115,10 @@ pub fn cloudtrail() -> Shape {
             ("sessionContext", Shape::object(false, vec![])),
         ],
     );
-    let open_or_null = |required| Shape { kinds: Kinds::OBJ | Kinds::NULL, ..Shape::object(required, vec![]) };
+    let open_or_null = |required| Shape {
+        kinds: Kinds::OBJ | Kinds::NULL,
+        ..Shape::object(required, vec![])
+    };
     let resources = Shape {
         kinds: Kinds::ARR,
         element: Some(Box::new(Shape::object(true, vec![]))),

@@ -11,7 +11,7 @@ use super::model::{Assignment, Edge, Model, Tri};
 use serde_json::{Map, Number, Value};
 
 /// Search steps allowed per question.
-pub const STEP_BUDGET: usize = 2_000_000;
+pub const STEP_BUDGET: usize = 300_000;
 
 /// The outcome of one search.
 pub enum Found<'m> {
@@ -22,8 +22,20 @@ pub enum Found<'m> {
 
 /// Looks for an assignment that makes the formula `target`, with `fixed` fields restricted to the given
 /// candidates.
-pub fn find<'m>(model: &'m Model, order: &[usize], fixed: &[(usize, Vec<Choice>)], target: bool) -> Found<'m> {
-    let mut s = Search { model, order, fixed, target, steps: 0, a: Assignment::new(model) };
+pub fn find<'m>(
+    model: &'m Model,
+    order: &[usize],
+    fixed: &[(usize, Vec<Choice>)],
+    target: bool,
+) -> Found<'m> {
+    let mut s = Search {
+        model,
+        order,
+        fixed,
+        target,
+        steps: 0,
+        a: Assignment::new(model),
+    };
     match s.dfs(0) {
         Some(true) => {
             s.complete();

@@ -16,14 +16,21 @@ use serde_json::Value;
 const FREE_FIELD: &str = "orgwatchNote";
 
 pub(super) fn coverage(patterns: &[&Pattern], class: &EventClass) -> super::Coverage {
-    let events = class.names.iter().map(|n| event(patterns, class, n)).collect();
+    let events = class
+        .names
+        .iter()
+        .map(|n| event(patterns, class, n))
+        .collect();
     let over_match = over_match(patterns, class);
     super::Coverage { events, over_match }
 }
 
 fn fragments(class: &EventClass, name: &str) -> [String; 2] {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    [format!("{}:{}", q(&class.source_field), q(&class.source)), format!("{}:{}", q(&class.name_field), q(name))]
+    [
+        format!("{}:{}", q(&class.source_field), q(&class.source)),
+        format!("{}:{}", q(&class.name_field), q(name)),
+    ]
 }
 
 /// Whether every record of the class with this name is certain to match `p`.
@@ -33,22 +40,35 @@ fn proves_always(p: &Pattern, class: &EventClass, name: &str) -> bool {
     match p.ast() {
         Ast::MatchAll { .. } => true,
         Ast::Terms(terms) => {
-            let req: Vec<_> = terms.iter().filter(|t| t.kind == TermKind::Required).collect();
-            let opt: Vec<_> = terms.iter().filter(|t| t.kind == TermKind::Optional).collect();
+            let req: Vec<_> = terms
+                .iter()
+                .filter(|t| t.kind == TermKind::Required)
+                .collect();
+            let opt: Vec<_> = terms
+                .iter()
+                .filter(|t| t.kind == TermKind::Optional)
+                .collect();
             let excluded = terms.iter().any(|t| t.kind == TermKind::Excluded);
             let required_ok = req.iter().all(|t| certain(&t.text));
-            let optional_ok = !req.is_empty() || opt.is_empty() || opt.iter().any(|t| certain(&t.text));
+            let optional_ok =
+                !req.is_empty() || opt.is_empty() || opt.iter().any(|t| certain(&t.text));
             !excluded && required_ok && optional_ok
         }
         Ast::Regex(r) => {
             // Without anchors, a regex that matches a fragment matches any text containing it.
             let anchored = r.source.contains('^') || r.source.contains('$');
-            !anchored && matches!(p.program(), Program::Regex(re) if frags.iter().any(|f| re.is_match(f)))
+            !anchored
+                && matches!(p.program(), Program::Regex(re) if frags.iter().any(|f| re.is_match(f)))
         }
         Ast::Delimited(fields) => {
             // Records are never empty, so one unconditioned field (or only `...`) matches every record.
-            let slots: Vec<_> = fields.iter().filter(|f| matches!(f, Field::Slot { .. })).collect();
-            let unconditioned = fields.iter().all(|f| !matches!(f, Field::Slot { cond: Some(_), .. }));
+            let slots: Vec<_> = fields
+                .iter()
+                .filter(|f| matches!(f, Field::Slot { .. }))
+                .collect();
+            let unconditioned = fields
+                .iter()
+                .all(|f| !matches!(f, Field::Slot { cond: Some(_), .. }));
             unconditioned && slots.len() <= 1
         }
         Ast::Json(_) => false,
@@ -59,7 +79,9 @@ fn proves_always(p: &Pattern, class: &EventClass, name: &str) -> bool {
 fn proves_never(p: &Pattern, class: &EventClass, name: &str) -> bool {
     let frags = fragments(class, name);
     match p.ast() {
-        Ast::Terms(terms) => terms.iter().any(|t| t.kind == TermKind::Excluded && frags.iter().any(|f| f.contains(&t.text))),
+        Ast::Terms(terms) => terms
+            .iter()
+            .any(|t| t.kind == TermKind::Excluded && frags.iter().any(|f| f.contains(&t.text))),
         _ => false,
     }
 }
@@ -69,8 +91,15 @@ fn injections(patterns: &[&Pattern]) -> Vec<String> {
     let mut out = vec![String::new()];
     for p in patterns {
         if let Ast::Terms(terms) = p.ast() {
-            let req: Vec<&str> = terms.iter().filter(|t| t.kind == TermKind::Required).map(|t| t.text.as_str()).collect();
-            let opt = terms.iter().filter(|t| t.kind == TermKind::Optional).map(|t| t.text.as_str());
+            let req: Vec<&str> = terms
+                .iter()
+                .filter(|t| t.kind == TermKind::Required)
+                .map(|t| t.text.as_str())
+                .collect();
+            let opt = terms
+                .iter()
+                .filter(|t| t.kind == TermKind::Optional)
+                .map(|t| t.text.as_str());
             out.push(req.join(" "));
             for o in opt {
                 out.push(format!("{} {o}", req.join(" ")));
@@ -94,9 +123,18 @@ fn with_text(mut record: Value, text: &str) -> Value {
 
 fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage {
     let base = class.record(&class.source, name);
-    let candidates: Vec<Value> = injections(patterns).iter().map(|t| with_text(base.clone(), t)).collect();
-    let matching = candidates.iter().find(|r| super::matches_any(patterns, r)).cloned();
-    let non_matching = candidates.iter().find(|r| !super::matches_any(patterns, r)).cloned();
+    let candidates: Vec<Value> = injections(patterns)
+        .iter()
+        .map(|t| with_text(base.clone(), t))
+        .collect();
+    let matching = candidates
+        .iter()
+        .find(|r| super::matches_any(patterns, r))
+        .cloned();
+    let non_matching = candidates
+        .iter()
+        .find(|r| !super::matches_any(patterns, r))
+        .cloned();
     let always = patterns.iter().any(|p| proves_always(p, class, name));
     let never = patterns.iter().all(|p| proves_never(p, class, name));
     let (verdict, note) = match (always, never, &matching, &non_matching) {
@@ -105,7 +143,10 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
         (_, _, Some(_), Some(_)) => (Verdict::Sometimes, None),
         _ => (
             Verdict::Unproven,
-            Some("this kind of pattern reads raw text; only a JSON pattern can be decided exactly".to_string()),
+            Some(
+                "this kind of pattern reads raw text; only a JSON pattern can be decided exactly"
+                    .to_string(),
+            ),
         ),
     };
     let (matching, non_matching) = match verdict {
@@ -113,14 +154,23 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
         Verdict::Never => (None, non_matching),
         _ => (matching, non_matching),
     };
-    EventCoverage { name: name.into(), verdict, non_matching, matching, note }
+    EventCoverage {
+        name: name.into(),
+        verdict,
+        non_matching,
+        matching,
+        note,
+    }
 }
 
 fn over_match(patterns: &[&Pattern], class: &EventClass) -> OverMatch {
     let outside = [
         class.record("ec2.amazonaws.com", "RunInstances"),
         class.record(&class.source, "ListAccounts"),
-        class.record("iam.amazonaws.com", class.names.first().map_or("", String::as_str)),
+        class.record(
+            "iam.amazonaws.com",
+            class.names.first().map_or("", String::as_str),
+        ),
     ];
     for r in &outside {
         for t in injections(patterns) {
@@ -130,5 +180,7 @@ fn over_match(patterns: &[&Pattern], class: &EventClass) -> OverMatch {
             }
         }
     }
-    OverMatch::Unproven { note: "no over-matching record was found, but this kind of pattern cannot be proven".into() }
+    OverMatch::Unproven {
+        note: "no over-matching record was found, but this kind of pattern cannot be proven".into(),
+    }
 }

@@ -57,16 +57,17 @@ pub(crate) fn split(msg: &str) -> Vec<EventField<'_>> {
             b'[' => Some(b']'),
             _ => None,
         };
-        let (value, next) = match close.and_then(|c| memchr::memchr(c, &b[i + 1..]).map(|k| i + 1 + k)) {
-            Some(end) => (&msg[i + 1..end], end + 1),
-            None => {
-                let mut j = i;
-                while j < b.len() && !is_field_separator(b[j]) {
-                    j += 1;
+        let (value, next) =
+            match close.and_then(|c| memchr::memchr(c, &b[i + 1..]).map(|k| i + 1 + k)) {
+                Some(end) => (&msg[i + 1..end], end + 1),
+                None => {
+                    let mut j = i;
+                    while j < b.len() && !is_field_separator(b[j]) {
+                        j += 1;
+                    }
+                    (&msg[i..j], j)
                 }
-                (&msg[i..j], j)
-            }
-        };
+            };
         out.push(EventField { value, start });
         i = next;
     }
@@ -95,13 +96,19 @@ impl DelimitedProgram {
         let mut tail = None;
         if fields.is_empty() {
             // `[]` extracts every field, like `[...]` (AWS's TestMetricFilter example).
-            return Ok(DelimitedProgram { head, tail: Some(Vec::new()) });
+            return Ok(DelimitedProgram {
+                head,
+                tail: Some(Vec::new()),
+            });
         }
         for f in fields {
             match f {
                 Field::Ellipsis { .. } => tail = Some(Vec::new()),
                 Field::Slot { name, cond, .. } => {
-                    let slot = Slot { name: name.clone(), cond: cond.as_ref().map(compile_cond).transpose()? };
+                    let slot = Slot {
+                        name: name.clone(),
+                        cond: cond.as_ref().map(compile_cond).transpose()?,
+                    };
                     match tail.as_mut() {
                         Some(t) => t.push(slot),
                         None => head.push(slot),
@@ -123,8 +130,12 @@ impl DelimitedProgram {
                     return None;
                 }
                 for (i, slot) in self.head.iter().enumerate() {
-                    let value = if i + 1 == n && fields.len() > n && crate::semantics::LAST_FIELD_ABSORBS_REST {
-                        msg[fields[i].start..].trim_end_matches(|c: char| c.is_ascii() && is_field_separator(c as u8))
+                    let value = if i + 1 == n
+                        && fields.len() > n
+                        && crate::semantics::LAST_FIELD_ABSORBS_REST
+                    {
+                        msg[fields[i].start..]
+                            .trim_end_matches(|c: char| c.is_ascii() && is_field_separator(c as u8))
                     } else {
                         fields[i].value
                     };

@@ -70,12 +70,24 @@ impl JsonProgram {
     pub fn compile(e: &JsonExpr) -> Result<Self, PatternError> {
         let mut selectors: Vec<CSelector> = Vec::new();
         let expr = compile_expr(e, &mut selectors)?;
-        let paths: Vec<Vec<PathStep>> = selectors.iter().map(|s| prefix_path(&s.selector).0).collect();
+        let paths: Vec<Vec<PathStep>> = selectors
+            .iter()
+            .map(|s| prefix_path(&s.selector).0)
+            .collect();
         let trie = PathTrie::new(&paths);
         let prefilter = required_literal(&expr)
-            .filter(|l| l.len() >= 3 && l.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'))
+            .filter(|l| {
+                l.len() >= 3
+                    && l.bytes()
+                        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+            })
             .map(|l| memmem::Finder::new(l.as_bytes()).into_owned());
-        Ok(JsonProgram { expr, selectors, trie, prefilter })
+        Ok(JsonProgram {
+            expr,
+            selectors,
+            trie,
+            prefilter,
+        })
     }
 
     pub fn matches(&self, msg: &str) -> bool {
@@ -93,6 +105,31 @@ impl JsonProgram {
         self.eval(&self.expr, msg, &slots)
     }
 
+    /// The naive evaluation: parse the whole message into a `serde_json::Value` and walk it. The lazy
+    /// matcher must agree with it on every message (a differential test), and the benchmark measures
+    /// the speed-up against it.
+    pub fn matches_tree(&self, msg: &str) -> bool {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(msg) else {
+            return false;
+        };
+        if !v.is_object() {
+            return false;
+        }
+        self.eval_tree(&self.expr, &v)
+    }
+
+    fn eval_tree(&self, e: &Expr, v: &serde_json::Value) -> bool {
+        match e {
+            Expr::And(items) => items.iter().all(|e| self.eval_tree(e, v)),
+            Expr::Or(items) => items.iter().any(|e| self.eval_tree(e, v)),
+            Expr::Cond { sel, test } => {
+                let mut leaves = Vec::new();
+                expand(v, &self.selectors[*sel].selector.steps, &mut leaves);
+                test_leaves(test, &leaves)
+            }
+        }
+    }
+
     fn eval(&self, e: &Expr, msg: &str, slots: &[Option<Range<usize>>]) -> bool {
         match e {
             Expr::And(v) => v.iter().all(|e| self.eval(e, msg, slots)),
@@ -104,14 +141,23 @@ impl JsonProgram {
         }
     }
 
-    fn leaves<'m>(&self, sel: usize, msg: &'m str, slots: &[Option<Range<usize>>]) -> Vec<Leaf<'m>> {
-        let Some(span) = slots[sel].clone() else { return Vec::new() };
+    fn leaves<'m>(
+        &self,
+        sel: usize,
+        msg: &'m str,
+        slots: &[Option<Range<usize>>],
+    ) -> Vec<Leaf<'m>> {
+        let Some(span) = slots[sel].clone() else {
+            return Vec::new();
+        };
         let raw = &msg[span];
         let tail = &self.selectors[sel].tail;
         if tail.is_empty() {
             return leaf_from_raw(raw).into_iter().collect();
         }
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw) else { return Vec::new() };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         expand(&v, tail, &mut out);
         out
@@ -122,23 +168,34 @@ impl JsonProgram {
 pub(crate) fn test_leaves(test: &CTest, leaves: &[Leaf<'_>]) -> bool {
     match test {
         CTest::NotExists => leaves.is_empty(),
-        CTest::IsNull => leaves.iter().any(|l| *l == Leaf::Null),
-        CTest::IsTrue => leaves.iter().any(|l| *l == Leaf::Bool(true)),
-        CTest::IsFalse => leaves.iter().any(|l| *l == Leaf::Bool(false)),
+        CTest::IsNull => leaves.contains(&Leaf::Null),
+        CTest::IsTrue => leaves.contains(&Leaf::Bool(true)),
+        CTest::IsFalse => leaves.contains(&Leaf::Bool(false)),
         CTest::Cmp(op, v) => leaves.iter().any(|l| json_compare(*op, v, l)),
     }
 }
 
 fn compile_expr(e: &JsonExpr, sels: &mut Vec<CSelector>) -> Result<Expr, PatternError> {
     Ok(match e {
-        JsonExpr::And(v, _) => Expr::And(v.iter().map(|e| compile_expr(e, sels)).collect::<Result<_, _>>()?),
-        JsonExpr::Or(v, _) => Expr::Or(v.iter().map(|e| compile_expr(e, sels)).collect::<Result<_, _>>()?),
+        JsonExpr::And(v, _) => Expr::And(
+            v.iter()
+                .map(|e| compile_expr(e, sels))
+                .collect::<Result<_, _>>()?,
+        ),
+        JsonExpr::Or(v, _) => Expr::Or(
+            v.iter()
+                .map(|e| compile_expr(e, sels))
+                .collect::<Result<_, _>>()?,
+        ),
         JsonExpr::Cond(c) => {
             let sel = match sels.iter().position(|s| s.selector == c.selector) {
                 Some(i) => i,
                 None => {
                     let (_, tail) = prefix_path(&c.selector);
-                    sels.push(CSelector { selector: c.selector.clone(), tail });
+                    sels.push(CSelector {
+                        selector: c.selector.clone(),
+                        tail,
+                    });
                     sels.len() - 1
                 }
             };
@@ -158,11 +215,15 @@ fn compile_expr(e: &JsonExpr, sels: &mut Vec<CSelector>) -> Result<Expr, Pattern
 /// expression requires (through `&&` only).
 fn required_literal(e: &Expr) -> Option<String> {
     match e {
-        Expr::Cond { test: CTest::Cmp(CmpOp::Eq, ValueMatcher::Glob(g)), .. } => {
-            Some(g.longest_piece().to_string()).filter(|s| !s.is_empty())
-        }
+        Expr::Cond {
+            test: CTest::Cmp(CmpOp::Eq, ValueMatcher::Glob(g)),
+            ..
+        } => Some(g.longest_piece().to_string()).filter(|s| !s.is_empty()),
         Expr::Cond { .. } => None,
-        Expr::And(v) => v.iter().filter_map(required_literal).max_by_key(String::len),
+        Expr::And(v) => v
+            .iter()
+            .filter_map(required_literal)
+            .max_by_key(String::len),
         Expr::Or(_) => None,
     }
 }
@@ -215,8 +276,12 @@ pub(crate) fn expand(v: &serde_json::Value, steps: &[Step], out: &mut Vec<Leaf<'
                 expand(c, rest, out)
             }
         }
-        (Step::AnyKey, serde_json::Value::Object(m)) => m.values().for_each(|c| expand(c, rest, out)),
-        (Step::AnyIndex, serde_json::Value::Array(a)) => a.iter().for_each(|c| expand(c, rest, out)),
+        (Step::AnyKey, serde_json::Value::Object(m)) => {
+            m.values().for_each(|c| expand(c, rest, out))
+        }
+        (Step::AnyIndex, serde_json::Value::Array(a)) => {
+            a.iter().for_each(|c| expand(c, rest, out))
+        }
         _ => {}
     }
 }

@@ -17,7 +17,7 @@ pub enum Program {
     All,
     Terms(terms::TermsProgram),
     Regex(::regex::Regex),
-    Json(json::JsonProgram),
+    Json(Box<json::JsonProgram>),
     Delimited(delimited::DelimitedProgram),
 }
 
@@ -27,7 +27,7 @@ impl Program {
             Ast::MatchAll { .. } => Program::All,
             Ast::Terms(t) => Program::Terms(terms::TermsProgram::compile(t)),
             Ast::Regex(r) => Program::Regex(crate::regex::compile(r)?),
-            Ast::Json(e) => Program::Json(json::JsonProgram::compile(e)?),
+            Ast::Json(e) => Program::Json(Box::new(json::JsonProgram::compile(e)?)),
             Ast::Delimited(f) => Program::Delimited(delimited::DelimitedProgram::compile(f)?),
         })
     }
@@ -70,20 +70,29 @@ impl ValueRef {
             return Ok(ValueRef::Literal(v));
         }
         if t.starts_with("$.") || t.starts_with("$[") {
-            let ast = crate::syntax::parse(&format!("{{ {t} NOT EXISTS }}")).map_err(|e| e.message)?;
+            let ast =
+                crate::syntax::parse(&format!("{{ {t} NOT EXISTS }}")).map_err(|e| e.message)?;
             if let Ast::Json(crate::syntax::ast::JsonExpr::Cond(c)) = ast {
                 if c.selector.wildcards() > 0 {
-                    return Err(format!("'{t}' has a wildcard; a metric value needs one field"));
+                    return Err(format!(
+                        "'{t}' has a wildcard; a metric value needs one field"
+                    ));
                 }
                 return Ok(ValueRef::Json(c.selector));
             }
         }
         if let Some(name) = t.strip_prefix('$') {
-            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 return Ok(ValueRef::Field(t.to_string()));
             }
         }
-        Err(format!("'{t}' is neither a number nor a '$' field reference"))
+        Err(format!(
+            "'{t}' is neither a number nor a '$' field reference"
+        ))
     }
 
     /// The value's text for one message (the message is assumed to match the filter).

@@ -37,7 +37,10 @@ pub enum PathStep {
 impl PathTrie {
     /// A trie capturing each path; slot `i` of a scan holds the value at `paths[i]`.
     pub fn new(paths: &[Vec<PathStep>]) -> Self {
-        let mut t = PathTrie { nodes: vec![Node::default()], slots: paths.len() };
+        let mut t = PathTrie {
+            nodes: vec![Node::default()],
+            slots: paths.len(),
+        };
         for (slot, path) in paths.iter().enumerate() {
             let mut n = 0;
             for step in path {
@@ -51,8 +54,16 @@ impl PathTrie {
 
     fn child_or_insert(&mut self, n: usize, step: &PathStep) -> usize {
         let found = match step {
-            PathStep::Key(k) => self.nodes[n].keys.iter().find(|(kk, _)| **kk == *k.as_bytes()).map(|x| x.1),
-            PathStep::Index(i) => self.nodes[n].indices.iter().find(|(ii, _)| ii == i).map(|x| x.1),
+            PathStep::Key(k) => self.nodes[n]
+                .keys
+                .iter()
+                .find(|(kk, _)| **kk == *k.as_bytes())
+                .map(|x| x.1),
+            PathStep::Index(i) => self.nodes[n]
+                .indices
+                .iter()
+                .find(|(ii, _)| ii == i)
+                .map(|x| x.1),
         };
         if let Some(c) = found {
             return c;
@@ -67,8 +78,12 @@ impl PathTrie {
     }
 
     fn fill_subtrees(&mut self, n: usize) -> Vec<usize> {
-        let children: Vec<usize> =
-            self.nodes[n].keys.iter().map(|x| x.1).chain(self.nodes[n].indices.iter().map(|x| x.1)).collect();
+        let children: Vec<usize> = self.nodes[n]
+            .keys
+            .iter()
+            .map(|x| x.1)
+            .chain(self.nodes[n].indices.iter().map(|x| x.1))
+            .collect();
         let mut all: Vec<usize> = self.nodes[n].slot.into_iter().collect();
         for c in children {
             all.extend(self.fill_subtrees(c));
@@ -85,7 +100,11 @@ impl PathTrie {
     /// Returns false when `msg` is not a single JSON object.
     pub fn scan(&self, msg: &[u8], out: &mut [Option<Range<usize>>]) -> bool {
         out.iter_mut().for_each(|s| *s = None);
-        let mut s = Scanner { b: msg, trie: self, out };
+        let mut s = Scanner {
+            b: msg,
+            trie: self,
+            out,
+        };
         let i = skip_ws(msg, 0);
         if msg.get(i) != Some(&b'{') {
             return false;
@@ -157,7 +176,9 @@ impl Scanner<'_, '_> {
             }
             let key_end = string_end(self.b, i)?;
             let child = match node {
-                Some(n) if !self.trie.nodes[n].keys.is_empty() => self.key_child(n, &self.b[i + 1..key_end - 1]),
+                Some(n) if !self.trie.nodes[n].keys.is_empty() => {
+                    self.key_child(n, &self.b[i + 1..key_end - 1])
+                }
                 _ => None,
             };
             i = skip_ws(self.b, key_end);
@@ -187,7 +208,9 @@ impl Scanner<'_, '_> {
         quoted.extend_from_slice(raw);
         quoted.push(b'"');
         let key: String = serde_json::from_slice(&quoted).ok()?;
-        keys.iter().find(|(k, _)| **k == *key.as_bytes()).map(|x| x.1)
+        keys.iter()
+            .find(|(k, _)| **k == *key.as_bytes())
+            .map(|x| x.1)
     }
 
     fn array(&mut self, i: usize, node: Option<usize>, depth: usize) -> Option<usize> {
@@ -200,7 +223,13 @@ impl Scanner<'_, '_> {
         }
         let mut index = 0;
         loop {
-            let child = node.and_then(|n| self.trie.nodes[n].indices.iter().find(|(ix, _)| *ix == index).map(|x| x.1));
+            let child = node.and_then(|n| {
+                self.trie.nodes[n]
+                    .indices
+                    .iter()
+                    .find(|(ix, _)| *ix == index)
+                    .map(|x| x.1)
+            });
             let end = self.value(i, child, depth)?;
             self.record(child, i..end);
             index += 1;
@@ -283,20 +312,36 @@ mod tests {
             .iter()
             .map(|p| {
                 p.iter()
-                    .map(|s| s.parse::<usize>().map(PathStep::Index).unwrap_or_else(|_| PathStep::Key(s.to_string())))
+                    .map(|s| {
+                        s.parse::<usize>()
+                            .map(PathStep::Index)
+                            .unwrap_or_else(|_| PathStep::Key(s.to_string()))
+                    })
                     .collect()
             })
             .collect();
         let t = PathTrie::new(&paths);
         let mut out = vec![None; t.slots()];
-        t.scan(msg.as_bytes(), &mut out).then(|| out.into_iter().map(|s| s.map(|r| msg[r].to_string())).collect())
+        t.scan(msg.as_bytes(), &mut out).then(|| {
+            out.into_iter()
+                .map(|s| s.map(|r| msg[r].to_string()))
+                .collect()
+        })
     }
 
     #[test]
     fn captures_and_validates() {
         let m = r#" {"a": {"b": [1, {"c": "x\"y"}]}, "d": -1.5e3, "e": null} "#;
         let got = scan(m, &[&["a", "b", "1", "c"], &["d"], &["e"], &["zz"]]).unwrap();
-        assert_eq!(got, vec![Some(r#""x\"y""#.into()), Some("-1.5e3".into()), Some("null".into()), None]);
+        assert_eq!(
+            got,
+            vec![
+                Some(r#""x\"y""#.into()),
+                Some("-1.5e3".into()),
+                Some("null".into()),
+                None
+            ]
+        );
         assert!(scan("[1]", &[&["a"]]).is_none());
         assert!(scan(r#"{"a":1} x"#, &[&["a"]]).is_none());
         assert!(scan(r#"{"a":01}"#, &[&["a"]]).is_none());

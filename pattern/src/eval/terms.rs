@@ -13,15 +13,24 @@ pub struct TermsProgram {
 impl TermsProgram {
     pub fn compile(terms: &[Term]) -> Self {
         let finders = |kind| -> Vec<Finder<'static>> {
-            terms.iter().filter(|t| t.kind == kind).map(|t| Finder::new(t.text.as_bytes()).into_owned()).collect()
+            terms
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| Finder::new(t.text.as_bytes()).into_owned())
+                .collect()
         };
         let required = finders(TermKind::Required);
-        let optional = if crate::semantics::OPTIONAL_TERMS_IGNORED_WITH_REQUIRED && !required.is_empty() {
-            Vec::new()
-        } else {
-            finders(TermKind::Optional)
-        };
-        TermsProgram { required, optional, excluded: finders(TermKind::Excluded) }
+        let optional =
+            if crate::semantics::OPTIONAL_TERMS_IGNORED_WITH_REQUIRED && !required.is_empty() {
+                Vec::new()
+            } else {
+                finders(TermKind::Optional)
+            };
+        TermsProgram {
+            required,
+            optional,
+            excluded: finders(TermKind::Excluded),
+        }
     }
 
     pub fn matches(&self, msg: &str) -> bool {

@@ -127,7 +127,10 @@ pub struct Selector {
 
 impl Selector {
     pub fn wildcards(&self) -> usize {
-        self.steps.iter().filter(|s| matches!(s, Step::AnyKey | Step::AnyIndex)).count()
+        self.steps
+            .iter()
+            .filter(|s| matches!(s, Step::AnyKey | Step::AnyIndex))
+            .count()
     }
 }
 
@@ -147,9 +150,18 @@ pub enum Step {
 pub enum Value {
     /// A string, quoted or bare; `*` is a wildcard in both forms (see [`crate::semantics`]). `pieces` is the
     /// text split at its wildcards (one piece: no wildcard); `text` is for display.
-    Str { text: String, quoted: bool, span: Span, pieces: Vec<String> },
+    Str {
+        text: String,
+        quoted: bool,
+        span: Span,
+        pieces: Vec<String>,
+    },
     /// An unquoted number.
-    Num { text: String, value: f64, span: Span },
+    Num {
+        text: String,
+        value: f64,
+        span: Span,
+    },
     /// `%regex%`
     Regex(RegexLit),
 }
@@ -169,7 +181,11 @@ pub enum Field {
     /// `...`: any number of unnamed fields.
     Ellipsis { span: Span },
     /// A named or unnamed field, with an optional condition on it.
-    Slot { name: Option<String>, cond: Option<FieldCond>, span: Span },
+    Slot {
+        name: Option<String>,
+        cond: Option<FieldCond>,
+        span: Span,
+    },
 }
 
 /// A condition on one delimited field: `op value` clauses joined by `&&` (binding tighter) and `||`.

@@ -24,7 +24,6 @@ impl<'a> Cursor<'a> {
         self.bytes().get(self.pos).copied()
     }
 
-
     pub fn rest(&self) -> &'a str {
         self.src.get(self.pos..).unwrap_or("")
     }
@@ -53,7 +52,9 @@ impl<'a> Cursor<'a> {
         let rest = self.rest().as_bytes();
         if rest.len() >= kw.len()
             && rest[..kw.len()].eq_ignore_ascii_case(kw.as_bytes())
-            && !rest.get(kw.len()).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && !rest
+                .get(kw.len())
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
         {
             self.pos += kw.len();
             true
@@ -87,14 +88,20 @@ impl<'a> Cursor<'a> {
         let mut pieces = vec![String::new()];
         loop {
             let Some(c) = self.rest().chars().next() else {
-                return Err(PatternError::syntax(start..self.pos, "this quoted string is never closed"));
+                return Err(PatternError::syntax(
+                    start..self.pos,
+                    "this quoted string is never closed",
+                ));
             };
             self.pos += c.len_utf8();
             match c {
                 '"' => return Ok((pieces, start..self.pos)),
                 '\\' => {
                     let Some(n) = self.rest().chars().next() else {
-                        return Err(PatternError::syntax(start..self.pos, "this quoted string is never closed"));
+                        return Err(PatternError::syntax(
+                            start..self.pos,
+                            "this quoted string is never closed",
+                        ));
                     };
                     self.pos += n.len_utf8();
                     push_char(&mut pieces, n);
@@ -113,9 +120,15 @@ impl<'a> Cursor<'a> {
             Some(i) => {
                 let source = self.rest()[..i].to_string();
                 self.pos += i + 1;
-                Ok(super::ast::RegexLit { source, span: start..self.pos })
+                Ok(super::ast::RegexLit {
+                    source,
+                    span: start..self.pos,
+                })
             }
-            None => Err(PatternError::syntax(start..self.src.len(), "this regular expression has no closing '%'")),
+            None => Err(PatternError::syntax(
+                start..self.src.len(),
+                "this regular expression has no closing '%'",
+            )),
         }
     }
 
@@ -125,10 +138,18 @@ impl<'a> Cursor<'a> {
         match self.peek() {
             Some(b'"') => {
                 let (pieces, span) = self.quoted()?;
-                Ok(Value::Str { text: pieces.join("*"), quoted: true, span, pieces })
+                Ok(Value::Str {
+                    text: pieces.join("*"),
+                    quoted: true,
+                    span,
+                    pieces,
+                })
             }
             Some(b'%') => Ok(Value::Regex(self.regex()?)),
-            Some(b'\'') => Err(self.error_here("single quotes are not valid here; put the value in double quotes")),
+            Some(b'\'') => {
+                Err(self
+                    .error_here("single quotes are not valid here; put the value in double quotes"))
+            }
             _ => {
                 while let Some(b) = self.peek() {
                     if b.is_ascii_whitespace() || stop.contains(&b) {
@@ -144,14 +165,25 @@ impl<'a> Cursor<'a> {
                 }
                 let text = &self.src[start..self.pos];
                 if text.is_empty() {
-                    return Err(self.error_here(format!("expected a value, found {}", self.found())));
+                    return Err(
+                        self.error_here(format!("expected a value, found {}", self.found()))
+                    );
                 }
                 let span = self.span_from(start);
                 if let Some(value) = parse_number(text) {
-                    return Ok(Value::Num { text: text.to_string(), value, span });
+                    return Ok(Value::Num {
+                        text: text.to_string(),
+                        value,
+                        span,
+                    });
                 }
                 let pieces = text.split('*').map(str::to_string).collect();
-                Ok(Value::Str { text: text.to_string(), quoted: false, span, pieces })
+                Ok(Value::Str {
+                    text: text.to_string(),
+                    quoted: false,
+                    span,
+                    pieces,
+                })
             }
         }
     }
@@ -202,5 +234,8 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    text.trim_start_matches('+').parse::<f64>().ok().filter(|v| v.is_finite())
+    text.trim_start_matches('+')
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }

@@ -38,14 +38,23 @@ fn field(c: &mut Cursor<'_>, end: usize) -> Result<Field, PatternError> {
     c.skip_ws();
     let start = c.pos;
     if c.eat("...") {
-        return Ok(Field::Ellipsis { span: c.span_from(start) });
+        return Ok(Field::Ellipsis {
+            span: c.span_from(start),
+        });
     }
     if c.pos >= end || c.peek() == Some(b',') {
-        return Ok(Field::Slot { name: None, cond: None, span: start..start });
+        return Ok(Field::Slot {
+            name: None,
+            cond: None,
+            span: start..start,
+        });
     }
     let name = read_name(c);
     if name.is_empty() {
-        return Err(c.error_here(format!("expected a field name, '...' or ',', found {}", c.found())));
+        return Err(c.error_here(format!(
+            "expected a field name, '...' or ',', found {}",
+            c.found()
+        )));
     }
     c.skip_ws();
     let cond = if c.pos < end && matches!(c.peek(), Some(b'=' | b'!' | b'<' | b'>')) {
@@ -53,7 +62,11 @@ fn field(c: &mut Cursor<'_>, end: usize) -> Result<Field, PatternError> {
     } else {
         None
     };
-    Ok(Field::Slot { name: Some(name), cond, span: c.span_from(start) })
+    Ok(Field::Slot {
+        name: Some(name),
+        cond,
+        span: c.span_from(start),
+    })
 }
 
 fn read_name(c: &mut Cursor<'_>) -> String {
@@ -76,7 +89,11 @@ fn or_chain(c: &mut Cursor<'_>, end: usize, name: &str) -> Result<FieldCond, Pat
             break;
         }
     }
-    Ok(if items.len() == 1 { items.remove(0) } else { FieldCond::Or(items) })
+    Ok(if items.len() == 1 {
+        items.remove(0)
+    } else {
+        FieldCond::Or(items)
+    })
 }
 
 fn and_chain(c: &mut Cursor<'_>, end: usize, name: &str) -> Result<FieldCond, PatternError> {
@@ -91,7 +108,11 @@ fn and_chain(c: &mut Cursor<'_>, end: usize, name: &str) -> Result<FieldCond, Pa
             break;
         }
     }
-    Ok(if items.len() == 1 { items.remove(0) } else { FieldCond::And(items) })
+    Ok(if items.len() == 1 {
+        items.remove(0)
+    } else {
+        FieldCond::And(items)
+    })
 }
 
 fn expect_same_name(c: &mut Cursor<'_>, name: &str) -> Result<(), PatternError> {

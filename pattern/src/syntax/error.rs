@@ -51,11 +51,19 @@ pub struct PatternError {
 
 impl PatternError {
     pub(crate) fn syntax(span: Span, message: impl Into<String>) -> Self {
-        PatternError { kind: ErrorKind::Syntax, span, message: message.into() }
+        PatternError {
+            kind: ErrorKind::Syntax,
+            span,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn new(kind: ErrorKind, span: Span, message: impl Into<String>) -> Self {
-        PatternError { kind, span, message: message.into() }
+        PatternError {
+            kind,
+            span,
+            message: message.into(),
+        }
     }
 
     /// The error AWS returns for this problem in the given operation.
@@ -75,7 +83,10 @@ impl PatternError {
                 Context::FilterLogEvents => "Invalid filter pattern".to_string(),
             },
         };
-        AwsError { code: "InvalidParameterException", message }
+        AwsError {
+            code: "InvalidParameterException",
+            message,
+        }
     }
 
     /// `line:column` (1-based, in characters) of the start of the span within `source`.
@@ -101,7 +112,11 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at {}..{}: {}", self.span.start, self.span.end, self.message)
+        write!(
+            f,
+            "at {}..{}: {}",
+            self.span.start, self.span.end, self.message
+        )
     }
 }
 

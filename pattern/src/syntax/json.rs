@@ -36,7 +36,11 @@ fn or_expr(c: &mut Cursor<'_>, end: usize) -> Result<JsonExpr, PatternError> {
             break;
         }
     }
-    Ok(if items.len() == 1 { items.remove(0) } else { JsonExpr::Or(items, c.span_from(start)) })
+    Ok(if items.len() == 1 {
+        items.remove(0)
+    } else {
+        JsonExpr::Or(items, c.span_from(start))
+    })
 }
 
 fn and_expr(c: &mut Cursor<'_>, end: usize) -> Result<JsonExpr, PatternError> {
@@ -50,7 +54,11 @@ fn and_expr(c: &mut Cursor<'_>, end: usize) -> Result<JsonExpr, PatternError> {
             break;
         }
     }
-    Ok(if items.len() == 1 { items.remove(0) } else { JsonExpr::And(items, c.span_from(start)) })
+    Ok(if items.len() == 1 {
+        items.remove(0)
+    } else {
+        JsonExpr::And(items, c.span_from(start))
+    })
 }
 
 fn primary(c: &mut Cursor<'_>, end: usize) -> Result<JsonExpr, PatternError> {
@@ -90,7 +98,10 @@ fn condition(c: &mut Cursor<'_>, end: usize) -> Result<Condition, PatternError> 
         } else if c.eat_keyword("FALSE") {
             Test::IsFalse
         } else {
-            return Err(c.error_here(format!("expected NULL, TRUE or FALSE after IS, found {}", c.found())));
+            return Err(c.error_here(format!(
+                "expected NULL, TRUE or FALSE after IS, found {}",
+                c.found()
+            )));
         }
     } else if c.eat_keyword("NOT") {
         c.skip_ws();
@@ -106,16 +117,29 @@ fn condition(c: &mut Cursor<'_>, end: usize) -> Result<Condition, PatternError> 
         }
         let value = c.value(STOP)?;
         if c.pos > end {
-            return Err(PatternError::syntax(value.span(), "the value runs past the closing '}'"));
+            return Err(PatternError::syntax(
+                value.span(),
+                "the value runs past the closing '}'",
+            ));
         }
         Test::Compare(op, value)
     };
-    Ok(Condition { selector, test, span: c.span_from(start) })
+    Ok(Condition {
+        selector,
+        test,
+        span: c.span_from(start),
+    })
 }
 
 pub(crate) fn operator(c: &mut Cursor<'_>) -> Result<CmpOp, PatternError> {
-    for (s, op) in [("!=", CmpOp::Ne), ("<=", CmpOp::Le), (">=", CmpOp::Ge), ("=", CmpOp::Eq), ("<", CmpOp::Lt), (">", CmpOp::Gt)]
-    {
+    for (s, op) in [
+        ("!=", CmpOp::Ne),
+        ("<=", CmpOp::Le),
+        (">=", CmpOp::Ge),
+        ("=", CmpOp::Eq),
+        ("<", CmpOp::Lt),
+        (">", CmpOp::Gt),
+    ] {
         if c.eat(s) {
             if c.peek() == Some(b'=') {
                 return Err(c.error_here("'==' is not an operator; use '='"));
@@ -157,7 +181,10 @@ fn selector(c: &mut Cursor<'_>) -> Result<Selector, PatternError> {
                         c.pos += 1;
                     }
                     if s == c.pos {
-                        return Err(c.error_here(format!("expected a property name after '.', found {}", c.found())));
+                        return Err(c.error_here(format!(
+                            "expected a property name after '.', found {}",
+                            c.found()
+                        )));
                     }
                     steps.push(Step::Key(c.src[s..c.pos].to_string()));
                 }
@@ -167,9 +194,15 @@ fn selector(c: &mut Cursor<'_>) -> Result<Selector, PatternError> {
         }
     }
     if steps.is_empty() {
-        return Err(PatternError::syntax(start..c.pos, "a selector needs at least one property after '$', as in '$.field'"));
+        return Err(PatternError::syntax(
+            start..c.pos,
+            "a selector needs at least one property after '$', as in '$.field'",
+        ));
     }
-    let sel = Selector { steps, text: c.src[start..c.pos].to_string() };
+    let sel = Selector {
+        steps,
+        text: c.src[start..c.pos].to_string(),
+    };
     if sel.wildcards() > 1 {
         return Err(PatternError::new(
             super::error::ErrorKind::TooManyWildcards,

@@ -31,7 +31,10 @@ pub fn parse(src: &str) -> Result<Ast, PatternError> {
         return Err(PatternError::new(
             ErrorKind::TooLong,
             0..src.len(),
-            format!("the pattern is {} characters long; AWS allows at most {MAX_PATTERN_CHARS}", src.chars().count()),
+            format!(
+                "the pattern is {} characters long; AWS allows at most {MAX_PATTERN_CHARS}",
+                src.chars().count()
+            ),
         ));
     }
     let start = src.len() - src.trim_start().len();
@@ -51,12 +54,22 @@ pub fn parse(src: &str) -> Result<Ast, PatternError> {
         Ast::Json(json::parse(&mut c, end - 1)?)
     } else if trimmed.starts_with('[') {
         if !trimmed.ends_with(']') || trimmed.len() < 2 {
-            return Err(PatternError::syntax(start..end, "a pattern that starts with '[' must end with ']'"));
+            return Err(PatternError::syntax(
+                start..end,
+                "a pattern that starts with '[' must end with ']'",
+            ));
         }
         let mut c = Cursor::new(src, start + 1);
         Ast::Delimited(delimited::parse(&mut c, end - 1)?)
-    } else if trimmed.len() >= 2 && trimmed.starts_with('%') && trimmed.ends_with('%') && trimmed.matches('%').count() == 2 {
-        Ast::Regex(RegexLit { source: trimmed[1..trimmed.len() - 1].to_string(), span: start..end })
+    } else if trimmed.len() >= 2
+        && trimmed.starts_with('%')
+        && trimmed.ends_with('%')
+        && trimmed.matches('%').count() == 2
+    {
+        Ast::Regex(RegexLit {
+            source: trimmed[1..trimmed.len() - 1].to_string(),
+            span: start..end,
+        })
     } else {
         let mut c = Cursor::new(src, 0);
         let terms = terms::parse(&mut c)?;
@@ -103,7 +116,10 @@ fn validate(ast: &Ast) -> Result<(), PatternError> {
                 if op.is_ordering() && !matches!(v, Value::Num { .. }) && bad.is_none() {
                     bad = Some(PatternError::syntax(
                         v.span(),
-                        format!("'{}' compares numbers; this value is not a number", op.as_str()),
+                        format!(
+                            "'{}' compares numbers; this value is not a number",
+                            op.as_str()
+                        ),
                     ));
                 }
             }
@@ -113,9 +129,15 @@ fn validate(ast: &Ast) -> Result<(), PatternError> {
         }
     }
     if let Ast::Delimited(fields) = ast {
-        let ellipses: Vec<_> = fields.iter().filter(|f| matches!(f, Field::Ellipsis { .. })).collect();
+        let ellipses: Vec<_> = fields
+            .iter()
+            .filter(|f| matches!(f, Field::Ellipsis { .. }))
+            .collect();
         if let Some(Field::Ellipsis { span }) = ellipses.get(1) {
-            return Err(PatternError::syntax(span.clone(), "a space-delimited pattern may contain only one '...'"));
+            return Err(PatternError::syntax(
+                span.clone(),
+                "a space-delimited pattern may contain only one '...'",
+            ));
         }
     }
     Ok(())
@@ -133,7 +155,10 @@ pub fn regexes(ast: &Ast) -> Vec<&RegexLit> {
         }),
         Ast::Delimited(fields) => {
             for f in fields {
-                if let Field::Slot { cond: Some(cond), .. } = f {
+                if let Field::Slot {
+                    cond: Some(cond), ..
+                } = f
+                {
                     field_regexes(cond, &mut out);
                 }
             }

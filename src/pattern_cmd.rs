@@ -1,0 +1,157 @@
+//! `orgwatch pattern ...`: the filter-pattern engine from the command line.
+//!
+//! `analyze` proves which of the 18 Organizations events a pattern matches (default: the CIS pattern);
+//! `test` runs a pattern over messages as TestMetricFilter does. Exit codes: 0 the pattern covers all 18
+//! events (analyze) or matched something (test), 1 it does not, 2 a usage error or an invalid pattern.
+
+use anyhow::Context as _;
+use clap::{Subcommand, ValueEnum};
+use orgwatch_pattern::coverage::{analyze, evidence, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::{cis, Pattern};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum PatternCommand {
+    /// Decide, for each of the 18 Organizations events, whether the pattern always, sometimes or never
+    /// matches it, with witness records.
+    Analyze {
+        /// The filter pattern (default: the CIS pattern, exactly as the control prints it).
+        pattern: Option<String>,
+        /// Read the pattern from a file instead.
+        #[arg(long, conflicts_with = "pattern")]
+        file: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Run a pattern over log messages as TestMetricFilter does.
+    Test {
+        /// The filter pattern.
+        pattern: String,
+        /// The log messages.
+        #[arg(required = true)]
+        messages: Vec<String>,
+    },
+}
+
+pub fn run(cmd: PatternCommand) -> ExitCode {
+    match run_inner(cmd) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("orgwatch: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(src: &str, origin: &str) -> anyhow::Result<Pattern> {
+    Pattern::parse(src).map_err(|e| anyhow::anyhow!("{origin}:{}", e.render(src)))
+}
+
+fn run_inner(cmd: PatternCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        PatternCommand::Analyze {
+            pattern,
+            file,
+            format,
+        } => {
+            let (src, origin) = match (pattern, file) {
+                (Some(p), _) => (p, "pattern".to_string()),
+                (None, Some(f)) => (
+                    std::fs::read_to_string(&f)
+                        .with_context(|| format!("reading {}", f.display()))?,
+                    f.display().to_string(),
+                ),
+                (None, None) => (cis::PATTERN.to_string(), "the CIS pattern".to_string()),
+            };
+            let p = parse(&src, &origin)?;
+            let cov = analyze(&p, &EventClass::organizations());
+            let mut o = String::new();
+            if format == Format::Json {
+                let out = serde_json::json!({"pattern": src, "complete": cov.complete(), "coverage": cov});
+                writeln!(o, "{}", serde_json::to_string_pretty(&out)?)?;
+            } else {
+                writeln!(o, "pattern ({origin}):\n  {}", src.trim())?;
+                writeln!(
+                    o,
+                    "matches {}/18 Organizations events always ({} sometimes, {} never, {} unproven)",
+                    cov.count(Verdict::Always),
+                    cov.count(Verdict::Sometimes),
+                    cov.count(Verdict::Never),
+                    cov.count(Verdict::Unproven)
+                )?;
+                for e in &cov.events {
+                    write!(o, "  {:<32} {}", e.name, e.verdict.as_str())?;
+                    if let Some(w) = &e.non_matching {
+                        write!(o, "  does not match: {}", brief(&p, w))?;
+                    }
+                    if let Some(n) = &e.note {
+                        write!(o, "  ({n})")?;
+                    }
+                    writeln!(o)?;
+                }
+                match &cov.over_match {
+                    OverMatch::None => writeln!(
+                        o,
+                        "over-match: none (proven: nothing outside the 18 events matches)"
+                    )?,
+                    OverMatch::Found { witness } => {
+                        writeln!(o, "over-match: also matches {}", brief(&p, witness))?
+                    }
+                    OverMatch::Unproven { note } => writeln!(o, "over-match: unproven ({note})")?,
+                }
+            }
+            emit(&o);
+            Ok(if cov.complete() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        PatternCommand::Test { pattern, messages } => {
+            let p = parse(&pattern, "pattern")?;
+            let matches = p.test_messages(&messages);
+            let out: Vec<_> = matches
+                .iter()
+                .map(|m| serde_json::json!({"eventNumber": m.event_number, "eventMessage": m.event_message, "extractedValues": m.extracted_values}))
+                .collect();
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::json!({ "matches": out }))?
+            ));
+            Ok(if matches.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+/// A witness shown by the fields the pattern reads (the full record for text patterns).
+fn brief(p: &Pattern, record: &serde_json::Value) -> String {
+    let ev = evidence(p, record);
+    if ev.is_empty() {
+        return record.to_string();
+    }
+    let parts: Vec<String> = ev
+        .iter()
+        .map(|(sel, v)| match v {
+            Some(v) => format!("{sel} = {v}"),
+            None => format!("{sel} absent"),
+        })
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
