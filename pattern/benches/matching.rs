@@ -76,7 +76,7 @@ fn record(rng: &mut Lcg, org_share: u64) -> String {
         "responseElements": null,
         "requestID": format!("{:08x}-0000-4000-8000-{:012x}", n as u32, n),
         "eventID": format!("{:08x}-1111-4000-8000-{:012x}", (n >> 3) as u32, n),
-        "readOnly": n % 3 == 0,
+        "readOnly": n.is_multiple_of(3),
         "eventType": "AwsApiCall",
         "managementEvent": true,
         "recipientAccountId": format!("{:012}", n % 1_000_000_000_000),

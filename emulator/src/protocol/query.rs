@@ -1,0 +1,223 @@
+//! AWS Query: form-encoded requests (`Dimensions.member.1.Name=...`, `Attributes.entry.1.key=...`) and XML
+//! responses (`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...`), with lists as `<member>`.
+
+use super::shapes::{is, BOOLEANS, MAPS, NUMBERS, TIMESTAMPS};
+use crate::error::ApiError;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+enum Node {
+    #[default]
+    Empty,
+    Leaf(String),
+    Obj(BTreeMap<String, Node>),
+    List(BTreeMap<usize, Node>),
+}
+
+impl Node {
+    fn obj(&mut self) -> Option<&mut BTreeMap<String, Node>> {
+        if matches!(self, Node::Empty) {
+            *self = Node::Obj(BTreeMap::new());
+        }
+        match self {
+            Node::Obj(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn list(&mut self) -> Option<&mut BTreeMap<usize, Node>> {
+        if matches!(self, Node::Empty) {
+            *self = Node::List(BTreeMap::new());
+        }
+        match self {
+            Node::List(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// The form parameters as a document (everything but `Action` and `Version`).
+pub fn decode(pairs: &[(String, String)]) -> Value {
+    let mut root = Node::Obj(BTreeMap::new());
+    for (k, v) in pairs {
+        if k == "Action" || k == "Version" {
+            continue;
+        }
+        insert(&mut root, &k.split('.').collect::<Vec<_>>(), v);
+    }
+    to_value(root, None)
+}
+
+fn insert(node: &mut Node, path: &[&str], v: &str) {
+    let Some((first, rest)) = path.split_first() else {
+        *node = Node::Leaf(v.to_string());
+        return;
+    };
+    // `member.N` and `entry.N` are list positions (entries are turned into maps later).
+    if (*first == "member" || *first == "entry") && !rest.is_empty() {
+        if let (Ok(i), Some(list)) = (rest[0].parse::<usize>(), node.list()) {
+            insert(list.entry(i).or_default(), &rest[1..], v);
+            return;
+        }
+    }
+    if let Some(m) = node.obj() {
+        insert(m.entry(first.to_string()).or_default(), rest, v);
+    }
+}
+
+fn scalar(key: Option<&str>, s: String) -> Value {
+    let Some(k) = key else {
+        return Value::String(s);
+    };
+    if is(NUMBERS, k) {
+        if let Ok(n) = s.parse::<f64>() {
+            return serde_json::Number::from_f64(n).map_or(Value::String(s), Value::Number);
+        }
+    }
+    if is(BOOLEANS, k) {
+        match s.as_str() {
+            "true" => return Value::Bool(true),
+            "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    if is(TIMESTAMPS, k) {
+        if let Some(t) = crate::clock::parse_timestamp(&s) {
+            return serde_json::json!(t);
+        }
+    }
+    Value::String(s)
+}
+
+fn to_value(n: Node, key: Option<&str>) -> Value {
+    match n {
+        Node::Empty => Value::Null,
+        Node::Leaf(s) => scalar(key, s),
+        Node::Obj(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let val = to_value(v, Some(&k));
+                    (k, val)
+                })
+                .collect(),
+        ),
+        Node::List(items) => {
+            let list: Vec<Value> = items.into_values().map(|v| to_value(v, key)).collect();
+            if key.is_some_and(|k| is(MAPS, k)) {
+                // entry.N.key / entry.N.value (or Name/Value) pairs.
+                let mut m = Map::new();
+                for e in list {
+                    let k = e
+                        .get("key")
+                        .or_else(|| e.get("Name"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let v = e
+                        .get("value")
+                        .or_else(|| e.get("Value"))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    if let Some(k) = k {
+                        m.insert(k, v);
+                    }
+                }
+                Value::Object(m)
+            } else {
+                Value::Array(list)
+            }
+        }
+    }
+}
+
+fn namespace(service: &str) -> &'static str {
+    match service {
+        "sns" => "http://sns.amazonaws.com/doc/2010-03-31/",
+        "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
+        _ => "http://monitoring.amazonaws.com/doc/2010-08-01/",
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+fn write(out: &mut String, key: &str, v: &Value) {
+    match v {
+        Value::Null => {}
+        Value::Array(items) => {
+            out.push_str(&format!("<{key}>"));
+            for i in items {
+                write(out, "member", &annotate(i, key));
+            }
+            out.push_str(&format!("</{key}>"));
+        }
+        Value::Object(m) if is(MAPS, key) => {
+            out.push_str(&format!("<{key}>"));
+            for (k, v) in m {
+                out.push_str(&format!("<entry><key>{}</key>", escape(k)));
+                write(out, "value", v);
+                out.push_str("</entry>");
+            }
+            out.push_str(&format!("</{key}>"));
+        }
+        Value::Object(m) => {
+            out.push_str(&format!("<{key}>"));
+            for (k, v) in m {
+                write(out, k, v);
+            }
+            out.push_str(&format!("</{key}>"));
+        }
+        Value::String(s) => out.push_str(&format!("<{key}>{}</{key}>", escape(s))),
+        Value::Bool(b) => out.push_str(&format!("<{key}>{b}</{key}>")),
+        Value::Number(n) => {
+            let text = if is(TIMESTAMPS, key) {
+                crate::clock::iso8601(n.as_f64().unwrap_or(0.0))
+            } else {
+                n.to_string()
+            };
+            out.push_str(&format!("<{key}>{text}</{key}>"))
+        }
+    }
+}
+
+/// List members inherit their list's timestamp-ness (`Timestamps` → each `member` is a timestamp).
+fn annotate(v: &Value, list_key: &str) -> Value {
+    match v {
+        Value::Number(n) if is(TIMESTAMPS, list_key) => {
+            Value::String(crate::clock::iso8601(n.as_f64().unwrap_or(0.0)))
+        }
+        _ => v.clone(),
+    }
+}
+
+pub fn encode_ok(service: &str, op: &str, output: &Value, request_id: &str) -> String {
+    let mut out = format!("<{op}Response xmlns=\"{}\">", namespace(service));
+    if output.as_object().is_some_and(|m| !m.is_empty()) {
+        write(&mut out, &format!("{op}Result"), output);
+    }
+    out.push_str(&format!(
+        "<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{op}Response>"
+    ));
+    out
+}
+
+pub fn encode_err(service: &str, err: &ApiError, fault: &str, request_id: &str) -> String {
+    format!(
+        "<ErrorResponse xmlns=\"{}\"><Error><Type>{fault}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
+        namespace(service),
+        escape(&err.code),
+        escape(&err.message)
+    )
+}

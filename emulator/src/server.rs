@@ -1,0 +1,149 @@
+//! The HTTP server: the admin API under `/_orgwatch/`, and every other request decoded, routed by the
+//! SigV4 credential scope to a service, handled, and encoded back in the client's protocol.
+
+use crate::context::{account_for_key, parse_scope, RequestContext};
+use crate::error::ApiError;
+use crate::protocol::{self, Protocol};
+use crate::services::{self, Call};
+use crate::Shared;
+use axum::body::{to_bytes, Body};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::Request;
+use axum::response::Response;
+use axum::Router;
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The largest request body accepted (AWS's largest, PutLogEvents and PutMetricData, is about 1 MiB).
+pub const MAX_BODY: usize = 1_048_576 + 65_536;
+/// The largest body after gzip decompression.
+const MAX_INFLATED: u64 = 8 * 1_048_576;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .nest("/_orgwatch", crate::admin::router())
+        .fallback(api)
+        .layer(DefaultBodyLimit::disable())
+        .with_state(shared)
+}
+
+fn service_name(service: &str) -> &str {
+    match service {
+        "monitoring" | "cloudwatch" => "monitoring",
+        other => other,
+    }
+}
+
+async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let detected = protocol::detect(&path, &parts.headers);
+    let scope = parse_scope(&parts.headers);
+    let scoped_service = scope.as_ref().map(|s| service_name(&s.service).to_string());
+    let fail = |protocol: Protocol, service: &str, e: ApiError| {
+        protocol::respond_err(protocol, service, &e, &request_id, true)
+    };
+
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = ApiError::new(
+                "RequestEntityTooLargeException",
+                413,
+                format!("Request body exceeds the limit of {MAX_BODY} bytes"),
+            );
+            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
+        }
+    };
+    let gzip = protocol::header(&parts.headers, "content-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let body: Vec<u8> = if gzip {
+        let mut out = Vec::new();
+        let mut dec = flate2::read::GzDecoder::new(&body[..]).take(MAX_INFLATED + 1);
+        if dec.read_to_end(&mut out).is_err() || out.len() as u64 > MAX_INFLATED {
+            let e = ApiError::serialization(
+                "The request body is not valid gzip, or inflates past the limit",
+            );
+            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
+        }
+        out
+    } else {
+        body.to_vec()
+    };
+    let decoded = match protocol::decode(&path, parts.uri.query(), &parts.headers, &body) {
+        Ok(d) => d,
+        Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),
+    };
+    let service = scoped_service
+        .or(decoded.implied_service.map(str::to_string))
+        .unwrap_or_default();
+    let ctx = RequestContext {
+        account: account_for_key(
+            scope.as_ref().map_or("", |s| s.access_key.as_str()),
+            &shared.config.default_account,
+        ),
+        region: scope
+            .as_ref()
+            .map_or_else(|| "us-east-1".to_string(), |s| s.region.clone()),
+        service: service.clone(),
+        access_key: scope
+            .as_ref()
+            .map(|s| s.access_key.clone())
+            .unwrap_or_default(),
+        request_id: request_id.clone(),
+    };
+    let result = {
+        let mut state = shared.lock();
+        let mut call = Call {
+            ctx: &ctx,
+            state: &mut state,
+            clock: &shared.clock,
+            auto_confirm: shared.config.auto_confirm,
+        };
+        services::dispatch(&mut call, &service, &decoded.operation, decoded.input)
+    };
+    if let Ok(mut served) = shared.served.lock() {
+        served.push((
+            service.clone(),
+            decoded.operation.clone(),
+            ctx.account.clone(),
+            ctx.region.clone(),
+        ));
+    }
+    let (resp, status) = match &result {
+        Ok(out) => (
+            protocol::respond_ok(
+                decoded.protocol,
+                &service,
+                &decoded.operation,
+                out,
+                &request_id,
+            ),
+            200,
+        ),
+        Err(e) => (
+            protocol::respond_err(
+                decoded.protocol,
+                &service,
+                e,
+                &request_id,
+                decoded.query_mode,
+            ),
+            e.status,
+        ),
+    };
+    tracing::info!(
+        service = %service,
+        operation = %decoded.operation,
+        account = %ctx.account,
+        region = %ctx.region,
+        status,
+        latency_us = started.elapsed().as_micros() as u64,
+        error = result.as_ref().err().map(|e| e.code.as_str()).unwrap_or(""),
+        "request"
+    );
+    resp
+}

@@ -1,0 +1,1315 @@
+//! CloudWatch (`monitoring`), reached over Smithy RPC v2 CBOR, AWS JSON 1.0 and AWS Query alike.
+//!
+//! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
+//! filters, with statistics and percentiles computed from the stored datapoints.
+
+use super::{check_enum, check_len, page, run, Call, Style};
+use crate::error::{ApiError, ApiResult};
+use orgwatch_pattern::{Pattern, ValueRef};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const OPERATIONS: &[&str] = &[
+    "PutMetricAlarm",
+    "DescribeAlarms",
+    "DescribeAlarmsForMetric",
+    "DeleteAlarms",
+    "EnableAlarmActions",
+    "DisableAlarmActions",
+    "SetAlarmState",
+    "DescribeAlarmHistory",
+    "PutMetricData",
+    "ListMetrics",
+    "GetMetricStatistics",
+    "GetMetricData",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+];
+
+const STYLE: Style = Style::CloudWatch;
+const VALIDATION: &str = "ValidationError";
+
+pub const COMPARISON_OPERATORS: &[&str] = &[
+    "GreaterThanOrEqualToThreshold",
+    "GreaterThanThreshold",
+    "LessThanThreshold",
+    "LessThanOrEqualToThreshold",
+    "LessThanLowerOrGreaterThanUpperThreshold",
+    "LessThanLowerThreshold",
+    "GreaterThanUpperThreshold",
+];
+pub const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
+pub const STATES: &[&str] = &["INSUFFICIENT_DATA", "ALARM", "OK"];
+pub const TREAT_MISSING: &[&str] = &["breaching", "notBreaching", "ignore", "missing"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "PascalCase")]
+pub struct Dimension {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Alarm {
+    pub alarm_name: String,
+    pub alarm_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_description: Option<String>,
+    pub alarm_configuration_updated_timestamp: f64,
+    pub actions_enabled: bool,
+    #[serde(rename = "OKActions")]
+    pub ok_actions: Vec<String>,
+    pub alarm_actions: Vec<String>,
+    pub insufficient_data_actions: Vec<String>,
+    pub state_value: String,
+    pub state_reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_reason_data: Option<String>,
+    pub state_updated_timestamp: f64,
+    pub state_transitioned_timestamp: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_statistic: Option<String>,
+    pub dimensions: Vec<Dimension>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub evaluation_periods: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datapoints_to_alarm: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    pub comparison_operator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treat_missing_data: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluate_low_sample_count_percentile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_metric_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HistoryItem {
+    pub alarm_name: String,
+    pub alarm_type: String,
+    pub timestamp: f64,
+    pub history_item_type: String,
+    pub history_summary: String,
+    pub history_data: String,
+}
+
+/// One stored observation: `count` samples summing to `sum` (a single value has count 1).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Datum {
+    pub namespace: String,
+    pub metric_name: String,
+    pub dimensions: Vec<Dimension>,
+    pub timestamp: f64,
+    pub sum: f64,
+    pub count: f64,
+    pub min: f64,
+    pub max: f64,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+impl Datum {
+    fn single(
+        namespace: &str,
+        name: &str,
+        dims: Vec<Dimension>,
+        ts: f64,
+        v: f64,
+        unit: Option<String>,
+    ) -> Datum {
+        Datum {
+            namespace: namespace.into(),
+            metric_name: name.into(),
+            dimensions: dims,
+            timestamp: ts,
+            sum: v,
+            count: 1.0,
+            min: v,
+            max: v,
+            unit,
+        }
+    }
+}
+
+/// What one log event publishes through one metric filter: the metric value when it matches, the
+/// defaultValue when it does not (emitted per non-matching event, see `semantics::DEFAULT_VALUE_EMISSION`).
+pub fn filter_datum(
+    p: &Pattern,
+    f: &super::logs::MetricFilter,
+    msg: &str,
+    ts_millis: i64,
+) -> Option<Datum> {
+    let t = f.metric_transformations.first()?;
+    let ts = ts_millis as f64 / 1000.0;
+    if p.matches(msg) {
+        let value: f64 = ValueRef::parse(&t.metric_value)
+            .ok()?
+            .resolve(p.program(), msg)?
+            .parse()
+            .ok()?;
+        let mut dims = Vec::new();
+        for (k, v) in t.dimensions.iter().flatten() {
+            let v = ValueRef::parse(v).ok()?.resolve(p.program(), msg)?;
+            dims.push(Dimension {
+                name: k.clone(),
+                value: v,
+            });
+        }
+        dims.sort();
+        Some(Datum::single(
+            &t.metric_namespace,
+            &t.metric_name,
+            dims,
+            ts,
+            value,
+            t.unit.clone(),
+        ))
+    } else {
+        let d = t.default_value?;
+        Some(Datum::single(
+            &t.metric_namespace,
+            &t.metric_name,
+            Vec::new(),
+            ts,
+            d,
+            t.unit.clone(),
+        ))
+    }
+}
+
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+    match op {
+        "PutMetricAlarm" => run(call, input, STYLE, put_metric_alarm),
+        "DescribeAlarms" => run(call, input, STYLE, describe_alarms),
+        "DescribeAlarmsForMetric" => run(call, input, STYLE, describe_alarms_for_metric),
+        "DeleteAlarms" => run(call, input, STYLE, delete_alarms),
+        "EnableAlarmActions" => run(call, input, STYLE, |c, i: AlarmNames| {
+            set_actions(c, i, true)
+        }),
+        "DisableAlarmActions" => run(call, input, STYLE, |c, i: AlarmNames| {
+            set_actions(c, i, false)
+        }),
+        "SetAlarmState" => run(call, input, STYLE, set_alarm_state),
+        "DescribeAlarmHistory" => run(call, input, STYLE, describe_alarm_history),
+        "PutMetricData" => run(call, input, STYLE, put_metric_data),
+        "ListMetrics" => run(call, input, STYLE, list_metrics),
+        "GetMetricStatistics" => run(call, input, STYLE, get_metric_statistics),
+        "GetMetricData" => run(call, input, STYLE, get_metric_data),
+        "TagResource" => run(call, input, STYLE, tag_resource),
+        "UntagResource" => run(call, input, STYLE, untag_resource),
+        "ListTagsForResource" => run(call, input, STYLE, list_tags),
+        _ => Err(ApiError::unknown_operation(op)),
+    }
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new("InvalidParameterValueException", 400, message).with_code("InvalidParameterValue")
+}
+
+fn combination(message: impl Into<String>) -> ApiError {
+    ApiError::new("InvalidParameterCombinationException", 400, message)
+        .with_code("InvalidParameterCombination")
+}
+
+fn not_found(message: impl Into<String>) -> ApiError {
+    ApiError::new("ResourceNotFound", 404, message)
+}
+
+fn bad_token() -> ApiError {
+    ApiError::new(
+        "InvalidNextToken",
+        400,
+        "The service couldn't process your request because the NextToken value is invalid.",
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutMetricAlarmInput {
+    alarm_name: String,
+    alarm_description: Option<String>,
+    actions_enabled: Option<bool>,
+    #[serde(rename = "OKActions", default)]
+    ok_actions: Vec<String>,
+    #[serde(default)]
+    alarm_actions: Vec<String>,
+    #[serde(default)]
+    insufficient_data_actions: Vec<String>,
+    metric_name: Option<String>,
+    namespace: Option<String>,
+    statistic: Option<String>,
+    extended_statistic: Option<String>,
+    #[serde(default)]
+    dimensions: Vec<Dimension>,
+    period: Option<f64>,
+    unit: Option<String>,
+    evaluation_periods: f64,
+    datapoints_to_alarm: Option<f64>,
+    threshold: Option<f64>,
+    comparison_operator: String,
+    treat_missing_data: Option<String>,
+    evaluate_low_sample_count_percentile: Option<String>,
+    metrics: Option<Vec<Value>>,
+    threshold_metric_id: Option<String>,
+    #[serde(default)]
+    tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Tag {
+    key: String,
+    value: String,
+}
+
+fn alarm_arn(call: &Call<'_>, name: &str) -> String {
+    format!(
+        "arn:aws:cloudwatch:{}:{}:alarm:{name}",
+        call.ctx.region, call.ctx.account
+    )
+}
+
+fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
+    check_len(VALIDATION, "alarmName", &i.alarm_name, 1, 255)?;
+    check_enum(
+        VALIDATION,
+        "comparisonOperator",
+        &i.comparison_operator,
+        COMPARISON_OPERATORS,
+    )?;
+    if let Some(s) = &i.statistic {
+        check_enum(VALIDATION, "statistic", s, STATISTICS)?;
+    }
+    if let Some(t) = &i.treat_missing_data {
+        check_len(VALIDATION, "treatMissingData", t, 1, 255)?;
+        if !TREAT_MISSING.contains(&t.as_str()) {
+            return Err(invalid(format!(
+                "Invalid treatMissingData value: {t}. Valid values are: {}",
+                TREAT_MISSING.join(", ")
+            )));
+        }
+    }
+    if let Some(u) = &i.unit {
+        check_enum(VALIDATION, "unit", u, super::logs::UNITS)?;
+    }
+    for (field, list) in [
+        ("alarmActions", &i.alarm_actions),
+        ("oKActions", &i.ok_actions),
+        ("insufficientDataActions", &i.insufficient_data_actions),
+    ] {
+        if list.len() > 5 {
+            let c = "Member must have length less than or equal to 5";
+            return Err(ApiError::new(
+                VALIDATION,
+                400,
+                ApiError::validation_message(None, field, c),
+            ));
+        }
+    }
+    if i.evaluation_periods < 1.0 {
+        let c = "Member must have value greater than or equal to 1";
+        return Err(ApiError::new(
+            VALIDATION,
+            400,
+            ApiError::validation_message(
+                Some(&i.evaluation_periods.to_string()),
+                "evaluationPeriods",
+                c,
+            ),
+        ));
+    }
+    let math = i.metrics.is_some();
+    if math {
+        if i.metric_name.is_some()
+            || i.namespace.is_some()
+            || i.statistic.is_some()
+            || i.extended_statistic.is_some()
+            || i.period.is_some()
+            || !i.dimensions.is_empty()
+        {
+            return Err(combination("MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions and Period must not be specified when Metrics is specified."));
+        }
+        let metrics = i.metrics.as_deref().unwrap_or_default();
+        let returning = metrics
+            .iter()
+            .filter(|m| m.get("ReturnData").and_then(Value::as_bool).unwrap_or(true))
+            .count();
+        if returning != 1 && i.threshold_metric_id.is_none() {
+            return Err(invalid(
+                "Exactly one element of the metrics list should return data.",
+            ));
+        }
+    } else {
+        if i.metric_name.is_none() || i.namespace.is_none() {
+            return Err(ApiError::new(
+                "MissingRequiredParameterException",
+                400,
+                "The parameter MetricName is required.",
+            )
+            .with_code("MissingParameter"));
+        }
+        match (&i.statistic, &i.extended_statistic) {
+            (Some(_), Some(_)) => {
+                return Err(combination(
+                    "Statistic and ExtendedStatistic cannot both be specified.",
+                ))
+            }
+            (None, None) => {
+                return Err(combination(
+                    "One of Statistic or ExtendedStatistic must be specified.",
+                ))
+            }
+            _ => {}
+        }
+        let period = i.period.ok_or_else(|| {
+            ApiError::new(
+                "MissingRequiredParameterException",
+                400,
+                "The parameter Period is required.",
+            )
+            .with_code("MissingParameter")
+        })?;
+        let p = period as i64;
+        if !(p == 10 || p == 20 || p == 30 || (p >= 60 && p % 60 == 0)) || period.fract() != 0.0 {
+            return Err(invalid(
+                "The parameter Period must be 10, 20, 30, or a multiple of 60.",
+            ));
+        }
+        let window = p * i.evaluation_periods as i64;
+        let cap = if p < 3600 { 86_400 } else { 604_800 };
+        if window > cap {
+            return Err(invalid(format!(
+                "The evaluation period (Period × EvaluationPeriods) must not exceed {cap} seconds."
+            )));
+        }
+    }
+    if i.threshold.is_none() && i.threshold_metric_id.is_none() {
+        return Err(ApiError::new(
+            "MissingRequiredParameterException",
+            400,
+            "The parameter Threshold is required.",
+        )
+        .with_code("MissingParameter"));
+    }
+    if let Some(m) = i.datapoints_to_alarm {
+        if m < 1.0 || m > i.evaluation_periods {
+            return Err(invalid(
+                "DatapointsToAlarm must be between 1 and EvaluationPeriods.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: Value) {
+    let now = call.now();
+    call.region().alarm_history.push(HistoryItem {
+        alarm_name: name.into(),
+        alarm_type: "MetricAlarm".into(),
+        timestamp: now,
+        history_item_type: kind.into(),
+        history_summary: summary,
+        history_data: data.to_string(),
+    });
+}
+
+fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<Value> {
+    validate_alarm(&i)?;
+    let now = call.now();
+    let arn = alarm_arn(call, &i.alarm_name);
+    let previous = call.region().alarms.get(&i.alarm_name).cloned();
+    let (state, reason, updated, transitioned) = match &previous {
+        Some(a) => (
+            a.state_value.clone(),
+            a.state_reason.clone(),
+            a.state_updated_timestamp,
+            a.state_transitioned_timestamp,
+        ),
+        None => (
+            "INSUFFICIENT_DATA".to_string(),
+            "Unchecked: Initial alarm creation".to_string(),
+            now,
+            now,
+        ),
+    };
+    let alarm = Alarm {
+        alarm_name: i.alarm_name.clone(),
+        alarm_arn: arn.clone(),
+        alarm_description: i.alarm_description,
+        alarm_configuration_updated_timestamp: now,
+        actions_enabled: i.actions_enabled.unwrap_or(true),
+        ok_actions: i.ok_actions,
+        alarm_actions: i.alarm_actions,
+        insufficient_data_actions: i.insufficient_data_actions,
+        state_value: state,
+        state_reason: reason,
+        state_reason_data: previous.as_ref().and_then(|a| a.state_reason_data.clone()),
+        state_updated_timestamp: updated,
+        state_transitioned_timestamp: transitioned,
+        metric_name: i.metric_name,
+        namespace: i.namespace,
+        statistic: i.statistic,
+        extended_statistic: i.extended_statistic,
+        dimensions: i.dimensions,
+        period: i.period.map(|p| p as i64),
+        unit: i.unit,
+        evaluation_periods: i.evaluation_periods as i64,
+        datapoints_to_alarm: i.datapoints_to_alarm.map(|d| d as i64),
+        threshold: i.threshold,
+        comparison_operator: i.comparison_operator,
+        treat_missing_data: i.treat_missing_data,
+        evaluate_low_sample_count_percentile: i.evaluate_low_sample_count_percentile,
+        metrics: i.metrics,
+        threshold_metric_id: i.threshold_metric_id,
+    };
+    let summary = format!(
+        "Alarm \"{}\" {}",
+        alarm.alarm_name,
+        if previous.is_some() {
+            "updated"
+        } else {
+            "created"
+        }
+    );
+    let data = serde_json::json!({"type": if previous.is_some() { "Update" } else { "Create" }, "version": "1.0", "updatedAlarm": serde_json::to_value(&alarm).unwrap_or(Value::Null)});
+    let name = alarm.alarm_name.clone();
+    call.region().alarms.insert(name.clone(), alarm);
+    if !i.tags.is_empty() {
+        let tags = call.region().tags.entry(arn).or_default();
+        tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
+    }
+    history(call, &name, "ConfigurationUpdate", summary, data);
+    Ok(serde_json::json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeAlarmsInput {
+    alarm_names: Option<Vec<String>>,
+    alarm_name_prefix: Option<String>,
+    alarm_types: Option<Vec<String>>,
+    state_value: Option<String>,
+    action_prefix: Option<String>,
+    max_records: Option<f64>,
+    next_token: Option<String>,
+}
+
+fn max_records(v: Option<f64>, max: f64, default: usize) -> ApiResult<usize> {
+    match v {
+        None => Ok(default),
+        Some(n) if n >= 1.0 && n <= max => Ok(n as usize),
+        Some(n) => {
+            let c = if n < 1.0 {
+                "Member must have value greater than or equal to 1".to_string()
+            } else {
+                format!("Member must have value less than or equal to {max}")
+            };
+            Err(ApiError::new(
+                VALIDATION,
+                400,
+                ApiError::validation_message(Some(&n.to_string()), "maxRecords", &c),
+            ))
+        }
+    }
+}
+
+fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Value> {
+    if i.alarm_names.is_some() && i.alarm_name_prefix.is_some() {
+        return Err(combination(
+            "AlarmNames and AlarmNamePrefix cannot be specified together.",
+        ));
+    }
+    if let Some(s) = &i.state_value {
+        check_enum(VALIDATION, "stateValue", s, STATES)?;
+    }
+    let lim = max_records(i.max_records, 100.0, 50)?;
+    let wants_metric = i
+        .alarm_types
+        .as_ref()
+        .is_none_or(|t| t.iter().any(|x| x == "MetricAlarm"));
+    let alarms: Vec<Alarm> = call
+        .region()
+        .alarms
+        .values()
+        .filter(|_| wants_metric)
+        .filter(|a| {
+            i.alarm_names
+                .as_ref()
+                .is_none_or(|n| n.contains(&a.alarm_name))
+        })
+        .filter(|a| {
+            i.alarm_name_prefix
+                .as_ref()
+                .is_none_or(|p| a.alarm_name.starts_with(p.as_str()))
+        })
+        .filter(|a| i.state_value.as_ref().is_none_or(|s| &a.state_value == s))
+        .filter(|a| {
+            i.action_prefix.as_ref().is_none_or(|p| {
+                a.alarm_actions
+                    .iter()
+                    .chain(&a.ok_actions)
+                    .chain(&a.insufficient_data_actions)
+                    .any(|x| x.starts_with(p.as_str()))
+            })
+        })
+        .cloned()
+        .collect();
+    let (items, next) = page(&alarms, i.next_token.as_deref(), lim, bad_token)?;
+    let mut out = serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] });
+    if let Some(n) = next {
+        out["NextToken"] = n.into();
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeAlarmsForMetricInput {
+    metric_name: String,
+    namespace: String,
+    statistic: Option<String>,
+    extended_statistic: Option<String>,
+    dimensions: Option<Vec<Dimension>>,
+    period: Option<f64>,
+    unit: Option<String>,
+}
+
+fn describe_alarms_for_metric(
+    call: &mut Call<'_>,
+    i: DescribeAlarmsForMetricInput,
+) -> ApiResult<Value> {
+    let mut want_dims = i.dimensions.clone().unwrap_or_default();
+    want_dims.sort();
+    let alarms: Vec<Alarm> = call
+        .region()
+        .alarms
+        .values()
+        .filter(|a| {
+            a.metric_name.as_deref() == Some(&i.metric_name)
+                && a.namespace.as_deref() == Some(&i.namespace)
+        })
+        .filter(|a| i.statistic.is_none() || a.statistic == i.statistic)
+        .filter(|a| i.extended_statistic.is_none() || a.extended_statistic == i.extended_statistic)
+        .filter(|a| i.period.is_none_or(|p| a.period == Some(p as i64)))
+        .filter(|a| i.unit.is_none() || a.unit == i.unit)
+        .filter(|a| {
+            i.dimensions.is_none() || {
+                let mut d = a.dimensions.clone();
+                d.sort();
+                d == want_dims
+            }
+        })
+        .cloned()
+        .collect();
+    Ok(serde_json::json!({ "MetricAlarms": alarms }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AlarmNames {
+    alarm_names: Vec<String>,
+}
+
+fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<Value> {
+    if i.alarm_names.len() > 100 {
+        let c = "Member must have length less than or equal to 100";
+        return Err(ApiError::new(
+            VALIDATION,
+            400,
+            ApiError::validation_message(None, "alarmNames", c),
+        ));
+    }
+    let r = call.region();
+    if let Some(missing) = i.alarm_names.iter().find(|n| !r.alarms.contains_key(*n)) {
+        return Err(not_found(format!("Alarm {missing} does not exist")));
+    }
+    for n in &i.alarm_names {
+        r.alarms.remove(n);
+    }
+    Ok(serde_json::json!({}))
+}
+
+fn set_actions(call: &mut Call<'_>, i: AlarmNames, enabled: bool) -> ApiResult<Value> {
+    for n in &i.alarm_names {
+        if let Some(a) = call.region().alarms.get_mut(n) {
+            a.actions_enabled = enabled;
+        }
+    }
+    Ok(serde_json::json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SetAlarmStateInput {
+    alarm_name: String,
+    state_value: String,
+    state_reason: String,
+    state_reason_data: Option<String>,
+}
+
+fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<Value> {
+    check_enum(VALIDATION, "stateValue", &i.state_value, STATES)?;
+    check_len(VALIDATION, "stateReason", &i.state_reason, 0, 1023)?;
+    if let Some(d) = &i.state_reason_data {
+        if serde_json::from_str::<Value>(d).is_err() {
+            return Err(invalid("The StateReasonData is not valid JSON."));
+        }
+    }
+    if !call.region().alarms.contains_key(&i.alarm_name) {
+        return Err(not_found(format!("Alarm {} does not exist", i.alarm_name)));
+    }
+    transition(
+        call,
+        &i.alarm_name,
+        &i.state_value,
+        &i.state_reason,
+        i.state_reason_data,
+    );
+    Ok(serde_json::json!({}))
+}
+
+/// Moves an alarm to a state, records the history, and runs the new state's actions when the state
+/// changed and actions are enabled.
+pub fn transition(
+    call: &mut Call<'_>,
+    name: &str,
+    state: &str,
+    reason: &str,
+    reason_data: Option<String>,
+) {
+    let now = call.now();
+    let Some(alarm) = call.region().alarms.get_mut(name) else {
+        return;
+    };
+    let old = alarm.state_value.clone();
+    alarm.state_value = state.to_string();
+    alarm.state_reason = reason.to_string();
+    alarm.state_reason_data = reason_data;
+    alarm.state_updated_timestamp = now;
+    let changed = old != state;
+    if changed {
+        alarm.state_transitioned_timestamp = now;
+    }
+    let snapshot = alarm.clone();
+    let summary = format!("Alarm updated from {old} to {state}");
+    let data = serde_json::json!({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": state, "stateReason": reason}});
+    history(call, name, "StateUpdate", summary, data);
+    if changed && snapshot.actions_enabled {
+        let actions = match state {
+            "ALARM" => &snapshot.alarm_actions,
+            "OK" => &snapshot.ok_actions,
+            _ => &snapshot.insufficient_data_actions,
+        };
+        let message = alarm_message(call, &snapshot, &old);
+        let subject = format!(
+            "{state}: \"{}\" in {}",
+            snapshot.alarm_name,
+            region_long_name(&call.ctx.region)
+        );
+        for arn in actions.clone() {
+            super::sns::publish_internal(call, &arn, Some(&subject), &message);
+            call.region().alarm_history.push(HistoryItem {
+                alarm_name: name.into(),
+                alarm_type: "MetricAlarm".into(),
+                timestamp: now,
+                history_item_type: "Action".into(),
+                history_summary: format!("Successfully executed action {arn}"),
+                history_data:
+                    serde_json::json!({"actionState": "Succeeded", "notificationResource": arn})
+                        .to_string(),
+            });
+        }
+    }
+}
+
+/// The long region name AWS puts in alarm messages.
+pub fn region_long_name(region: &str) -> String {
+    match region {
+        "us-east-1" => "US East (N. Virginia)",
+        "us-east-2" => "US East (Ohio)",
+        "us-west-1" => "US West (N. California)",
+        "us-west-2" => "US West (Oregon)",
+        "eu-west-1" => "EU (Ireland)",
+        "eu-west-2" => "EU (London)",
+        "eu-central-1" => "EU (Frankfurt)",
+        "ap-southeast-1" => "Asia Pacific (Singapore)",
+        "ap-southeast-2" => "Asia Pacific (Sydney)",
+        "ap-northeast-1" => "Asia Pacific (Tokyo)",
+        other => other,
+    }
+    .to_string()
+}
+
+fn ts_plus0000(epoch: f64) -> String {
+    crate::clock::iso8601(epoch)
+        .trim_end_matches('Z')
+        .to_string()
+        + "+0000"
+}
+
+/// The JSON an alarm publishes to SNS (reference §11.1).
+fn alarm_message(call: &Call<'_>, a: &Alarm, old: &str) -> String {
+    let mut trigger = serde_json::json!({
+        "Period": a.period,
+        "EvaluationPeriods": a.evaluation_periods,
+        "ComparisonOperator": a.comparison_operator,
+        "TreatMissingData": a.treat_missing_data.clone().unwrap_or_else(|| "missing".into()),
+        "EvaluateLowSampleCountPercentile": a.evaluate_low_sample_count_percentile.clone().unwrap_or_default(),
+    });
+    if let Some(t) = a.threshold {
+        trigger["Threshold"] = t.into();
+    }
+    if let Some(m) = a.datapoints_to_alarm {
+        trigger["DatapointsToAlarm"] = m.into();
+    }
+    if let Some(metrics) = &a.metrics {
+        trigger["Metrics"] = Value::Array(metrics.clone());
+    } else {
+        trigger["MetricName"] = a.metric_name.clone().into();
+        trigger["Namespace"] = a.namespace.clone().into();
+        match (&a.statistic, &a.extended_statistic) {
+            (Some(s), _) => {
+                trigger["StatisticType"] = "Statistic".into();
+                trigger["Statistic"] = s.to_uppercase().into();
+            }
+            (None, Some(e)) => {
+                trigger["StatisticType"] = "ExtendedStatistic".into();
+                trigger["ExtendedStatistic"] = e.clone().into();
+            }
+            _ => {}
+        }
+        trigger["Unit"] = a.unit.clone().into();
+        trigger["Dimensions"] = a
+            .dimensions
+            .iter()
+            .map(|d| serde_json::json!({"value": d.value, "name": d.name}))
+            .collect();
+    }
+    serde_json::json!({
+        "AlarmName": a.alarm_name,
+        "AlarmDescription": a.alarm_description,
+        "AWSAccountId": call.ctx.account,
+        "AlarmConfigurationUpdatedTimestamp": ts_plus0000(a.alarm_configuration_updated_timestamp),
+        "NewStateValue": a.state_value,
+        "NewStateReason": a.state_reason,
+        "StateChangeTime": ts_plus0000(a.state_updated_timestamp),
+        "Region": region_long_name(&call.ctx.region),
+        "AlarmArn": a.alarm_arn,
+        "OldStateValue": old,
+        "OKActions": a.ok_actions,
+        "AlarmActions": a.alarm_actions,
+        "InsufficientDataActions": a.insufficient_data_actions,
+        "Trigger": trigger,
+    })
+    .to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeAlarmHistoryInput {
+    alarm_name: Option<String>,
+    history_item_type: Option<String>,
+    start_date: Option<f64>,
+    end_date: Option<f64>,
+    max_records: Option<f64>,
+    next_token: Option<String>,
+    scan_by: Option<String>,
+}
+
+fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> ApiResult<Value> {
+    if let Some(t) = &i.history_item_type {
+        check_enum(
+            VALIDATION,
+            "historyItemType",
+            t,
+            &[
+                "ConfigurationUpdate",
+                "StateUpdate",
+                "Action",
+                "AlarmContributorStateUpdate",
+                "AlarmContributorAction",
+            ],
+        )?;
+    }
+    if let Some(s) = &i.scan_by {
+        check_enum(
+            VALIDATION,
+            "scanBy",
+            s,
+            &["TimestampDescending", "TimestampAscending"],
+        )?;
+    }
+    let lim = max_records(i.max_records, 100.0, 100)?;
+    let mut items: Vec<HistoryItem> = call
+        .region()
+        .alarm_history
+        .iter()
+        .filter(|h| i.alarm_name.as_ref().is_none_or(|n| &h.alarm_name == n))
+        .filter(|h| {
+            i.history_item_type
+                .as_ref()
+                .is_none_or(|t| &h.history_item_type == t)
+        })
+        .filter(|h| {
+            i.start_date.is_none_or(|s| h.timestamp >= s)
+                && i.end_date.is_none_or(|e| h.timestamp <= e)
+        })
+        .cloned()
+        .collect();
+    if i.scan_by.as_deref() != Some("TimestampAscending") {
+        items.reverse();
+    }
+    let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
+    let mut out = serde_json::json!({ "AlarmHistoryItems": items });
+    if let Some(n) = next {
+        out["NextToken"] = n.into();
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StatisticSet {
+    sample_count: f64,
+    sum: f64,
+    minimum: f64,
+    maximum: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MetricDatumInput {
+    metric_name: String,
+    #[serde(default)]
+    dimensions: Vec<Dimension>,
+    timestamp: Option<f64>,
+    value: Option<f64>,
+    statistic_values: Option<StatisticSet>,
+    values: Option<Vec<f64>>,
+    counts: Option<Vec<f64>>,
+    unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutMetricDataInput {
+    namespace: String,
+    metric_data: Vec<MetricDatumInput>,
+}
+
+fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<Value> {
+    check_len(VALIDATION, "namespace", &i.namespace, 1, 255)?;
+    if i.namespace.starts_with("AWS/") {
+        return Err(invalid(
+            "The value AWS/ for parameter Namespace is invalid.",
+        ));
+    }
+    if i.metric_data.len() > 1000 {
+        let c = "Member must have length less than or equal to 1000";
+        return Err(ApiError::new(
+            VALIDATION,
+            400,
+            ApiError::validation_message(None, "metricData", c),
+        ));
+    }
+    let now = call.now();
+    let mut data = Vec::new();
+    for (k, m) in i.metric_data.into_iter().enumerate() {
+        if let Some(u) = &m.unit {
+            check_enum(
+                VALIDATION,
+                &format!("metricData.{}.member.unit", k + 1),
+                u,
+                super::logs::UNITS,
+            )?;
+        }
+        if m.dimensions.len() > 30 {
+            return Err(invalid(
+                "The collection MetricData must not have more than 30 dimensions.",
+            ));
+        }
+        let mut dims = m.dimensions;
+        dims.sort();
+        let ts = m.timestamp.unwrap_or(now);
+        let base = Datum::single(&i.namespace, &m.metric_name, dims, ts, 0.0, m.unit.clone());
+        match (m.value, m.statistic_values, m.values) {
+            (Some(v), None, None) => data.push(Datum { sum: v, min: v, max: v, ..base }),
+            (None, Some(s), None) => data.push(Datum { sum: s.sum, count: s.sample_count, min: s.minimum, max: s.maximum, ..base }),
+            (None, None, Some(vs)) => {
+                let counts = m.counts.unwrap_or_else(|| vec![1.0; vs.len()]);
+                if counts.len() != vs.len() {
+                    return Err(invalid("The parameters MetricData.member.N.Values and MetricData.member.N.Counts must be of the same size."));
+                }
+                for (v, c) in vs.into_iter().zip(counts) {
+                    data.push(Datum { sum: v * c, count: c, min: v, max: v, ..base.clone() });
+                }
+            }
+            (None, None, None) => return Err(ApiError::new("MissingRequiredParameterException", 400, "The parameter MetricData.member.N.Value is required.").with_code("MissingParameter")),
+            _ => return Err(combination("The parameters MetricData.member.N.Value, StatisticValues and Values are mutually exclusive.")),
+        }
+    }
+    call.region().metrics.extend(data);
+    Ok(serde_json::json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DimensionFilter {
+    name: String,
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListMetricsInput {
+    namespace: Option<String>,
+    metric_name: Option<String>,
+    dimensions: Option<Vec<DimensionFilter>>,
+    next_token: Option<String>,
+}
+
+fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
+    let mut seen: Vec<(String, String, Vec<Dimension>)> = Vec::new();
+    for d in &call.region().metrics {
+        let key = (
+            d.namespace.clone(),
+            d.metric_name.clone(),
+            d.dimensions.clone(),
+        );
+        if !seen.contains(&key) {
+            seen.push(key);
+        }
+    }
+    seen.sort();
+    let metrics: Vec<Value> = seen
+        .into_iter()
+        .filter(|(ns, name, dims)| {
+            i.namespace.as_ref().is_none_or(|n| n == ns)
+                && i.metric_name.as_ref().is_none_or(|m| m == name)
+                && i.dimensions.as_ref().is_none_or(|fs| fs.iter().all(|f| dims.iter().any(|d| d.name == f.name && f.value.as_ref().is_none_or(|v| v == &d.value))))
+        })
+        .map(|(ns, name, dims)| serde_json::json!({"Namespace": ns, "MetricName": name, "Dimensions": dims}))
+        .collect();
+    // ListMetrics: up to 500 results per page.
+    let (items, next) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
+    let mut out = serde_json::json!({ "Metrics": items });
+    if let Some(n) = next {
+        out["NextToken"] = n.into();
+    }
+    Ok(out)
+}
+
+/// A statistic over the data of one period; `None` when there is no data.
+pub fn statistic(data: &[&Datum], stat: &str) -> Option<f64> {
+    if data.is_empty() {
+        return None;
+    }
+    let count: f64 = data.iter().map(|d| d.count).sum();
+    let sum: f64 = data.iter().map(|d| d.sum).sum();
+    Some(match stat {
+        "Sum" => sum,
+        "SampleCount" => count,
+        "Average" => sum / count,
+        "Minimum" => data.iter().map(|d| d.min).fold(f64::INFINITY, f64::min),
+        "Maximum" => data.iter().map(|d| d.max).fold(f64::NEG_INFINITY, f64::max),
+        p if p.starts_with('p') => {
+            let q: f64 = p[1..].parse().ok()?;
+            let mut vals: Vec<(f64, f64)> = data
+                .iter()
+                .map(|d| {
+                    (
+                        if d.count > 0.0 {
+                            d.sum / d.count
+                        } else {
+                            d.min
+                        },
+                        d.count,
+                    )
+                })
+                .collect();
+            vals.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let target = (q / 100.0 * count).ceil().max(1.0);
+            let mut acc = 0.0;
+            for (v, c) in &vals {
+                acc += c;
+                if acc >= target {
+                    return Some(*v);
+                }
+            }
+            vals.last()?.0
+        }
+        _ => return None,
+    })
+}
+
+/// One metric as a query names it: CloudWatch never aggregates across dimensions, and a unit, when given,
+/// must match the data's.
+pub struct MetricKey<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub dimensions: &'a [Dimension],
+    pub unit: Option<&'a str>,
+}
+
+impl MetricKey<'_> {
+    fn matches(&self, d: &Datum) -> bool {
+        let mut want = self.dimensions.to_vec();
+        want.sort();
+        d.namespace == self.namespace
+            && d.metric_name == self.name
+            && d.dimensions == want
+            && self
+                .unit
+                .is_none_or(|u| d.unit.as_deref().unwrap_or("None") == u)
+    }
+}
+
+/// Datapoints of one metric per period in `[start, end)`, oldest first.
+pub fn periods<'d>(
+    data: &'d [Datum],
+    key: &MetricKey<'_>,
+    start: f64,
+    end: f64,
+    period: f64,
+) -> BTreeMap<i64, Vec<&'d Datum>> {
+    let mut out: BTreeMap<i64, Vec<&Datum>> = BTreeMap::new();
+    for d in data
+        .iter()
+        .filter(|d| key.matches(d) && d.timestamp >= start && d.timestamp < end)
+    {
+        let bucket = ((d.timestamp / period).floor() * period) as i64;
+        out.entry(bucket).or_default().push(d);
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetMetricStatisticsInput {
+    namespace: String,
+    metric_name: String,
+    #[serde(default)]
+    dimensions: Vec<Dimension>,
+    start_time: f64,
+    end_time: f64,
+    period: f64,
+    #[serde(default)]
+    statistics: Vec<String>,
+    #[serde(default)]
+    extended_statistics: Vec<String>,
+    unit: Option<String>,
+}
+
+fn get_metric_statistics(call: &mut Call<'_>, i: GetMetricStatisticsInput) -> ApiResult<Value> {
+    if i.statistics.is_empty() && i.extended_statistics.is_empty() {
+        return Err(ApiError::new(
+            "MissingRequiredParameterException",
+            400,
+            "Must specify either Statistics or ExtendedStatistics.",
+        )
+        .with_code("MissingParameter"));
+    }
+    for s in &i.statistics {
+        check_enum(VALIDATION, "statistics", s, STATISTICS)?;
+    }
+    if i.period < 1.0 {
+        return Err(invalid("The parameter Period must be greater than 0."));
+    }
+    if i.end_time <= i.start_time {
+        return Err(invalid(
+            "The parameter StartTime must be less than the parameter EndTime.",
+        ));
+    }
+    let r = call.region();
+    let key = MetricKey {
+        namespace: &i.namespace,
+        name: &i.metric_name,
+        dimensions: &i.dimensions,
+        unit: i.unit.as_deref(),
+    };
+    let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, i.period);
+    let points: Vec<Value> = buckets
+        .iter()
+        .map(|(t, ds)| {
+            let mut p = serde_json::json!({"Timestamp": *t as f64, "Unit": i.unit.clone().or_else(|| ds[0].unit.clone()).unwrap_or_else(|| "None".into())});
+            for s in &i.statistics {
+                p[s] = statistic(ds, s).into();
+            }
+            if !i.extended_statistics.is_empty() {
+                let ext: BTreeMap<&String, Option<f64>> = i.extended_statistics.iter().map(|s| (s, statistic(ds, s))).collect();
+                p["ExtendedStatistics"] = serde_json::to_value(ext).unwrap_or(Value::Null);
+            }
+            p
+        })
+        .collect();
+    Ok(serde_json::json!({ "Label": i.metric_name, "Datapoints": points }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MetricRef {
+    namespace: String,
+    metric_name: String,
+    #[serde(default)]
+    dimensions: Vec<Dimension>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MetricStat {
+    metric: MetricRef,
+    period: f64,
+    stat: String,
+    unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MetricDataQuery {
+    id: String,
+    metric_stat: Option<MetricStat>,
+    expression: Option<String>,
+    label: Option<String>,
+    return_data: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetMetricDataInput {
+    metric_data_queries: Vec<MetricDataQuery>,
+    start_time: f64,
+    end_time: f64,
+    scan_by: Option<String>,
+}
+
+fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Value> {
+    if i.end_time <= i.start_time {
+        return Err(invalid(
+            "The parameter StartTime must be less than the parameter EndTime.",
+        ));
+    }
+    let r = call.region();
+    let mut results = Vec::new();
+    for q in i
+        .metric_data_queries
+        .iter()
+        .filter(|q| q.return_data != Some(false))
+    {
+        let Some(ms) = &q.metric_stat else {
+            let expr = q.expression.clone().unwrap_or_default();
+            results.push(serde_json::json!({"Id": q.id, "Label": q.label.clone().unwrap_or_else(|| q.id.clone()), "Timestamps": [], "Values": [], "StatusCode": "InternalError", "Messages": [{"Code": "Unsupported", "Value": format!("metric math is not supported by this emulator: {expr}")}]}));
+            continue;
+        };
+        let key = MetricKey {
+            namespace: &ms.metric.namespace,
+            name: &ms.metric.metric_name,
+            dimensions: &ms.metric.dimensions,
+            unit: ms.unit.as_deref(),
+        };
+        let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, ms.period);
+        let mut pts: Vec<(i64, f64)> = buckets
+            .iter()
+            .filter_map(|(t, ds)| statistic(ds, &ms.stat).map(|v| (*t, v)))
+            .collect();
+        if i.scan_by.as_deref() != Some("TimestampAscending") {
+            pts.reverse();
+        }
+        results.push(serde_json::json!({
+            "Id": q.id,
+            "Label": q.label.clone().unwrap_or_else(|| ms.metric.metric_name.clone()),
+            "Timestamps": pts.iter().map(|p| p.0 as f64).collect::<Vec<_>>(),
+            "Values": pts.iter().map(|p| p.1).collect::<Vec<_>>(),
+            "StatusCode": "Complete",
+        }));
+    }
+    Ok(serde_json::json!({ "MetricDataResults": results, "Messages": [] }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TagResourceInput {
+    #[serde(rename = "ResourceARN")]
+    resource_arn: String,
+    tags: Vec<Tag>,
+}
+
+fn alarm_exists(call: &mut Call<'_>, arn: &str) -> ApiResult<()> {
+    let name = arn.rsplit(":alarm:").next().unwrap_or("");
+    if arn.contains(":alarm:") && call.region().alarms.contains_key(name) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "ResourceNotFoundException",
+            404,
+            format!("Resource {arn} does not exist"),
+        ))
+    }
+}
+
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<Value> {
+    alarm_exists(call, &i.resource_arn)?;
+    call.region()
+        .tags
+        .entry(i.resource_arn)
+        .or_default()
+        .extend(i.tags.into_iter().map(|t| (t.key, t.value)));
+    Ok(serde_json::json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UntagResourceInput {
+    #[serde(rename = "ResourceARN")]
+    resource_arn: String,
+    tag_keys: Vec<String>,
+}
+
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<Value> {
+    alarm_exists(call, &i.resource_arn)?;
+    if let Some(t) = call.region().tags.get_mut(&i.resource_arn) {
+        for k in &i.tag_keys {
+            t.remove(k);
+        }
+    }
+    Ok(serde_json::json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ArnInput {
+    #[serde(rename = "ResourceARN")]
+    resource_arn: String,
+}
+
+fn list_tags(call: &mut Call<'_>, i: ArnInput) -> ApiResult<Value> {
+    alarm_exists(call, &i.resource_arn)?;
+    let tags: Vec<Tag> = call
+        .region()
+        .tags
+        .get(&i.resource_arn)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| Tag {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    Ok(serde_json::json!({ "Tags": tags }))
+}

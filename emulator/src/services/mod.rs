@@ -1,0 +1,224 @@
+//! Service logic: one module per service, one typed handler per operation, protocol-agnostic.
+//!
+//! [`dispatch`] routes `(service, operation)` to a handler through [`run`], which reads the input document
+//! into the handler's input struct (turning serde's complaints into the service's own validation error)
+//! and writes the output struct back into a document for the codec.
+
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod logs;
+pub mod organizations;
+pub mod sns;
+pub mod sts;
+
+use crate::clock::Clock;
+use crate::context::RequestContext;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{RegionState, State};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Everything a handler may touch for one call.
+pub struct Call<'a> {
+    pub ctx: &'a RequestContext,
+    pub state: &'a mut State,
+    pub clock: &'a Clock,
+    pub auto_confirm: bool,
+}
+
+impl Call<'_> {
+    pub fn region(&mut self) -> &mut RegionState {
+        let (a, r) = (self.ctx.account.clone(), self.ctx.region.clone());
+        self.state.region(&a, &r)
+    }
+
+    pub fn now(&self) -> f64 {
+        self.clock.now()
+    }
+}
+
+/// Every operation each service serves (for the admin health report and the README).
+pub const SERVICES: &[(&str, &[&str])] = &[
+    ("cloudtrail", cloudtrail::OPERATIONS),
+    ("logs", logs::OPERATIONS),
+    ("monitoring", cloudwatch::OPERATIONS),
+    ("sns", sns::OPERATIONS),
+    ("sts", sts::OPERATIONS),
+    ("organizations", organizations::OPERATIONS),
+];
+
+pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Value) -> ApiResult<Value> {
+    match service {
+        "cloudtrail" => cloudtrail::dispatch(call, op, input),
+        "logs" => logs::dispatch(call, op, input),
+        "monitoring" => cloudwatch::dispatch(call, op, input),
+        "sns" => sns::dispatch(call, op, input),
+        "sts" => sts::dispatch(call, op, input),
+        "organizations" => organizations::dispatch(call, op, input),
+        other => Err(ApiError::new(
+            "UnrecognizedClientException",
+            400,
+            format!("The service {other:?} is not served here"),
+        )),
+    }
+}
+
+/// How a service reports a bad input document.
+#[derive(Clone, Copy)]
+pub enum Style {
+    /// JSON services (`ValidationException`-like shape given), AWS's "1 validation error detected" text.
+    Json(&'static str),
+    /// CloudWatch: `MissingRequiredParameterException` (Query code `MissingParameter`).
+    CloudWatch,
+    /// SNS and STS: `InvalidParameter` / `ValidationError`.
+    Query(&'static str),
+}
+
+/// Reads the input, calls the handler, writes the output.
+pub fn run<I, O>(
+    call: &mut Call<'_>,
+    input: Value,
+    style: Style,
+    f: impl FnOnce(&mut Call<'_>, I) -> ApiResult<O>,
+) -> ApiResult<Value>
+where
+    I: DeserializeOwned,
+    O: Serialize,
+{
+    let input: I = serde_json::from_value(strip_nulls(input))
+        .map_err(|e| input_error(style, &e.to_string()))?;
+    let out = f(call, input)?;
+    serde_json::to_value(out).map_err(|e| ApiError::server("InternalFailure", e.to_string()))
+}
+
+/// JSON clients may send explicit nulls for absent members.
+fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
+fn input_error(style: Style, serde_msg: &str) -> ApiError {
+    let missing = serde_msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string);
+    match (style, missing) {
+        (Style::Json(shape), Some(field)) => ApiError::new(
+            shape,
+            400,
+            ApiError::validation_message(None, &field, "Member must not be null"),
+        ),
+        (Style::Json(_), None) => ApiError::serialization(format!(
+            "Start of structure or map found where not expected: {serde_msg}"
+        )),
+        (Style::CloudWatch, Some(field)) => ApiError::new(
+            "MissingRequiredParameterException",
+            400,
+            format!("The parameter {field} is required."),
+        )
+        .with_code("MissingParameter"),
+        (Style::CloudWatch, None) => ApiError::new(
+            "InvalidParameterValueException",
+            400,
+            format!("Invalid input: {serde_msg}"),
+        )
+        .with_code("InvalidParameterValue"),
+        (Style::Query(code), Some(field)) => {
+            ApiError::new(code, 400, format!("Invalid parameter: {field}"))
+        }
+        (Style::Query(code), None) => {
+            ApiError::new(code, 400, format!("Invalid parameter: {serde_msg}"))
+        }
+    }
+}
+
+/// Checks an enum member, with AWS's message.
+pub fn check_enum(shape: &str, field: &str, value: &str, allowed: &[&str]) -> ApiResult<()> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let constraint = format!(
+        "Member must satisfy enum value set: [{}]",
+        allowed.join(", ")
+    );
+    Err(ApiError::new(
+        shape,
+        400,
+        ApiError::validation_message(Some(value), field, &constraint),
+    ))
+}
+
+/// Checks a string member's length, with AWS's message.
+pub fn check_len(shape: &str, field: &str, value: &str, min: usize, max: usize) -> ApiResult<()> {
+    let n = value.chars().count();
+    if n < min {
+        let c = format!("Member must have length greater than or equal to {min}");
+        return Err(ApiError::new(
+            shape,
+            400,
+            ApiError::validation_message(Some(value), field, &c),
+        ));
+    }
+    if n > max {
+        let c = format!("Member must have length less than or equal to {max}");
+        return Err(ApiError::new(
+            shape,
+            400,
+            ApiError::validation_message(Some(value), field, &c),
+        ));
+    }
+    Ok(())
+}
+
+/// One page of `items` after the opaque `token`, at most `limit` long, and the token for the next page.
+/// Tokens are positions, prefixed so that foreign tokens are recognised as invalid.
+pub fn page<T: Clone>(
+    items: &[T],
+    token: Option<&str>,
+    limit: usize,
+    bad_token: impl FnOnce() -> ApiError,
+) -> ApiResult<(Vec<T>, Option<String>)> {
+    let start = match token {
+        None | Some("") => 0,
+        Some(t) => t
+            .strip_prefix("orgwatch-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n <= items.len())
+            .ok_or_else(bad_token)?,
+    };
+    let end = (start + limit.max(1)).min(items.len());
+    let next = (end < items.len()).then(|| format!("orgwatch-{end}"));
+    Ok((items[start..end].to_vec(), next))
+}
+
+/// `arn:aws:<service>:<region>:<account>:<resource>`, split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn {
+    pub service: String,
+    pub region: String,
+    pub account: String,
+    pub resource: String,
+}
+
+pub fn parse_arn(s: &str) -> Option<Arn> {
+    let mut p = s.splitn(6, ':');
+    if p.next()? != "arn" {
+        return None;
+    }
+    let _partition = p.next()?;
+    Some(Arn {
+        service: p.next()?.into(),
+        region: p.next()?.into(),
+        account: p.next()?.into(),
+        resource: p.next()?.into(),
+    })
+}
