@@ -1,6 +1,7 @@
 //! `orgwatch`: proves, without an AWS account, that an AWS organization is watched for Organizations
 //! changes (CIS AWS Foundations 4.15 / 5.15).
 
+mod emulator_cmd;
 mod pattern_cmd;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the CloudTrail, CloudWatch Logs, CloudWatch, SNS, STS and Organizations emulator.
+    Emulator(emulator_cmd::EmulatorArgs),
     /// Work with CloudWatch Logs filter patterns: analyze coverage, test against messages.
     Pattern {
         #[command(subcommand)]
@@ -29,6 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Emulator(args) => emulator_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
     }
 }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The control's own commands, exactly as cis-control.md prints them, run with the AWS CLI (installed from
+# PyPI into a venv) against the emulator; then the values are read back and checked. A second venv pins
+# botocore 1.40.61 (the version Prowler pins), which speaks the AWS Query protocol to CloudWatch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${ORGWATCH_BIN:-target/debug/orgwatch}
+PORT=${ORGWATCH_CLI_PORT:-4599}
+WORK=$(mktemp -d)
+trap 'kill "$EMU" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+python3 -m venv "$WORK/awscli"
+"$WORK/awscli/bin/pip" install -q --disable-pip-version-check awscli
+python3 -m venv "$WORK/legacy"
+"$WORK/legacy/bin/pip" install -q --disable-pip-version-check "botocore==1.40.61" "boto3==1.40.61"
+
+"$BIN" emulator --port "$PORT" > "$WORK/emulator.log" 2>&1 &
+EMU=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/_orgwatch/health" > /dev/null && break; sleep 0.1; done
+
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=orgwatch AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
+aws() { "$WORK/awscli/bin/aws" "$@"; }
+check() { "$WORK/awscli/bin/python" -c "import json,sys; d=json.load(sys.stdin); $1" ; }
+
+PATTERN='{ ($.eventSource = organizations.amazonaws.com) &&(($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") ||($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit")|| ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") ||($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }'
+
+aws logs create-log-group --log-group-name cloudtrail-logs
+aws cloudtrail create-trail --name org-trail --s3-bucket-name trail-bucket --is-multi-region-trail \
+  --cloud-watch-logs-log-group-arn "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-logs:*" \
+  --cloud-watch-logs-role-arn arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role > /dev/null
+aws cloudtrail start-logging --name org-trail
+
+# The control's commands, as printed.
+aws cloudtrail describe-trails | check 'assert d["trailList"][0]["IsMultiRegionTrail"] is True; assert d["trailList"][0]["CloudWatchLogsLogGroupArn"].endswith("cloudtrail-logs:*")'
+aws logs put-metric-filter --log-group-name cloudtrail-logs --filter-name organizations_changes \
+  --metric-transformations metricName=organizations_changes,metricNamespace='CISBenchmark',metricValue=1 \
+  --filter-pattern "$PATTERN"
+TOPIC=$(aws sns create-topic --name cis-alarms | check 'print(d["TopicArn"])')
+aws sns subscribe --topic-arn "$TOPIC" --protocol email --notification-endpoint security@example.com | check 'assert d["SubscriptionArn"] == "pending confirmation", d'
+aws cloudwatch put-metric-alarm --alarm-name organizations_changes --metric-name organizations_changes \
+  --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold \
+  --evaluation-periods 1 --namespace 'CISBenchmark' --alarm-actions "$TOPIC"
+
+# Read everything back.
+aws logs describe-metric-filters --log-group-name cloudtrail-logs | PATTERN="$PATTERN" check '
+import os
+f = d["metricFilters"][0]
+assert f["filterName"] == "organizations_changes"
+assert f["filterPattern"] == os.environ["PATTERN"]
+t = f["metricTransformations"][0]
+assert (t["metricName"], t["metricNamespace"], t["metricValue"]) == ("organizations_changes", "CISBenchmark", "1"), t'
+aws cloudwatch describe-alarms --alarm-names organizations_changes | TOPIC="$TOPIC" check '
+import os
+a = d["MetricAlarms"][0]
+assert a["StateValue"] == "INSUFFICIENT_DATA" and a["StateReason"] == "Unchecked: Initial alarm creation", a
+assert (a["Statistic"], a["Period"], a["Threshold"], a["EvaluationPeriods"]) == ("Sum", 300, 1.0, 1), a
+assert a["ComparisonOperator"] == "GreaterThanOrEqualToThreshold" and a["AlarmActions"] == [os.environ["TOPIC"]], a'
+aws sns list-subscriptions-by-topic --topic-arn "$TOPIC" | check 'assert d["Subscriptions"][0]["SubscriptionArn"] == "PendingConfirmation", d'
+aws sns list-topics | TOPIC="$TOPIC" check 'import os; assert d["Topics"] == [{"TopicArn": os.environ["TOPIC"]}]'
+aws logs test-metric-filter --filter-pattern "$PATTERN" --log-event-messages \
+  '{"eventSource":"organizations.amazonaws.com","eventName":"CreateAccount"}' '{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}' \
+  | check 'assert [m["eventNumber"] for m in d["matches"]] == [1], d'
+aws sts get-caller-identity | check 'assert d["Account"] == "123456789012"'
+aws cloudtrail get-trail-status --name org-trail | check 'assert d["IsLogging"] is True'
+aws cloudtrail get-event-selectors --trail-name org-trail | check 'assert d["EventSelectors"][0]["ReadWriteType"] == "All"'
+if aws cloudwatch set-alarm-state --alarm-name missing --state-value OK --state-reason x 2> "$WORK/err"; then exit 1; fi
+grep -q ResourceNotFound "$WORK/err"
+
+# AWS Query for CloudWatch, through botocore 1.40.61.
+"$WORK/legacy/bin/python" - "$TOPIC" <<'PY'
+import sys, boto3, botocore
+topic = sys.argv[1]
+cw = boto3.client("cloudwatch")
+assert cw.meta.service_model.protocol == "query", cw.meta.service_model.protocol
+cw.put_metric_alarm(AlarmName="legacy", MetricName="m", Namespace="CISBenchmark", Statistic="Sum", Period=300,
+                    Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold", EvaluationPeriods=1,
+                    AlarmActions=[topic], Dimensions=[{"Name": "Env", "Value": "prod"}])
+alarms = {a["AlarmName"]: a for a in cw.describe_alarms()["MetricAlarms"]}
+assert set(alarms) == {"legacy", "organizations_changes"}, alarms.keys()
+a = alarms["legacy"]
+assert a["Dimensions"] == [{"Name": "Env", "Value": "prod"}] and a["Threshold"] == 1.0 and a["ActionsEnabled"] is True, a
+assert a["StateUpdatedTimestamp"].year >= 2024
+try:
+    cw.set_alarm_state(AlarmName="missing", StateValue="OK", StateReason="x")
+    raise SystemExit("expected ResourceNotFound")
+except botocore.exceptions.ClientError as e:
+    assert e.response["Error"]["Code"] == "ResourceNotFound", e.response
+sns = boto3.client("sns")
+assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsPending"] == "1"
+print("botocore", botocore.__version__, "Query protocol: ok")
+PY
+echo "AWS CLI against the emulator: ok"

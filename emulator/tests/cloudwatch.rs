@@ -1,0 +1,288 @@
+//! CloudWatch through the AWS SDK for Rust, which speaks Smithy RPC v2 CBOR to it.
+
+mod common;
+
+use aws_sdk_cloudwatch::primitives::DateTime;
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat, StateValue,
+    Statistic, Tag,
+};
+use aws_sdk_cloudwatch::Client;
+
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+#[tokio::test]
+async fn alarms_state_history_and_actions() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.put_metric_alarm()
+        .alarm_name("organizations_changes")
+        .metric_name("organizations_changes")
+        .namespace("CISBenchmark")
+        .statistic(Statistic::Sum)
+        .period(300)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .evaluation_periods(1)
+        .alarm_actions("arn:aws:sns:us-east-1:123456789012:cis-alarms")
+        .tags(Tag::builder().key("k").value("v").build())
+        .send()
+        .await
+        .unwrap();
+    let d = c
+        .describe_alarms()
+        .alarm_name_prefix("organizations")
+        .send()
+        .await
+        .unwrap();
+    let a = &d.metric_alarms()[0];
+    assert_eq!(a.state_value(), Some(&StateValue::InsufficientData));
+    assert_eq!(a.state_reason(), Some("Unchecked: Initial alarm creation"));
+    assert_eq!(a.threshold(), Some(1.0));
+    assert_eq!(a.actions_enabled(), Some(true));
+    assert!(a.state_updated_timestamp().is_some());
+    let for_metric = c
+        .describe_alarms_for_metric()
+        .metric_name("organizations_changes")
+        .namespace("CISBenchmark")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(for_metric.metric_alarms().len(), 1);
+    c.disable_alarm_actions()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    let d = c
+        .describe_alarms()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.metric_alarms()[0].actions_enabled(), Some(false));
+    c.enable_alarm_actions()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    c.set_alarm_state()
+        .alarm_name("organizations_changes")
+        .state_value(StateValue::Alarm)
+        .state_reason("testing alarm")
+        .send()
+        .await
+        .unwrap();
+    let d = c
+        .describe_alarms()
+        .state_value(StateValue::Alarm)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.metric_alarms().len(), 1);
+    let hist = c
+        .describe_alarm_history()
+        .alarm_name("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    let kinds: Vec<String> = hist
+        .alarm_history_items()
+        .iter()
+        .filter_map(|i| i.history_item_type().map(|t| t.as_str().to_string()))
+        .collect();
+    assert!(
+        kinds.contains(&"StateUpdate".to_string())
+            && kinds.contains(&"ConfigurationUpdate".to_string()),
+        "{kinds:?}"
+    );
+
+    let arn = a.alarm_arn().unwrap();
+    assert_eq!(
+        c.list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap()
+            .tags()[0]
+            .key(),
+        Some("k")
+    );
+    c.tag_resource()
+        .resource_arn(arn)
+        .tags(Tag::builder().key("k2").value("v2").build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap()
+            .tags()
+            .len(),
+        2
+    );
+
+    // Typed errors prove the CBOR error shape and the x-amzn-query-error header.
+    let err = c
+        .set_alarm_state()
+        .alarm_name("missing")
+        .state_value(StateValue::Ok)
+        .state_reason("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.into_service_error().is_resource_not_found(),
+        "ResourceNotFound"
+    );
+    let err = c
+        .describe_alarms()
+        .alarm_names("a")
+        .alarm_name_prefix("b")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidParameterCombination")
+    );
+    let err = c
+        .describe_alarms()
+        .next_token("garbage")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_next_token());
+    let err = c
+        .set_alarm_state()
+        .alarm_name("organizations_changes")
+        .state_value(StateValue::from("INVALID"))
+        .state_reason("x")
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.into_service_error();
+    assert_eq!(e.meta().code(), Some("ValidationError"));
+    assert_eq!(e.meta().message(), Some("1 validation error detected: Value 'INVALID' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]"));
+    let err = c
+        .list_tags_for_resource()
+        .resource_arn("arn:aws:cloudwatch:us-east-1:123456789012:alarm:nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+
+    c.delete_alarms()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .delete_alarms()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found());
+}
+
+#[tokio::test]
+async fn metrics_statistics_and_data() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    let t0 = (now() / 60.0).floor() * 60.0 - 600.0;
+    let dim = Dimension::builder().name("Env").value("prod").build();
+    for (k, v) in [1.0, 3.0, 5.0].iter().enumerate() {
+        c.put_metric_data()
+            .namespace("Custom")
+            .metric_data(
+                MetricDatum::builder()
+                    .metric_name("Hits")
+                    .dimensions(dim.clone())
+                    .timestamp(DateTime::from_secs_f64(t0 + k as f64))
+                    .value(*v)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let listed = c.list_metrics().namespace("Custom").send().await.unwrap();
+    assert_eq!(listed.metrics().len(), 1);
+    assert_eq!(listed.metrics()[0].dimensions()[0].value(), Some("prod"));
+    let stats = c
+        .get_metric_statistics()
+        .namespace("Custom")
+        .metric_name("Hits")
+        .dimensions(dim.clone())
+        .start_time(DateTime::from_secs_f64(t0 - 60.0))
+        .end_time(DateTime::from_secs_f64(t0 + 60.0))
+        .period(60)
+        .statistics(Statistic::Sum)
+        .statistics(Statistic::Average)
+        .statistics(Statistic::SampleCount)
+        .send()
+        .await
+        .unwrap();
+    let p = &stats.datapoints()[0];
+    assert_eq!(
+        (p.sum(), p.average(), p.sample_count()),
+        (Some(9.0), Some(3.0), Some(3.0))
+    );
+    // Without the dimension it is another metric: CloudWatch does not aggregate across dimensions.
+    let none = c
+        .get_metric_statistics()
+        .namespace("Custom")
+        .metric_name("Hits")
+        .start_time(DateTime::from_secs_f64(t0 - 60.0))
+        .end_time(DateTime::from_secs_f64(t0 + 60.0))
+        .period(60)
+        .statistics(Statistic::Sum)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.datapoints().is_empty());
+    let q = MetricDataQuery::builder()
+        .id("m1")
+        .metric_stat(
+            MetricStat::builder()
+                .metric(
+                    Metric::builder()
+                        .namespace("Custom")
+                        .metric_name("Hits")
+                        .dimensions(dim)
+                        .build(),
+                )
+                .period(60)
+                .stat("Maximum")
+                .build(),
+        )
+        .build();
+    let data = c
+        .get_metric_data()
+        .metric_data_queries(q)
+        .start_time(DateTime::from_secs_f64(t0 - 60.0))
+        .end_time(DateTime::from_secs_f64(t0 + 60.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(data.metric_data_results()[0].values(), [5.0]);
+    let err = c
+        .put_metric_data()
+        .namespace("AWS/EC2")
+        .metric_data(MetricDatum::builder().metric_name("x").value(1.0).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err
+        .into_service_error()
+        .is_invalid_parameter_value_exception());
+}

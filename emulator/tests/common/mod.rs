@@ -1,0 +1,131 @@
+//! Shared by the integration tests: an emulator started in-process on an ephemeral port, and the official
+//! AWS SDK for Rust pointed at it.
+#![allow(dead_code)]
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use orgwatch_emulator::{start, Config, Handle};
+
+pub async fn emulator() -> Handle {
+    emulator_with(Config {
+        port: 0,
+        ..Config::default()
+    })
+    .await
+}
+
+pub async fn emulator_with(config: Config) -> Handle {
+    start(config).await.expect("emulator starts")
+}
+
+/// SDK configuration for `region`, with an access key that selects `account` (12 digits) or the default.
+pub async fn sdk(h: &Handle, region: &str, access_key: &str) -> SdkConfig {
+    let creds = Credentials::new(access_key, "orgwatch-secret", None, None, "orgwatch-test");
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(&h.endpoint)
+        .region(Region::new(region.to_string()))
+        .credentials_provider(creds)
+        .load()
+        .await
+}
+
+pub async fn default_sdk(h: &Handle) -> SdkConfig {
+    sdk(h, "us-east-1", "AKIDEXAMPLE").await
+}
+
+/// A raw HTTP response.
+pub struct Raw {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// One raw HTTP/1.1 request (for bad input and the admin API, where no AWS client applies).
+pub async fn raw(
+    h: &Handle,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Raw {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = h.addr.to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).await.expect("write");
+    s.write_all(body).await.expect("write body");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.expect("read");
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&out[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = out[split + 4..].to_vec();
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    if chunked {
+        body = dechunk(&body);
+    }
+    Raw {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..i]).unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[i + 2..i + 2 + n]);
+        b = &b[i + 2 + n + 2..];
+    }
+    out
+}
+
+/// A SigV4-shaped Authorization header for a service and region (the emulator reads only its scope).
+pub fn auth(service: &str) -> String {
+    format!("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0")
+}

@@ -1,0 +1,344 @@
+//! CloudWatch Logs through the AWS SDK for Rust (AWS JSON 1.1).
+
+mod common;
+
+use aws_sdk_cloudwatchlogs::types::{InputLogEvent, MetricTransformation};
+use aws_sdk_cloudwatchlogs::Client;
+use orgwatch_pattern::cis;
+
+fn transformation(name: &str) -> MetricTransformation {
+    MetricTransformation::builder()
+        .metric_name(name)
+        .metric_namespace("CISBenchmark")
+        .metric_value("1")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn log_groups_streams_and_events() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.create_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .create_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err
+        .into_service_error()
+        .is_resource_already_exists_exception());
+    let groups = c
+        .describe_log_groups()
+        .log_group_name_prefix("trail")
+        .send()
+        .await
+        .unwrap();
+    let g = &groups.log_groups()[0];
+    assert_eq!(g.log_group_name(), Some("trail-logs"));
+    assert_eq!(
+        g.arn(),
+        Some("arn:aws:logs:us-east-1:123456789012:log-group:trail-logs:*")
+    );
+    c.put_retention_policy()
+        .log_group_name("trail-logs")
+        .retention_in_days(90)
+        .send()
+        .await
+        .unwrap();
+    let bad = c
+        .put_retention_policy()
+        .log_group_name("trail-logs")
+        .retention_in_days(2)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(bad.into_service_error().is_invalid_parameter_exception());
+    c.create_log_stream()
+        .log_group_name("trail-logs")
+        .log_stream_name("s1")
+        .send()
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let events = [
+        r#"{"eventSource":"organizations.amazonaws.com","eventName":"CreateAccount"}"#,
+        r#"{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}"#,
+    ];
+    let mut req = c
+        .put_log_events()
+        .log_group_name("trail-logs")
+        .log_stream_name("s1");
+    for (k, e) in events.iter().enumerate() {
+        req = req.log_events(
+            InputLogEvent::builder()
+                .timestamp(now + k as i64)
+                .message(*e)
+                .build()
+                .unwrap(),
+        );
+    }
+    req.send().await.unwrap();
+    let got = c
+        .get_log_events()
+        .log_group_name("trail-logs")
+        .log_stream_name("s1")
+        .start_from_head(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.events().len(), 2);
+    let filtered = c
+        .filter_log_events()
+        .log_group_name("trail-logs")
+        .filter_pattern(r#"{ $.eventSource = "organizations.amazonaws.com" }"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filtered.events().len(), 1);
+    assert!(filtered.events()[0]
+        .message()
+        .unwrap()
+        .contains("CreateAccount"));
+    let bad = c
+        .filter_log_events()
+        .log_group_name("trail-logs")
+        .filter_pattern("{ $.a = ")
+        .send()
+        .await
+        .unwrap_err();
+    let e = bad.into_service_error();
+    assert!(e.is_invalid_parameter_exception());
+    assert_eq!(
+        e.meta().message(),
+        Some("If a filter pattern starts with '{' it must end with '}'")
+    );
+    let streams = c
+        .describe_log_streams()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streams.log_streams()[0].log_stream_name(), Some("s1"));
+    let arn = "arn:aws:logs:us-east-1:123456789012:log-group:trail-logs";
+    c.tag_resource()
+        .resource_arn(arn)
+        .tags("team", "sec")
+        .send()
+        .await
+        .unwrap();
+    let tags = c
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tags.tags().unwrap().get("team").map(String::as_str),
+        Some("sec")
+    );
+    c.untag_resource()
+        .resource_arn(arn)
+        .tag_keys("team")
+        .send()
+        .await
+        .unwrap();
+    assert!(c
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .tags()
+        .unwrap()
+        .is_empty());
+    assert!(c
+        .describe_resource_policies()
+        .send()
+        .await
+        .unwrap()
+        .resource_policies()
+        .is_empty());
+    c.delete_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .delete_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+}
+
+#[tokio::test]
+async fn metric_filters_replace_filter_and_test() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.create_log_group()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    let put = |name: &'static str, pattern: &'static str, metric: &'static str| {
+        c.put_metric_filter()
+            .log_group_name("g")
+            .filter_name(name)
+            .filter_pattern(pattern)
+            .metric_transformations(transformation(metric))
+            .send()
+    };
+    put("organizations_changes", cis::PATTERN, "OrgChanges")
+        .await
+        .unwrap();
+    put("organizations_changes", cis::PATTERN, "OrgChanges2")
+        .await
+        .unwrap();
+    put("other", "ERROR", "Errors").await.unwrap();
+    let all = c
+        .describe_metric_filters()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.metric_filters().len(), 2, "same name replaces");
+    let f = &all.metric_filters()[0];
+    assert_eq!(f.filter_pattern(), Some(cis::PATTERN));
+    assert_eq!(f.metric_transformations()[0].metric_name(), "OrgChanges2");
+    let by_prefix = c
+        .describe_metric_filters()
+        .log_group_name("g")
+        .filter_name_prefix("org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_prefix.metric_filters().len(), 1);
+    let by_metric = c
+        .describe_metric_filters()
+        .metric_name("Errors")
+        .metric_namespace("CISBenchmark")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_metric.metric_filters()[0].filter_name(), Some("other"));
+    let err = c
+        .describe_metric_filters()
+        .metric_name("Errors")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+
+    let err = put("bad", "{ $.a = ", "M")
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_parameter_exception());
+    let err = put("bad", "{ $.a = %(x)% }", "M")
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().message(), Some("Invalid metric filter pattern"));
+    let err = c
+        .put_metric_filter()
+        .log_group_name("nope")
+        .filter_name("f")
+        .filter_pattern("x")
+        .metric_transformations(transformation("M"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+
+    let tested = c
+        .test_metric_filter()
+        .filter_pattern(cis::PATTERN)
+        .log_event_messages(
+            r#"{"eventSource":"organizations.amazonaws.com","eventName":"DeletePolicy"}"#,
+        )
+        .log_event_messages(
+            r#"{"eventSource":"organizations.amazonaws.com","eventName":"ListAccounts"}"#,
+        )
+        .log_event_messages(
+            r#"{"eventSource":"organizations.amazonaws.com","eventName":"MoveAccount"}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let numbers: Vec<i64> = tested.matches().iter().map(|m| m.event_number()).collect();
+    assert_eq!(numbers, vec![1, 3]);
+    let spaced = c
+        .test_metric_filter()
+        .filter_pattern("[..., size]")
+        .log_event_messages("a b 1534")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        spaced.matches()[0]
+            .extracted_values()
+            .unwrap()
+            .get("$size")
+            .map(String::as_str),
+        Some("1534")
+    );
+
+    c.delete_metric_filter()
+        .log_group_name("g")
+        .filter_name("other")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .delete_metric_filter()
+        .log_group_name("g")
+        .filter_name("other")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+}
+
+#[tokio::test]
+async fn pages_follow_next_tokens() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    for k in 0..7 {
+        c.create_log_group()
+            .log_group_name(format!("g{k}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let first = c.describe_log_groups().limit(5).send().await.unwrap();
+    assert_eq!(first.log_groups().len(), 5);
+    let token = first.next_token().unwrap().to_string();
+    let second = c
+        .describe_log_groups()
+        .limit(5)
+        .next_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.log_groups().len(), 2);
+    assert!(second.next_token().is_none());
+    let err = c
+        .describe_log_groups()
+        .next_token("garbage")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+    let err = c.describe_log_groups().limit(51).send().await.unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+}

@@ -1,0 +1,234 @@
+//! SNS and STS (AWS Query with XML) and Organizations (AWS JSON 1.1) through the AWS SDK for Rust.
+
+mod common;
+
+use aws_sdk_sns::Client as Sns;
+
+#[tokio::test]
+async fn topics_subscriptions_and_publish() {
+    let h = common::emulator().await;
+    let c = Sns::new(&common::default_sdk(&h).await);
+    let arn = c
+        .create_topic()
+        .name("cis-alarms")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
+    assert_eq!(arn, "arn:aws:sns:us-east-1:123456789012:cis-alarms");
+    let again = c.create_topic().name("cis-alarms").send().await.unwrap();
+    assert_eq!(
+        again.topic_arn(),
+        Some(arn.as_str()),
+        "CreateTopic is idempotent"
+    );
+    let err = c.create_topic().name("bad name!").send().await.unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+    assert_eq!(c.list_topics().send().await.unwrap().topics().len(), 1);
+
+    let email = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("email")
+        .endpoint("sec@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.subscription_arn(), Some("pending confirmation"));
+    let sqs = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("sqs")
+        .endpoint("arn:aws:sqs:us-east-1:123456789012:q")
+        .send()
+        .await
+        .unwrap();
+    let sqs_arn = sqs.subscription_arn().unwrap().to_string();
+    assert!(sqs_arn.starts_with(&format!("{arn}:")));
+    let subs = c
+        .list_subscriptions_by_topic()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let shown: Vec<_> = subs
+        .subscriptions()
+        .iter()
+        .filter_map(|s| s.subscription_arn())
+        .collect();
+    assert_eq!(shown, vec!["PendingConfirmation", sqs_arn.as_str()]);
+    assert_eq!(
+        c.list_subscriptions()
+            .send()
+            .await
+            .unwrap()
+            .subscriptions()
+            .len(),
+        2
+    );
+    let attrs = c
+        .get_subscription_attributes()
+        .subscription_arn(&sqs_arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attrs
+            .attributes()
+            .unwrap()
+            .get("PendingConfirmation")
+            .map(String::as_str),
+        Some("false")
+    );
+    let t = c
+        .get_topic_attributes()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let a = t.attributes().unwrap();
+    assert_eq!(
+        a.get("SubscriptionsConfirmed").map(String::as_str),
+        Some("1")
+    );
+    assert_eq!(a.get("SubscriptionsPending").map(String::as_str), Some("1"));
+    c.set_topic_attributes()
+        .topic_arn(&arn)
+        .attribute_name("DisplayName")
+        .attribute_value("CIS")
+        .send()
+        .await
+        .unwrap();
+    let t = c
+        .get_topic_attributes()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        t.attributes()
+            .unwrap()
+            .get("DisplayName")
+            .map(String::as_str),
+        Some("CIS")
+    );
+
+    let id = c
+        .publish()
+        .topic_arn(&arn)
+        .message("hello")
+        .subject("s")
+        .send()
+        .await
+        .unwrap();
+    assert!(id.message_id().is_some());
+    let err = c
+        .publish()
+        .topic_arn("arn:aws:sns:us-east-1:123456789012:nope")
+        .message("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_not_found_exception());
+    let err = c
+        .confirm_subscription()
+        .topic_arn(&arn)
+        .token("wrong")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+    let err = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("carrier-pigeon")
+        .endpoint("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+
+    c.tag_resource()
+        .resource_arn(&arn)
+        .tags(
+            aws_sdk_sns::types::Tag::builder()
+                .key("k")
+                .value("v")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tags = c
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags()[0].key(), "k");
+    c.unsubscribe()
+        .subscription_arn(&sqs_arn)
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .unsubscribe()
+        .subscription_arn(&sqs_arn)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_not_found_exception());
+    c.delete_topic().topic_arn(&arn).send().await.unwrap();
+    assert!(c.list_topics().send().await.unwrap().topics().is_empty());
+}
+
+#[tokio::test]
+async fn a_twelve_digit_key_selects_the_account() {
+    let h = common::emulator().await;
+    let sts = aws_sdk_sts::Client::new(&common::default_sdk(&h).await);
+    let me = sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.account(), Some("123456789012"));
+    let other = aws_sdk_sts::Client::new(&common::sdk(&h, "us-east-1", "210987654321").await);
+    assert_eq!(
+        other.get_caller_identity().send().await.unwrap().account(),
+        Some("210987654321")
+    );
+    // State is per account: a topic of one account is not listed in another.
+    let sns_a = Sns::new(&common::default_sdk(&h).await);
+    let sns_b = Sns::new(&common::sdk(&h, "us-east-1", "210987654321").await);
+    sns_a.create_topic().name("t").send().await.unwrap();
+    assert!(sns_b
+        .list_topics()
+        .send()
+        .await
+        .unwrap()
+        .topics()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn organization_roles() {
+    let h = common::emulator().await;
+    let org = aws_sdk_organizations::Client::new(&common::default_sdk(&h).await);
+    let err = org.describe_organization().send().await.unwrap_err();
+    assert!(err
+        .into_service_error()
+        .is_aws_organizations_not_in_use_exception());
+    let r = common::raw(
+        &h,
+        "POST",
+        "/_orgwatch/organizations",
+        &[("content-type", "application/json")],
+        br#"{"account":"123456789012","role":"management"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let o = org.describe_organization().send().await.unwrap();
+    assert_eq!(
+        o.organization().unwrap().master_account_id(),
+        Some("123456789012")
+    );
+}
