@@ -45,14 +45,18 @@ impl Default for Config {
     }
 }
 
+/// How many served operations the admin API remembers.
+pub const SERVED_LOG_LIMIT: usize = 10_000;
+
 /// What every request handler shares.
 #[derive(Debug)]
 pub struct Shared {
     pub state: Mutex<store::State>,
     pub clock: clock::Clock,
     pub config: Config,
-    /// The operations served, in order (for tests and `--verbose` tools): `(service, operation, account, region)`.
-    pub served: Mutex<Vec<(String, String, String, String)>>,
+    /// The most recent operations served, oldest first (for tests and `--verbose` tools):
+    /// `(service, operation, account, region)`. Bounded by [`SERVED_LOG_LIMIT`].
+    pub served: Mutex<std::collections::VecDeque<(String, String, String, String)>>,
 }
 
 impl Shared {
@@ -61,7 +65,7 @@ impl Shared {
             state: Mutex::new(state),
             clock: clock::Clock::default(),
             config,
-            served: Mutex::new(Vec::new()),
+            served: Mutex::new(Default::default()),
         }
     }
 

@@ -35,9 +35,17 @@ fn service_name(service: &str) -> &str {
     }
 }
 
+/// A unique, UUID-shaped request id; a counter rather than a random draw, which costs a system call.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("0rgw4tch-0000-4000-8000-{n:012x}")
+}
+
 async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = request_id();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let detected = protocol::detect(&path, &parts.headers);
@@ -106,7 +114,10 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
         services::dispatch(&mut call, &service, &decoded.operation, decoded.input)
     };
     if let Ok(mut served) = shared.served.lock() {
-        served.push((
+        if served.len() >= crate::SERVED_LOG_LIMIT {
+            served.pop_front();
+        }
+        served.push_back((
             service.clone(),
             decoded.operation.clone(),
             ctx.account.clone(),

@@ -204,8 +204,14 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value>
 #[derive(Deserialize)]
 pub struct Empty {}
 
-#[derive(Serialize)]
+/// An empty output (`{}`).
 pub struct Nothing {}
+
+impl super::Output for Nothing {
+    fn into_document(self) -> ApiResult<Value> {
+        Ok(Value::Object(Default::default()))
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

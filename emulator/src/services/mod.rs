@@ -75,6 +75,26 @@ pub enum Style {
     Query(&'static str),
 }
 
+/// What a handler returns: a document, or a typed output serialized into one.
+pub trait Output {
+    fn into_document(self) -> ApiResult<Value>;
+}
+
+impl Output for Value {
+    fn into_document(self) -> ApiResult<Value> {
+        Ok(self)
+    }
+}
+
+/// A typed output, serialized into a document.
+pub struct Typed<T: Serialize>(pub T);
+
+impl<T: Serialize> Output for Typed<T> {
+    fn into_document(self) -> ApiResult<Value> {
+        serde_json::to_value(self.0).map_err(|e| ApiError::server("InternalFailure", e.to_string()))
+    }
+}
+
 /// Reads the input, calls the handler, writes the output.
 pub fn run<I, O>(
     call: &mut Call<'_>,
@@ -84,12 +104,11 @@ pub fn run<I, O>(
 ) -> ApiResult<Value>
 where
     I: DeserializeOwned,
-    O: Serialize,
+    O: Output,
 {
     let input: I = serde_json::from_value(strip_nulls(input))
         .map_err(|e| input_error(style, &e.to_string()))?;
-    let out = f(call, input)?;
-    serde_json::to_value(out).map_err(|e| ApiError::server("InternalFailure", e.to_string()))
+    f(call, input)?.into_document()
 }
 
 /// JSON clients may send explicit nulls for absent members.
