@@ -1,6 +1,7 @@
 //! `orgwatch`: proves, without an AWS account, that an AWS organization is watched for Organizations
 //! changes (CIS AWS Foundations 4.15 / 5.15).
 
+mod check_cmd;
 mod emulator_cmd;
 mod pattern_cmd;
 
@@ -25,6 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Decide the control against an endpoint (real AWS by default), read-only.
+    Check(check_cmd::CheckArgs),
     /// Serve the CloudTrail, CloudWatch Logs, CloudWatch, SNS, STS and Organizations emulator.
     Emulator(emulator_cmd::EmulatorArgs),
     /// Work with CloudWatch Logs filter patterns: analyze coverage, test against messages.
@@ -37,6 +40,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => check_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
     }

@@ -28,6 +28,10 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sns/confirm", post(confirm))
         .route("/cloudtrail/delivery-error", post(delivery_error))
         .route("/requests", get(requests).delete(clear_requests))
+        .route(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -53,6 +57,9 @@ async fn reset(State(s): S) -> Json<Value> {
     s.clock.reset();
     if let Ok(mut r) = s.served.lock() {
         r.clear();
+    }
+    if let Ok(mut f) = s.faults.lock() {
+        f.clear();
     }
     Json(json!({"reset": true}))
 }
@@ -245,6 +252,28 @@ async fn requests(State(s): S) -> Json<Value> {
 async fn clear_requests(State(s): S) -> Json<Value> {
     if let Ok(mut r) = s.served.lock() {
         r.clear();
+    }
+    Json(json!({"cleared": true}))
+}
+
+async fn list_faults(State(s): S) -> Json<Value> {
+    let faults = s.faults.lock().map(|f| f.clone()).unwrap_or_default();
+    Json(json!({ "faults": faults }))
+}
+
+async fn add_fault(State(s): S, Json(f): Json<crate::faults::Fault>) -> Response {
+    if let Err(e) = f.validate() {
+        return bad(e);
+    }
+    if let Ok(mut faults) = s.faults.lock() {
+        faults.push(f);
+    }
+    Json(json!({"added": true})).into_response()
+}
+
+async fn clear_faults(State(s): S) -> Json<Value> {
+    if let Ok(mut f) = s.faults.lock() {
+        f.clear();
     }
     Json(json!({"cleared": true}))
 }

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod clock;
 pub mod context;
 pub mod error;
+pub mod faults;
 pub mod protocol;
 pub mod server;
 pub mod services;
@@ -57,6 +58,8 @@ pub struct Shared {
     /// The most recent operations served, oldest first (for tests and `--verbose` tools):
     /// `(service, operation, account, region)`. Bounded by [`SERVED_LOG_LIMIT`].
     pub served: Mutex<std::collections::VecDeque<(String, String, String, String)>>,
+    /// Injected faults (`POST /_orgwatch/faults`).
+    pub faults: Mutex<Vec<faults::Fault>>,
 }
 
 impl Shared {
@@ -66,6 +69,7 @@ impl Shared {
             clock: clock::Clock::default(),
             config,
             served: Mutex::new(Default::default()),
+            faults: Mutex::new(Vec::new()),
         }
     }
 

@@ -103,7 +103,26 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
             .unwrap_or_default(),
         request_id: request_id.clone(),
     };
-    let result = {
+    let fault = shared.faults.lock().ok().and_then(|mut f| {
+        crate::faults::take(
+            &mut f,
+            &service,
+            &decoded.operation,
+            &ctx.account,
+            &ctx.region,
+        )
+    });
+    let injected = match fault {
+        Some(crate::faults::Effect::Fail(e)) => Some(e),
+        Some(crate::faults::Effect::Delay(ms)) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            None
+        }
+        None => None,
+    };
+    let result = if let Some(e) = injected {
+        Err(e)
+    } else {
         let mut state = shared.lock();
         let mut call = Call {
             ctx: &ctx,

@@ -1,0 +1,563 @@
+//! One test per reason code (and the compliant case), against the emulator over HTTP through the SDK.
+
+mod setup;
+
+use aws_sdk_cloudtrail::types::{
+    AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
+};
+use aws_sdk_cloudwatch::types::{StandardUnit, Statistic};
+use orgwatch_pattern::cis;
+use setup::{assert_reasons, Env, ACCOUNT, GROUP};
+
+#[tokio::test]
+async fn the_control_as_printed_passes() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let r = e.report().await;
+    assert_reasons(&r, "PASS", &[]);
+    assert!(r.findings.is_empty(), "{:?}", r.reasons());
+    let chain = &r.chains[0];
+    let kinds: Vec<&str> = chain.links.iter().map(|l| l.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["trail", "log-group", "metric-filter", "alarm", "topic"]
+    );
+    assert!(chain.links.iter().all(|l| l.state == "passed"));
+    assert!(chain.links[2].evidence[0].contains("matches 18/18 events always"));
+}
+
+#[tokio::test]
+async fn checker_is_read_only() {
+    let e = Env::new().await;
+    e.compliant().await;
+    assert_eq!(e.admin("DELETE", "/_orgwatch/requests", "").await, 200);
+    let _ = e.report().await;
+    let served = e.h.shared.served.lock().unwrap().clone();
+    assert!(served.len() >= 8, "{served:?}");
+    for (svc, op, _, _) in served {
+        assert!(
+            op.starts_with("Describe") || op.starts_with("Get") || op.starts_with("List"),
+            "{svc}:{op} is not read-only"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_trail() {
+    let e = Env::new().await;
+    assert_reasons(&e.report().await, "FAIL", &["trail-missing"]);
+}
+
+#[tokio::test]
+async fn single_region_trail() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.trail()
+        .update_trail()
+        .name("org-trail")
+        .is_multi_region_trail(false)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["trail-not-multi-region"]);
+}
+
+#[tokio::test]
+async fn stopped_trail() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.trail()
+        .stop_logging()
+        .name("org-trail")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["trail-not-logging"]);
+}
+
+#[tokio::test]
+async fn write_only_management_events() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let sel = EventSelector::builder()
+        .read_write_type(ReadWriteType::WriteOnly)
+        .include_management_events(true)
+        .build();
+    e.trail()
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .event_selectors(sel)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["trail-no-management-events"]);
+}
+
+#[tokio::test]
+async fn advanced_selectors_record_management_events() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let mgmt = AdvancedEventSelector::builder()
+        .name("all management events")
+        .field_selectors(
+            AdvancedFieldSelector::builder()
+                .field("eventCategory")
+                .equals("Management")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    e.trail()
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .advanced_event_selectors(mgmt)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "PASS", &[]);
+}
+
+#[tokio::test]
+async fn advanced_selectors_excluding_organizations() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let sel = AdvancedEventSelector::builder()
+        .field_selectors(
+            AdvancedFieldSelector::builder()
+                .field("eventCategory")
+                .equals("Management")
+                .build()
+                .unwrap(),
+        )
+        .field_selectors(
+            AdvancedFieldSelector::builder()
+                .field("eventSource")
+                .not_equals(cis::EVENT_SOURCE)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    e.trail()
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .advanced_event_selectors(sel)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(
+        &e.report().await,
+        "FAIL",
+        &["trail-excludes-organizations-events"],
+    );
+}
+
+#[tokio::test]
+async fn trail_without_cloudwatch_logs() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.trail()
+        .update_trail()
+        .name("org-trail")
+        .cloud_watch_logs_log_group_arn("")
+        .cloud_watch_logs_role_arn("")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["trail-no-cloudwatch-logs"]);
+}
+
+#[tokio::test]
+async fn delivery_failing() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let body = r#"{"trail":"org-trail","error":"AccessDeniedException: the role cannot call logs:PutLogEvents"}"#;
+    assert_eq!(
+        e.admin("POST", "/_orgwatch/cloudtrail/delivery-error", body)
+            .await,
+        200
+    );
+    assert_reasons(&e.report().await, "FAIL", &["trail-delivery-failing"]);
+}
+
+#[tokio::test]
+async fn log_group_missing() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.logs()
+        .delete_log_group()
+        .log_group_name(GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["log-group-missing"]);
+}
+
+#[tokio::test]
+async fn log_group_of_the_same_name_in_another_region_does_not_count() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let west = aws_sdk_cloudtrail::Client::new(&e.in_region("eu-west-1").await);
+    let _ = west;
+    // The trail points at a group in eu-west-1; a group of that name exists only in us-east-1.
+    e.trail()
+        .update_trail()
+        .name("org-trail")
+        .cloud_watch_logs_log_group_arn(format!(
+            "arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:{GROUP}:*"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["log-group-missing"]);
+}
+
+#[tokio::test]
+async fn log_group_in_another_account() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.trail()
+        .update_trail()
+        .name("org-trail")
+        .cloud_watch_logs_log_group_arn(format!(
+            "arn:aws:logs:us-east-1:999988887777:log-group:{GROUP}:*"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(
+        &e.report().await,
+        "UNKNOWN",
+        &["cross-account-unverifiable"],
+    );
+}
+
+#[tokio::test]
+async fn no_metric_filter() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.logs()
+        .delete_metric_filter()
+        .log_group_name(GROUP)
+        .filter_name("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["filter-missing"]);
+}
+
+#[tokio::test]
+async fn one_name_missing() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let pattern = cis::PATTERN.replace(r#"($.eventName = "DeletePolicy") || "#, "");
+    e.put_filter(
+        "organizations_changes",
+        &pattern,
+        "organizations_changes",
+        "CISBenchmark",
+        "1",
+    )
+    .await;
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["filter-incomplete"]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.reason == "filter-incomplete")
+        .unwrap();
+    assert_eq!(f.events, ["DeletePolicy"]);
+    assert_eq!(f.witness.as_ref().unwrap()["eventName"], "DeletePolicy");
+}
+
+#[tokio::test]
+async fn extra_narrowing_condition() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let inner = cis::PATTERN
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}');
+    e.put_filter(
+        "organizations_changes",
+        &format!(r#"{{ ($.userIdentity.type = "Root") && ({inner}) }}"#),
+        "organizations_changes",
+        "CISBenchmark",
+        "1",
+    )
+    .await;
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["filter-conditional"]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.reason == "filter-conditional")
+        .unwrap();
+    assert_ne!(f.witness.as_ref().unwrap()["userIdentity"]["type"], "Root");
+}
+
+#[tokio::test]
+async fn or_in_place_of_and_passes_with_a_warning() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_filter(
+        "organizations_changes",
+        &cis::PATTERN.replacen(") &&(", ") ||(", 1),
+        "organizations_changes",
+        "CISBenchmark",
+        "1",
+    )
+    .await;
+    assert_reasons(&e.report().await, "PASS", &["filter-over-matches"]);
+}
+
+#[tokio::test]
+async fn zero_metric_value() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_filter(
+        "organizations_changes",
+        cis::PATTERN,
+        "organizations_changes",
+        "CISBenchmark",
+        "0",
+    )
+    .await;
+    assert_reasons(
+        &e.report().await,
+        "FAIL",
+        &["filter-metric-value-not-positive"],
+    );
+}
+
+#[tokio::test]
+async fn two_filters_cover_the_18_together() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.logs()
+        .delete_metric_filter()
+        .log_group_name(GROUP)
+        .filter_name("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    let (a, b) = cis::EVENT_NAMES.split_at(9);
+    let p = |names: &[&str]| {
+        format!(
+            "{{ $.eventSource = organizations.amazonaws.com && ({}) }}",
+            names
+                .iter()
+                .map(|n| format!("$.eventName = {n}"))
+                .collect::<Vec<_>>()
+                .join(" || ")
+        )
+    };
+    e.put_filter("org-a", &p(a), "organizations_changes", "CISBenchmark", "1")
+        .await;
+    e.put_filter("org-b", &p(b), "organizations_changes", "CISBenchmark", "1")
+        .await;
+    assert_reasons(&e.report().await, "PASS", &[]);
+}
+
+#[tokio::test]
+async fn no_alarm() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.cw()
+        .delete_alarms()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["alarm-missing"]);
+}
+
+#[tokio::test]
+async fn same_metric_name_in_another_namespace() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_alarm(|r| r.namespace("Other")).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-missing"]);
+}
+
+#[tokio::test]
+async fn alarm_in_another_region() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.cw()
+        .delete_alarms()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    let west = aws_sdk_cloudwatch::Client::new(&e.in_region("eu-west-1").await);
+    use aws_sdk_cloudwatch::types::ComparisonOperator;
+    west.put_metric_alarm()
+        .alarm_name("organizations_changes")
+        .metric_name("organizations_changes")
+        .namespace("CISBenchmark")
+        .statistic(Statistic::Sum)
+        .period(300)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .evaluation_periods(1)
+        .alarm_actions(e.topic_arn())
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["alarm-missing"]);
+}
+
+#[tokio::test]
+async fn alarm_that_cannot_fire() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_alarm(|r| r.threshold(2.0)).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-never-fires"]);
+}
+
+#[tokio::test]
+async fn alarm_on_average_with_a_default_value() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let t = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+        .metric_name("organizations_changes")
+        .metric_namespace("CISBenchmark")
+        .metric_value("1")
+        .default_value(0.0)
+        .build()
+        .unwrap();
+    e.logs()
+        .put_metric_filter()
+        .log_group_name(GROUP)
+        .filter_name("organizations_changes")
+        .filter_pattern(cis::PATTERN)
+        .metric_transformations(t)
+        .send()
+        .await
+        .unwrap();
+    e.put_alarm(|r| r.statistic(Statistic::Average)).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-never-fires"]);
+}
+
+#[tokio::test]
+async fn alarm_with_a_unit_the_filter_does_not_publish() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_alarm(|r| r.unit(StandardUnit::Count)).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-never-fires"]);
+}
+
+#[tokio::test]
+async fn alarm_that_never_rearms() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_alarm(|r| r.treat_missing_data("ignore")).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-stays-in-alarm"]);
+}
+
+#[tokio::test]
+async fn actions_disabled() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.cw()
+        .disable_alarm_actions()
+        .alarm_names("organizations_changes")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["alarm-actions-disabled"]);
+}
+
+#[tokio::test]
+async fn alarm_without_actions() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_alarm(|r| r.set_alarm_actions(None)).await;
+    assert_reasons(&e.report().await, "FAIL", &["alarm-no-sns-action"]);
+}
+
+#[tokio::test]
+async fn topic_missing() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.sns()
+        .delete_topic()
+        .topic_arn(e.topic_arn())
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["topic-missing"]);
+}
+
+#[tokio::test]
+async fn pending_subscription_only() {
+    let e = Env::new().await;
+    e.compliant().await;
+    let subs = e
+        .sns()
+        .list_subscriptions_by_topic()
+        .topic_arn(e.topic_arn())
+        .send()
+        .await
+        .unwrap();
+    for s in subs.subscriptions() {
+        e.sns()
+            .unsubscribe()
+            .subscription_arn(s.subscription_arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    e.sns()
+        .subscribe()
+        .topic_arn(e.topic_arn())
+        .protocol("email")
+        .endpoint("security@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(
+        &e.report().await,
+        "FAIL",
+        &["topic-no-confirmed-subscription"],
+    );
+}
+
+#[tokio::test]
+async fn several_trails_where_one_is_complete() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.trail()
+        .create_trail()
+        .name("data-trail")
+        .s3_bucket_name("b")
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "PASS", &[]);
+    assert_eq!(r.chains.len(), 2);
+}
+
+#[tokio::test]
+async fn member_account_reports_its_role() {
+    let e = Env::new().await;
+    e.compliant().await;
+    assert_eq!(
+        e.admin(
+            "POST",
+            "/_orgwatch/organizations",
+            r#"{"account":"123456789012","role":"member","managementAccount":"111122223333"}"#
+        )
+        .await,
+        200
+    );
+    let r = e.report().await;
+    assert!(
+        r.organization.contains("member") && r.organization.contains("111122223333"),
+        "{}",
+        r.organization
+    );
+}
