@@ -29,6 +29,10 @@ pub struct EmulatorArgs {
     auto_confirm: bool,
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Verify SigV4 signatures with the keys of this AWS shared-credentials file; reject unsigned or
+    /// wrongly signed requests as AWS does.
+    #[arg(long, value_name = "CREDENTIALS_FILE")]
+    verify_signatures: Option<PathBuf>,
 }
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
@@ -42,12 +46,23 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
     } else {
         builder.init();
     }
+    let verify_signatures = match &args.verify_signatures {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(orgwatch_emulator::sigv4::load_credentials(&text)),
+            Err(e) => {
+                eprintln!("orgwatch: cannot read {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let config = Config {
         host: args.host,
         port: args.port,
         state_file: args.state,
         default_account: args.default_account,
         auto_confirm: args.auto_confirm,
+        verify_signatures,
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -14,6 +14,7 @@ pub mod faults;
 pub mod protocol;
 pub mod server;
 pub mod services;
+pub mod sigv4;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -32,6 +33,8 @@ pub struct Config {
     pub default_account: String,
     /// Confirm HTTP/HTTPS and email subscriptions at once.
     pub auto_confirm: bool,
+    /// Verify SigV4 signatures against these keys (off when `None`).
+    pub verify_signatures: Option<sigv4::Keys>,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             state_file: None,
             default_account: "123456789012".into(),
             auto_confirm: false,
+            verify_signatures: None,
         }
     }
 }

@@ -66,6 +66,18 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
             return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
         }
     };
+    if let Some(keys) = &shared.config.verify_signatures {
+        if let Err(e) = crate::sigv4::verify(
+            keys,
+            parts.method.as_str(),
+            &path,
+            parts.uri.query(),
+            &parts.headers,
+            &body,
+        ) {
+            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
+        }
+    }
     let gzip = protocol::header(&parts.headers, "content-encoding")
         .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
     let body: Vec<u8> = if gzip {

@@ -232,3 +232,63 @@ async fn organization_roles() {
         Some("123456789012")
     );
 }
+
+#[tokio::test]
+async fn confirming_with_the_token_sns_sent() {
+    let h = common::emulator().await;
+    let c = Sns::new(&common::default_sdk(&h).await);
+    let arn = c
+        .create_topic()
+        .name("t")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
+    c.subscribe()
+        .topic_arn(&arn)
+        .protocol("https")
+        .endpoint("https://hooks.example.com/sns")
+        .send()
+        .await
+        .unwrap();
+    let outbox = common::raw(
+        &h,
+        "GET",
+        &format!("/_orgwatch/sns/outbox?topic={arn}"),
+        &[],
+        b"",
+    )
+    .await
+    .json();
+    let confirmation = &outbox["messages"][0];
+    assert_eq!(confirmation["kind"], "SubscriptionConfirmation");
+    let token = confirmation["token"].as_str().unwrap();
+    assert!(confirmation["subscribe_url"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("Token={token}")));
+    let confirmed = c
+        .confirm_subscription()
+        .topic_arn(&arn)
+        .token(token)
+        .send()
+        .await
+        .unwrap();
+    let sub_arn = confirmed.subscription_arn().unwrap();
+    assert!(sub_arn.starts_with(&format!("{arn}:")));
+    let listed = c
+        .list_subscriptions_by_topic()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.subscriptions()[0].subscription_arn(), Some(sub_arn));
+    c.untag_resource()
+        .resource_arn(&arn)
+        .tag_keys("none")
+        .send()
+        .await
+        .unwrap();
+}

@@ -83,6 +83,11 @@ pub struct Delivery {
     pub subject: Option<String>,
     pub message: String,
     pub timestamp: f64,
+    /// For a SubscriptionConfirmation: the token and the URL that confirms it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribe_url: Option<String>,
 }
 
 fn not_found(what: &str) -> ApiError {
@@ -393,8 +398,9 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
             subject: None,
             message: format!("You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.", i.topic_arn),
             timestamp: now,
+            token: Some(token.clone()),
+            subscribe_url: Some(url),
         });
-        let _ = url;
     }
     r.subscriptions.push(sub);
     let shown = if confirmed || i.return_subscription_arn {
@@ -615,6 +621,8 @@ pub fn publish_internal(
             subject: subject.map(str::to_string),
             message: message.into(),
             timestamp: now,
+            token: None,
+            subscribe_url: None,
         })
         .collect();
     r.outbox.extend(deliveries);
