@@ -3,7 +3,7 @@
 
 use crate::pattern_cmd::{emit, Format};
 use clap::Args;
-use orgwatch_checker::{check, Target};
+use orgwatch_checker::{check_with, Target};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,6 +25,10 @@ pub struct CheckArgs {
     /// Also list the API calls made.
     #[arg(long)]
     verbose: bool,
+    /// Also send the analyzer's witness records to the endpoint's TestMetricFilter and report any
+    /// disagreement (works against real AWS too).
+    #[arg(long)]
+    verify_with_service: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -43,7 +47,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         region: args.region,
         profile: args.profile,
     };
-    let (inv, report) = rt.block_on(check(&target));
+    let (inv, report) = rt.block_on(check_with(&target, args.verify_with_service));
     let text = match args.format {
         Format::Json => {
             let mut v = serde_json::to_value(&report).unwrap_or_default();

@@ -9,14 +9,30 @@ pub mod decide;
 pub mod fix;
 pub mod inventory;
 pub mod report;
+pub mod verify;
 
 pub use collect::Target;
 pub use report::{Report, Status};
 
 /// Collects and decides.
 pub async fn check(target: &Target) -> (inventory::Inventory, Report) {
+    check_with(target, false).await
+}
+
+/// Collects and decides; with `verify_with_service`, also cross-checks the analyzer's witnesses with the
+/// endpoint's TestMetricFilter (disagreements are reported as `engine-disagrees` warnings).
+pub async fn check_with(
+    target: &Target,
+    verify_with_service: bool,
+) -> (inventory::Inventory, Report) {
     let conf = collect::sdk_config(target).await;
-    let inv = collect::collect(&conf).await;
-    let report = decide::decide(&inv);
+    let mut inv = collect::collect(&conf).await;
+    let mut report = decide::decide(&inv);
+    if verify_with_service {
+        let (findings, calls) = verify::verify_with_service(&conf, &inv).await;
+        *inv.calls.entry("logs:TestMetricFilter".into()).or_default() += calls;
+        report.api_calls += calls;
+        report.findings.extend(findings);
+    }
     (inv, report)
 }

@@ -561,3 +561,34 @@ async fn member_account_reports_its_role() {
         r.organization
     );
 }
+
+#[tokio::test]
+async fn verify_with_service_agrees_with_the_emulator() {
+    let e = Env::new().await;
+    e.compliant().await;
+    e.put_filter(
+        "conditional",
+        r#"{ $.eventSource = "organizations.amazonaws.com" && $.userIdentity.type = "Root" }"#,
+        "other",
+        "CISBenchmark",
+        "1",
+    )
+    .await;
+    let target = orgwatch_checker::Target {
+        endpoint_url: Some(e.h.endpoint.clone()),
+        region: Some("us-east-1".into()),
+        profile: None,
+    };
+    let (inv, r) = orgwatch_checker::check_with(&target, true).await;
+    assert!(
+        inv.calls.get("logs:TestMetricFilter").copied().unwrap_or(0) >= 2,
+        "{:?}",
+        inv.calls
+    );
+    assert!(
+        !r.reasons().contains(&"engine-disagrees"),
+        "{}",
+        r.to_text(None)
+    );
+    assert_eq!(r.status.as_str(), "PASS");
+}
