@@ -8,7 +8,11 @@ use orgwatch_pattern::cis;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let h = orgwatch_emulator::start(orgwatch_emulator::Config { port: 0, ..Default::default() }).await.unwrap();
         let conf = aws_config::defaults(BehaviorVersion::latest())

@@ -194,6 +194,19 @@ async fn trails_status_selectors_and_shadows() {
         .await
         .unwrap();
     assert_eq!(tags.resource_tag_list()[0].tags_list().len(), 2);
+    east.remove_tags()
+        .resource_id(created.trail_arn().unwrap())
+        .tags_list(Tag::builder().key("k").build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let tags = east
+        .list_tags()
+        .resource_id_list(created.trail_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.resource_tag_list()[0].tags_list().len(), 1);
 
     east.delete_trail().name("local").send().await.unwrap();
     let err = east
