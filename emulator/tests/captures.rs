@@ -5,7 +5,10 @@ mod common;
 
 use std::path::Path;
 
-fn captures() -> Vec<(String, Vec<(String, String)>, Vec<u8>)> {
+/// A captured request: the request line, its headers and its body.
+type Capture = (String, Vec<(String, String)>, Vec<u8>);
+
+fn captures() -> Vec<Capture> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/captures");
     let mut out = Vec::new();
     for client in ["rust-sdk", "aws-cli"] {
@@ -48,7 +51,18 @@ async fn every_captured_request_is_served() {
     assert_eq!(r.status, 200);
     // The captured DescribeMetricFilters calls name this group; AWS answers ResourceNotFoundException without it.
     let auth = common::auth("logs");
-    let r = common::raw(&h, "POST", "/", &[("x-amz-target", "Logs_20140328.CreateLogGroup"), ("content-type", "application/x-amz-json-1.1"), ("authorization", &auth)], br#"{"logGroupName":"CloudTrail/DefaultLogGroup"}"#).await;
+    let r = common::raw(
+        &h,
+        "POST",
+        "/",
+        &[
+            ("x-amz-target", "Logs_20140328.CreateLogGroup"),
+            ("content-type", "application/x-amz-json-1.1"),
+            ("authorization", &auth),
+        ],
+        br#"{"logGroupName":"CloudTrail/DefaultLogGroup"}"#,
+    )
+    .await;
     assert_eq!(r.status, 200);
     let all = captures();
     assert!(all.len() >= 14, "{} captures", all.len());
