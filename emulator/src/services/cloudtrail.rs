@@ -547,11 +547,11 @@ fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> ApiResult<Value> {
     let (items, next) = page(&trails, i.next_token.as_deref(), 50, || {
         ApiError::new("InvalidNextTokenException", 400, "Invalid NextToken")
     })?;
-    let mut out = serde_json::json!({ "Trails": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "Trails": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 fn get_trail_status(call: &mut Call<'_>, i: NameInput) -> ApiResult<Value> {

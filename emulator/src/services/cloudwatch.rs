@@ -572,11 +572,11 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
         .cloned()
         .collect();
     let (items, next) = page(&alarms, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] }),
+        "NextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -877,11 +877,11 @@ fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> 
         items.reverse();
     }
     let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "AlarmHistoryItems": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "AlarmHistoryItems": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -1009,11 +1009,11 @@ fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
         .collect();
     // ListMetrics: up to 500 results per page.
     let (items, next) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
-    let mut out = serde_json::json!({ "Metrics": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "Metrics": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 /// A statistic over the data of one period; `None` when there is no data.

@@ -160,6 +160,19 @@ fn group_name(identifier: &str) -> String {
     }
 }
 
+/// The group named by `logGroupName` or by `logGroupIdentifier` (a name or an ARN), one of which is required.
+fn either_group(name: &Option<String>, identifier: &Option<String>) -> ApiResult<String> {
+    name.clone()
+        .or(identifier.as_deref().map(group_name))
+        .ok_or_else(|| {
+            ApiError::new(
+                INVALID,
+                400,
+                "Should provide either logGroupName or logGroupIdentifier.",
+            )
+        })
+}
+
 fn check_group_name(name: &str) -> ApiResult<()> {
     check_len(INVALID, "logGroupName", name, 1, 512)?;
     if !name
@@ -332,11 +345,11 @@ fn describe_log_groups(call: &mut Call<'_>, i: DescribeLogGroupsInput) -> ApiRes
         })
         .collect();
     let (items, next) = page(&groups, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "logGroups": items });
-    if let Some(n) = next {
-        out["nextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "logGroups": items }),
+        "nextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -392,17 +405,7 @@ struct DescribeLogStreamsInput {
 }
 
 fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiResult<Value> {
-    let name = i
-        .log_group_name
-        .clone()
-        .or(i.log_group_identifier.as_deref().map(group_name))
-        .ok_or_else(|| {
-            ApiError::new(
-                INVALID,
-                400,
-                "Should provide either logGroupName or logGroupIdentifier.",
-            )
-        })?;
+    let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if let Some(o) = &i.order_by {
         check_enum(INVALID, "orderBy", o, &["LogStreamName", "LastEventTime"])?;
     }
@@ -456,11 +459,11 @@ fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiR
         })
         .collect();
     let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "logStreams": items });
-    if let Some(n) = next {
-        out["nextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "logStreams": items }),
+        "nextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -621,17 +624,7 @@ struct GetLogEventsInput {
 }
 
 fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> ApiResult<Value> {
-    let name = i
-        .log_group_name
-        .clone()
-        .or(i.log_group_identifier.as_deref().map(group_name))
-        .ok_or_else(|| {
-            ApiError::new(
-                INVALID,
-                400,
-                "Should provide either logGroupName or logGroupIdentifier.",
-            )
-        })?;
+    let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     let lim = limit(i.limit, 10_000, 10_000)?;
     let g = call
         .region()
@@ -685,17 +678,7 @@ struct FilterLogEventsInput {
 }
 
 fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<Value> {
-    let name = i
-        .log_group_name
-        .clone()
-        .or(i.log_group_identifier.as_deref().map(group_name))
-        .ok_or_else(|| {
-            ApiError::new(
-                INVALID,
-                400,
-                "Should provide either logGroupName or logGroupIdentifier.",
-            )
-        })?;
+    let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if i.log_stream_names.is_some() && i.log_stream_name_prefix.is_some() {
         return Err(ApiError::new(
             INVALID,
@@ -744,11 +727,11 @@ fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<
     }
     events.sort_by_key(|e| e["timestamp"].as_i64().unwrap_or(0));
     let (items, next) = page(&events, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "events": items, "searchedLogStreams": [] });
-    if let Some(n) = next {
-        out["nextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "events": items, "searchedLogStreams": [] }),
+        "nextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -994,11 +977,11 @@ fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -
         .cloned()
         .collect();
     let (items, next) = page(&filters, i.next_token.as_deref(), lim, bad_token)?;
-    let mut out = serde_json::json!({ "metricFilters": items });
-    if let Some(n) = next {
-        out["nextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "metricFilters": items }),
+        "nextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]

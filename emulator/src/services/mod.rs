@@ -219,6 +219,15 @@ pub fn page<T: Clone>(
     Ok((items[start..end].to_vec(), next))
 }
 
+/// A listing's output with its next-page token (`nextToken` or `NextToken`, as the service spells it),
+/// present only when there is another page.
+pub fn with_next_token(mut out: Value, key: &str, next: Option<String>) -> Value {
+    if let Some(n) = next {
+        out[key] = n.into();
+    }
+    out
+}
+
 /// `arn:aws:<service>:<region>:<account>:<resource>`, split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arn {

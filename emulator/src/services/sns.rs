@@ -222,11 +222,11 @@ fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
         .collect();
     // ListTopics: up to 100 topics per page.
     let (items, next) = page(&topics, i.next_token.as_deref(), 100, bad_token)?;
-    let mut out = serde_json::json!({ "Topics": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "Topics": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<Value> {
@@ -487,11 +487,11 @@ fn listing(s: &Subscription) -> Value {
 fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
     let subs: Vec<Value> = call.region().subscriptions.iter().map(listing).collect();
     let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    let mut out = serde_json::json!({ "Subscriptions": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "Subscriptions": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -514,11 +514,11 @@ fn list_subscriptions_by_topic(call: &mut Call<'_>, i: ListByTopicInput) -> ApiR
         .collect();
     // ListSubscriptionsByTopic: up to 100 per page.
     let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    let mut out = serde_json::json!({ "Subscriptions": items });
-    if let Some(n) = next {
-        out["NextToken"] = n.into();
-    }
-    Ok(out)
+    Ok(super::with_next_token(
+        serde_json::json!({ "Subscriptions": items }),
+        "NextToken",
+        next,
+    ))
 }
 
 fn get_subscription_attributes(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<Value> {
