@@ -10,8 +10,12 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub struct CheckArgs {
     /// The endpoint to check (an orgwatch emulator, LocalStack...); without it, real AWS.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "scenario")]
     endpoint_url: Option<String>,
+    /// Boot an embedded emulator holding this scenario's configuration and check it (no credentials, no
+    /// server to start).
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
     #[arg(long)]
     region: Option<String>,
     /// A named profile from the AWS configuration files.
@@ -42,12 +46,32 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let target = Target {
-        endpoint_url: args.endpoint_url,
-        region: args.region,
-        profile: args.profile,
+    let (inv, report) = match &args.scenario {
+        Some(path) => {
+            let s = match crate::scenario::load(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match rt.block_on(scenario_check(&s, args.verify_with_service)) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("orgwatch: {e:#}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => {
+            let target = Target {
+                endpoint_url: args.endpoint_url,
+                region: args.region,
+                profile: args.profile,
+            };
+            rt.block_on(check_with(&target, args.verify_with_service))
+        }
     };
-    let (inv, report) = rt.block_on(check_with(&target, args.verify_with_service));
     let text = match args.format {
         Format::Json => {
             let mut v = serde_json::to_value(&report).unwrap_or_default();
@@ -68,4 +92,42 @@ pub fn run(args: CheckArgs) -> ExitCode {
         None => emit(&text),
     }
     ExitCode::from(report.status.exit_code())
+}
+
+/// Boots the embedded emulator with the scenario and checks it.
+async fn scenario_check(
+    s: &crate::scenario::format::Scenario,
+    verify: bool,
+) -> anyhow::Result<(
+    orgwatch_checker::inventory::Inventory,
+    orgwatch_checker::Report,
+)> {
+    let account = s
+        .given
+        .check_account
+        .clone()
+        .unwrap_or_else(|| s.given.accounts[0].account.clone());
+    let region = s
+        .given
+        .check_region
+        .clone()
+        .unwrap_or_else(|| "us-east-1".into());
+    let h = orgwatch_emulator::start(orgwatch_emulator::Config {
+        port: 0,
+        default_account: account,
+        ..Default::default()
+    })
+    .await?;
+    crate::scenario::apply::apply(&h.endpoint, s).await?;
+    let out = check_with(
+        &Target {
+            endpoint_url: Some(h.endpoint.clone()),
+            region: Some(region),
+            profile: None,
+        },
+        verify,
+    )
+    .await;
+    let _ = h.shutdown().await;
+    Ok(out)
 }

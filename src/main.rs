@@ -4,6 +4,8 @@
 mod check_cmd;
 mod emulator_cmd;
 mod pattern_cmd;
+mod scenario;
+mod scenarios_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +37,11 @@ enum Command {
         #[command(subcommand)]
         command: pattern_cmd::PatternCommand,
     },
+    /// Run scenario files (a configuration and the verdict it must get) against embedded emulators.
+    Scenarios {
+        #[command(subcommand)]
+        command: scenarios_cmd::ScenariosCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,5 +50,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
+        Command::Scenarios { command } => scenarios_cmd::run(command),
     }
 }

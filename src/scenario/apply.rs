@@ -1,0 +1,216 @@
+//! The harness: applies a scenario's `given` to an emulator through the AWS APIs over HTTP, as any client
+//! would (the AWS SDK for Rust, each account selected by its 12-digit access key); the admin API only for
+//! what no AWS API can set (the organization role, a confirmed email/HTTP subscription, a delivery error).
+
+use super::format::{Account, Resources, Scenario};
+use anyhow::{Context, Result};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+async fn sdk(endpoint: &str, account: &str, region: &str) -> SdkConfig {
+    let creds = aws_credential_types::Credentials::new(
+        account,
+        "orgwatch",
+        None,
+        None,
+        "orgwatch-scenario",
+    );
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(region.to_string()))
+        .credentials_provider(creds)
+        .load()
+        .await
+}
+
+/// A bare admin call (`/_orgwatch/...`), which no AWS client covers.
+async fn admin(endpoint: &str, path: &str, body: &serde_json::Value) -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = endpoint.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    let body = body.to_string();
+    let req = format!("POST /_orgwatch/{path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+    s.write_all(req.as_bytes()).await?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await?;
+    anyhow::ensure!(
+        out.starts_with("HTTP/1.1 200"),
+        "admin {path} failed: {out}"
+    );
+    Ok(())
+}
+
+pub async fn apply(endpoint: &str, s: &Scenario) -> Result<()> {
+    for a in &s.given.accounts {
+        let role = a.organization.clone().unwrap_or_else(|| "none".into());
+        admin(endpoint, "organizations", &serde_json::json!({"account": a.account, "role": role, "managementAccount": a.management_account})).await?;
+    }
+    for a in &s.given.accounts {
+        for (region, r) in &a.regions {
+            apply_region(endpoint, a, region, r)
+                .await
+                .with_context(|| format!("account {} region {region}", a.account))?;
+        }
+    }
+    Ok(())
+}
+
+async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) -> Result<()> {
+    let conf = sdk(endpoint, &a.account, region).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
+    for g in &r.log_groups {
+        logs.create_log_group()
+            .log_group_name(&g.log_group_name)
+            .send()
+            .await
+            .context("CreateLogGroup")?;
+    }
+    for f in &r.metric_filters {
+        let mut req = logs
+            .put_metric_filter()
+            .log_group_name(&f.log_group_name)
+            .filter_name(&f.filter_name)
+            .filter_pattern(&f.filter_pattern);
+        for t in &f.metric_transformations {
+            let mut b = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                .metric_name(&t.metric_name)
+                .metric_namespace(&t.metric_namespace)
+                .metric_value(&t.metric_value)
+                .set_default_value(t.default_value)
+                .set_unit(
+                    t.unit
+                        .as_deref()
+                        .map(aws_sdk_cloudwatchlogs::types::StandardUnit::from),
+                );
+            for (k, v) in t.dimensions.iter().flatten() {
+                b = b.dimensions(k, v);
+            }
+            req = req.metric_transformations(b.build()?);
+        }
+        req.send()
+            .await
+            .with_context(|| format!("PutMetricFilter {}", f.filter_name))?;
+    }
+    let sns = aws_sdk_sns::Client::new(&conf);
+    for t in &r.topics {
+        sns.create_topic()
+            .name(&t.name)
+            .send()
+            .await
+            .context("CreateTopic")?;
+    }
+    for sub in &r.subscriptions {
+        let out = sns
+            .subscribe()
+            .topic_arn(&sub.topic_arn)
+            .protocol(&sub.protocol)
+            .endpoint(&sub.endpoint)
+            .return_subscription_arn(true)
+            .send()
+            .await
+            .context("Subscribe")?;
+        if sub.confirmed == Some(true) {
+            admin(
+                endpoint,
+                "sns/confirm",
+                &serde_json::json!({"subscriptionArn": out.subscription_arn()}),
+            )
+            .await?;
+        }
+    }
+    let cw = aws_sdk_cloudwatch::Client::new(&conf);
+    for al in &r.alarms {
+        use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StandardUnit, Statistic};
+        let mut req = cw
+            .put_metric_alarm()
+            .alarm_name(&al.alarm_name)
+            .metric_name(&al.metric_name)
+            .namespace(&al.namespace)
+            .set_statistic(al.statistic.as_deref().map(Statistic::from))
+            .set_extended_statistic(al.extended_statistic.clone())
+            .period(al.period)
+            .evaluation_periods(al.evaluation_periods)
+            .set_datapoints_to_alarm(al.datapoints_to_alarm)
+            .threshold(al.threshold)
+            .comparison_operator(ComparisonOperator::from(al.comparison_operator.as_str()))
+            .set_treat_missing_data(al.treat_missing_data.clone())
+            .set_actions_enabled(al.actions_enabled)
+            .set_unit(al.unit.as_deref().map(StandardUnit::from));
+        for action in &al.alarm_actions {
+            req = req.alarm_actions(action);
+        }
+        for d in &al.dimensions {
+            req = req.dimensions(Dimension::builder().name(&d.name).value(&d.value).build());
+        }
+        req.send()
+            .await
+            .with_context(|| format!("PutMetricAlarm {}", al.alarm_name))?;
+    }
+    let ct = aws_sdk_cloudtrail::Client::new(&conf);
+    for t in &r.trails {
+        ct.create_trail()
+            .name(&t.name)
+            .s3_bucket_name(&t.s3_bucket_name)
+            .is_multi_region_trail(t.is_multi_region_trail)
+            .is_organization_trail(t.is_organization_trail)
+            .set_cloud_watch_logs_log_group_arn(t.cloud_watch_logs_log_group_arn.clone())
+            .set_cloud_watch_logs_role_arn(t.cloud_watch_logs_role_arn.clone())
+            .send()
+            .await
+            .with_context(|| format!("CreateTrail {}", t.name))?;
+        if t.is_logging {
+            ct.start_logging()
+                .name(&t.name)
+                .send()
+                .await
+                .context("StartLogging")?;
+        }
+        if let Some(sel) = &t.event_selectors {
+            let mut req = ct.put_event_selectors().trail_name(&t.name);
+            for e in sel {
+                req = req.event_selectors(
+                    aws_sdk_cloudtrail::types::EventSelector::builder()
+                        .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::from(
+                            e.read_write_type.as_str(),
+                        ))
+                        .include_management_events(e.include_management_events)
+                        .set_exclude_management_event_sources(Some(
+                            e.exclude_management_event_sources.clone(),
+                        ))
+                        .build(),
+                );
+            }
+            req.send().await.context("PutEventSelectors")?;
+        }
+        if let Some(adv) = &t.advanced_event_selectors {
+            let mut req = ct.put_event_selectors().trail_name(&t.name);
+            for s in adv {
+                let mut b = aws_sdk_cloudtrail::types::AdvancedEventSelector::builder()
+                    .set_name(s.name.clone());
+                for f in &s.field_selectors {
+                    b = b.field_selectors(
+                        aws_sdk_cloudtrail::types::AdvancedFieldSelector::builder()
+                            .field(&f.field)
+                            .set_equals(Some(f.equals.clone()).filter(|v| !v.is_empty()))
+                            .set_not_equals(Some(f.not_equals.clone()).filter(|v| !v.is_empty()))
+                            .set_starts_with(Some(f.starts_with.clone()).filter(|v| !v.is_empty()))
+                            .set_not_starts_with(
+                                Some(f.not_starts_with.clone()).filter(|v| !v.is_empty()),
+                            )
+                            .build()?,
+                    );
+                }
+                req = req.advanced_event_selectors(b.build()?);
+            }
+            req.send().await.context("PutEventSelectors")?;
+        }
+        if let Some(e) = &t.latest_cloud_watch_logs_delivery_error {
+            admin(
+                endpoint,
+                "cloudtrail/delivery-error",
+                &serde_json::json!({"account": a.account, "trail": t.name, "error": e}),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

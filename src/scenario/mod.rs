@@ -1,0 +1,155 @@
+//! Scenarios: a configuration plus the verdict the checker must reach, run against a fresh embedded
+//! emulator. `format` (the file format and its `file:line:col` errors), `apply` (the harness), and here the
+//! runner behind `orgwatch check --scenario` and `orgwatch scenarios test`.
+
+pub mod apply;
+pub mod format;
+
+use anyhow::{Context, Result};
+use format::Scenario;
+use orgwatch_checker::{check, Report, Target};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    format::parse(&path.display().to_string(), &text)
+}
+
+/// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account.
+pub async fn run(s: &Scenario) -> Result<Report> {
+    let account = s
+        .given
+        .check_account
+        .clone()
+        .unwrap_or_else(|| s.given.accounts[0].account.clone());
+    let region = s
+        .given
+        .check_region
+        .clone()
+        .unwrap_or_else(|| "us-east-1".into());
+    let config = orgwatch_emulator::Config {
+        port: 0,
+        default_account: account,
+        ..Default::default()
+    };
+    let h = orgwatch_emulator::start(config)
+        .await
+        .context("starting the embedded emulator")?;
+    apply::apply(&h.endpoint, s)
+        .await
+        .with_context(|| format!("applying scenario {}", s.name))?;
+    let (_, report) = check(&Target {
+        endpoint_url: Some(h.endpoint.clone()),
+        region: Some(region),
+        profile: None,
+    })
+    .await;
+    let _ = h.shutdown().await;
+    Ok(report)
+}
+
+/// Whether a report meets the scenario's expectation; the missing reasons otherwise.
+pub fn meets(s: &Scenario, r: &Report) -> Result<(), String> {
+    let mut problems = Vec::new();
+    if r.status.as_str() != s.expect.status {
+        problems.push(format!(
+            "status {} (expected {})",
+            r.status.as_str(),
+            s.expect.status
+        ));
+    }
+    for want in &s.expect.reasons {
+        if !r.reasons().contains(&want.as_str()) {
+            problems.push(format!("no {want} finding"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Every `*.json` scenario under the given paths (files or folders), except the schema.
+pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(p) {
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|f| {
+                        f.extension().is_some_and(|x| x == "json") && !f.ends_with("schema.json")
+                    })
+                    .collect();
+                found.sort();
+                out.extend(found);
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// One scenario's outcome in a test run.
+pub struct Outcome {
+    pub name: String,
+    pub expected: String,
+    pub actual: String,
+    pub passed: bool,
+    pub detail: String,
+    pub time: Duration,
+}
+
+pub async fn test_one(path: &Path) -> Outcome {
+    let t = Instant::now();
+    let s = match load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            return Outcome {
+                name: path.display().to_string(),
+                expected: "-".into(),
+                actual: "invalid".into(),
+                passed: false,
+                detail: e,
+                time: t.elapsed(),
+            }
+        }
+    };
+    match run(&s).await {
+        Ok(r) if s.control != "cis-4.15" => Outcome {
+            name: s.name.clone(),
+            expected: s.expect.status.clone(),
+            actual: r.status.as_str().into(),
+            passed: false,
+            detail: format!(
+                "unknown control {:?} (only cis-4.15 is supported)",
+                s.control
+            ),
+            time: t.elapsed(),
+        },
+        Ok(r) => {
+            let verdict = meets(&s, &r).map_err(|e| format!("{e} — {}", s.description));
+            Outcome {
+                name: s.name.clone(),
+                expected: s.expect.status.clone(),
+                actual: r.status.as_str().into(),
+                passed: verdict.is_ok(),
+                detail: verdict.err().unwrap_or_default(),
+                time: t.elapsed(),
+            }
+        }
+        Err(e) => Outcome {
+            name: s.name.clone(),
+            expected: s.expect.status.clone(),
+            actual: "error".into(),
+            passed: false,
+            detail: format!("{e:#}"),
+            time: t.elapsed(),
+        },
+    }
+}

@@ -1,0 +1,90 @@
+//! The scenario catalogue and the scenario commands, through the real binary.
+
+use std::process::Command;
+
+fn orgwatch(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_orgwatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("orgwatch runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_catalogue_gets_its_verdicts() {
+    let (code, out, err) = orgwatch(&["scenarios", "test"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .count();
+    assert!(
+        out.contains(&format!("scenarios: {files} passed, 0 failed")),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_scenario_is_the_main_job() {
+    let (code, out, _) = orgwatch(&[
+        "check",
+        "--scenario",
+        "scenarios/compliant-as-the-control-prints-it.json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("PASS: "), "{out}");
+    let (code, out, _) = orgwatch(&[
+        "check",
+        "--scenario",
+        "scenarios/pattern-one-name-missing.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "FAIL");
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["reason"] == "filter-incomplete" && f["events"][0] == "DeletePolicy"));
+    let (code, _, _) = orgwatch(&[
+        "check",
+        "--scenario",
+        "scenarios/log-group-in-another-account.json",
+    ]);
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn a_bad_scenario_file_names_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("orgwatch-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"name\": \"x\",\n  \"given\": {\"accounts\": [{\"account\": \"123456789012\", \"colour\": 1}]},\n  \"expect\": {\"status\": \"PASS\"}\n}\n").unwrap();
+    let path = bad.display().to_string();
+    let (code, _, err) = orgwatch(&["check", "--scenario", &path]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with(&format!("{path}:3:")), "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    std::fs::write(
+        &bad,
+        "{\"name\": \"x\", \"given\": {\"accounts\": []}, \"expect\": {\"status\": \"MAYBE\"}}",
+    )
+    .unwrap();
+    let (code, _, err) = orgwatch(&["check", "--scenario", &path]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(":1:") && err.contains("PASS, FAIL or UNKNOWN"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
