@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The JSON Schema editors validate against (`./schema.json`).
+    #[serde(default, rename = "$schema")]
+    pub schema: Option<String>,
     pub name: String,
     /// What the scenario shows (for readers; shown by `scenarios test` on a mismatch).
     #[serde(default)]
