@@ -114,20 +114,13 @@ async fn scenario_check(
         .unwrap_or_else(|| "us-east-1".into());
     let h = orgwatch_emulator::start(orgwatch_emulator::Config {
         port: 0,
-        default_account: account,
+        default_account: account.clone(),
         ..Default::default()
     })
     .await?;
     crate::scenario::apply::apply(&h.endpoint, s).await?;
-    let out = check_with(
-        &Target {
-            endpoint_url: Some(h.endpoint.clone()),
-            region: Some(region),
-            profile: None,
-        },
-        verify,
-    )
-    .await;
+    let conf = crate::scenario::apply::sdk(&h.endpoint, &account, &region).await;
+    let out = orgwatch_checker::check_config(&conf, verify).await;
     let _ = h.shutdown().await;
     Ok(out)
 }

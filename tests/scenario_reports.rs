@@ -13,19 +13,24 @@ fn report(file: &str, format: &str) -> String {
 
 #[test]
 fn scenario_reports() {
-    let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema.json"))
-        .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_string_lossy()))
-        .collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema.json"))
+            .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
     files.sort();
     assert!(files.len() >= 25);
     for f in files {
-        let name = f.trim_start_matches("scenarios/").trim_end_matches(".json").to_string();
+        let name = f
+            .trim_start_matches("scenarios/")
+            .trim_end_matches(".json")
+            .to_string();
         insta::assert_snapshot!(format!("{name}.text"), report(&f, "text"));
-        let json: serde_json::Value = serde_json::from_str(&report(&f, "json")).expect("a JSON report");
+        let json: serde_json::Value =
+            serde_json::from_str(&report(&f, "json")).expect("a JSON report");
         insta::assert_json_snapshot!(format!("{name}.json"), json);
     }
 }

@@ -95,32 +95,54 @@ fn a_bad_scenario_file_names_line_and_column() {
 #[test]
 fn the_schema_describes_the_catalogue() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{root}/scenarios/schema.json")).unwrap()).unwrap();
-    fn resolve<'a>(schema: &'a serde_json::Value, node: &'a serde_json::Value) -> &'a serde_json::Value {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/scenarios/schema.json")).unwrap(),
+    )
+    .unwrap();
+    fn resolve<'a>(
+        schema: &'a serde_json::Value,
+        node: &'a serde_json::Value,
+    ) -> &'a serde_json::Value {
         match node.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => resolve(schema, schema.pointer(r.trim_start_matches('#')).unwrap_or(node)),
+            Some(r) => resolve(
+                schema,
+                schema.pointer(r.trim_start_matches('#')).unwrap_or(node),
+            ),
             None => node,
         }
     }
-    fn walk(schema: &serde_json::Value, node: &serde_json::Value, value: &serde_json::Value, at: &str) {
+    fn walk(
+        schema: &serde_json::Value,
+        node: &serde_json::Value,
+        value: &serde_json::Value,
+        at: &str,
+    ) {
         let node = resolve(schema, node);
         match value {
             serde_json::Value::Object(m) => {
                 for (k, v) in m {
-                    let sub = node.get("properties").and_then(|p| p.get(k)).or_else(|| node.get("additionalProperties").filter(|a| a.is_object()));
+                    let sub = node
+                        .get("properties")
+                        .and_then(|p| p.get(k))
+                        .or_else(|| node.get("additionalProperties").filter(|a| a.is_object()));
                     let sub = sub.unwrap_or_else(|| panic!("{at}.{k} is not in the schema"));
                     walk(schema, sub, v, &format!("{at}.{k}"));
                 }
             }
             serde_json::Value::Array(items) => {
-                let sub = node.get("items").unwrap_or_else(|| panic!("{at} is an array the schema does not describe"));
+                let sub = node
+                    .get("items")
+                    .unwrap_or_else(|| panic!("{at} is an array the schema does not describe"));
                 for (i, v) in items.iter().enumerate() {
                     walk(schema, sub, v, &format!("{at}[{i}]"));
                 }
             }
             serde_json::Value::String(s) => {
                 if let Some(allowed) = node.get("enum").and_then(|e| e.as_array()) {
-                    assert!(allowed.iter().any(|a| a == s), "{at} = {s:?} is not allowed by the schema");
+                    assert!(
+                        allowed.iter().any(|a| a == s),
+                        "{at} = {s:?} is not allowed by the schema"
+                    );
                 }
             }
             _ => {}
@@ -130,14 +152,28 @@ fn the_schema_describes_the_catalogue() {
     for e in std::fs::read_dir(format!("{root}/scenarios")).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema.json") {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            walk(&schema, &schema, &v, &p.file_name().unwrap().to_string_lossy());
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            walk(
+                &schema,
+                &schema,
+                &v,
+                &p.file_name().unwrap().to_string_lossy(),
+            );
             n += 1;
         }
     }
     assert!(n >= 25);
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
-    for reason in schema.pointer("/$defs/reason/enum").unwrap().as_array().unwrap() {
-        assert!(readme.contains(&format!("| `{}` |", reason.as_str().unwrap())), "{reason} is not documented in the README");
+    for reason in schema
+        .pointer("/$defs/reason/enum")
+        .unwrap()
+        .as_array()
+        .unwrap()
+    {
+        assert!(
+            readme.contains(&format!("| `{}` |", reason.as_str().unwrap())),
+            "{reason} is not documented in the README"
+        );
     }
 }

@@ -26,10 +26,18 @@ pub async fn check_with(
     verify_with_service: bool,
 ) -> (inventory::Inventory, Report) {
     let conf = collect::sdk_config(target).await;
-    let mut inv = collect::collect(&conf).await;
+    check_config(&conf, verify_with_service).await
+}
+
+/// Collects with a ready SDK configuration (callers that check many endpoints share one HTTP client).
+pub async fn check_config(
+    conf: &aws_config::SdkConfig,
+    verify_with_service: bool,
+) -> (inventory::Inventory, Report) {
+    let mut inv = collect::collect(conf).await;
     let mut report = decide::decide(&inv);
     if verify_with_service {
-        let (findings, calls) = verify::verify_with_service(&conf, &inv).await;
+        let (findings, calls) = verify::verify_with_service(conf, &inv).await;
         *inv.calls.entry("logs:TestMetricFilter".into()).or_default() += calls;
         report.api_calls += calls;
         report.findings.extend(findings);

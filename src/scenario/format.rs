@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub struct Scenario {
     /// The JSON Schema editors validate against (`./schema.json`).
     #[serde(default, rename = "$schema")]
-    pub schema: Option<String>,
+    pub _schema: Option<String>,
     pub name: String,
     /// What the scenario shows (for readers; shown by `scenarios test` on a mismatch).
     #[serde(default)]

@@ -7,7 +7,7 @@ pub mod format;
 
 use anyhow::{Context, Result};
 use format::Scenario;
-use orgwatch_checker::{check, Report, Target};
+use orgwatch_checker::{check_config, Report};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ pub async fn run(s: &Scenario) -> Result<Report> {
         .unwrap_or_else(|| "us-east-1".into());
     let config = orgwatch_emulator::Config {
         port: 0,
-        default_account: account,
+        default_account: account.clone(),
         ..Default::default()
     };
     let h = orgwatch_emulator::start(config)
@@ -40,12 +40,8 @@ pub async fn run(s: &Scenario) -> Result<Report> {
     apply::apply(&h.endpoint, s)
         .await
         .with_context(|| format!("applying scenario {}", s.name))?;
-    let (_, report) = check(&Target {
-        endpoint_url: Some(h.endpoint.clone()),
-        region: Some(region),
-        profile: None,
-    })
-    .await;
+    let conf = apply::sdk(&h.endpoint, &account, &region).await;
+    let (_, report) = check_config(&conf, false).await;
     let _ = h.shutdown().await;
     Ok(report)
 }
