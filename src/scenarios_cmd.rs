@@ -1,5 +1,6 @@
 //! `orgwatch scenarios test [PATH...]`: run scenario files against fresh embedded emulators, in parallel,
-//! and print a table and `N passed, N failed`. Exit code 1 on any mismatch, 2 on a usage error.
+//! and print a table and `N passed, N failed` (or JUnit XML). Exit code 1 on any mismatch, 2 on a usage
+//! error. `record` captures a live configuration into a scenario; `load` applies one to a running emulator.
 
 use crate::pattern_cmd::emit;
 use crate::scenario;
@@ -10,11 +11,65 @@ use std::process::ExitCode;
 #[derive(Subcommand)]
 pub enum ScenariosCommand {
     /// Run scenarios (default: the `scenarios/` folder) and compare each verdict with its expectation.
-    Test { paths: Vec<PathBuf> },
+    Test {
+        paths: Vec<PathBuf>,
+        /// `text` (a table) or `junit` (JUnit XML for CI systems).
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Capture a live configuration, read-only, into a scenario file.
+    Record {
+        #[arg(long)]
+        endpoint_url: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        profile: Option<String>,
+        /// The scenario's name.
+        #[arg(long, default_value = "recorded")]
+        name: String,
+        /// Replace the account id by 123456789012.
+        #[arg(long)]
+        anonymize: bool,
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Apply a scenario's configuration to a running emulator (through the AWS APIs).
+    Load {
+        file: PathBuf,
+        #[arg(long)]
+        endpoint_url: String,
+    },
 }
 
 pub fn run(cmd: ScenariosCommand) -> ExitCode {
-    let ScenariosCommand::Test { paths } = cmd;
+    let (paths, format) = match cmd {
+        ScenariosCommand::Test { paths, format } => (paths, format),
+        ScenariosCommand::Record {
+            endpoint_url,
+            region,
+            profile,
+            name,
+            anonymize,
+            output,
+        } => {
+            return record(
+                orgwatch_checker::Target {
+                    endpoint_url,
+                    region,
+                    profile,
+                },
+                &name,
+                anonymize,
+                output,
+            )
+        }
+        ScenariosCommand::Load { file, endpoint_url } => return load(&file, &endpoint_url),
+    };
+    if format != "text" && format != "junit" {
+        eprintln!("orgwatch: --format must be text or junit");
+        return ExitCode::from(2);
+    }
     let paths = if paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -57,6 +112,14 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         }
         out
     });
+    if format == "junit" {
+        emit(&junit(&outcomes));
+        return if outcomes.iter().all(|o| o.passed) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
     let width = outcomes
         .iter()
         .map(|o| o.name.len())
@@ -92,5 +155,93 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn junit(outcomes: &[scenario::Outcome]) -> String {
+    let failures = outcomes.iter().filter(|o| !o.passed).count();
+    let total: f64 = outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n", outcomes.len());
+    for o in outcomes {
+        out.push_str(&format!(
+            "  <testcase classname=\"scenarios\" name=\"{}\" time=\"{:.3}\">",
+            xml(&o.name),
+            o.time.as_secs_f64()
+        ));
+        if !o.passed {
+            out.push_str(&format!(
+                "<failure message=\"expected {}, got {}\">{}</failure>",
+                xml(&o.expected),
+                xml(&o.actual),
+                xml(&o.detail)
+            ));
+        }
+        out.push_str("</testcase>\n");
+    }
+    out.push_str("</testsuite>\n");
+    out
+}
+
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()
+}
+
+fn record(
+    target: orgwatch_checker::Target,
+    name: &str,
+    anonymize: bool,
+    output: Option<PathBuf>,
+) -> ExitCode {
+    let Some(rt) = runtime() else {
+        return ExitCode::from(2);
+    };
+    let (inv, report) = rt.block_on(orgwatch_checker::check(&target));
+    let mut text = serde_json::to_string_pretty(&scenario::record::scenario(&inv, &report, name))
+        .unwrap_or_default()
+        + "\n";
+    if anonymize {
+        if let Ok(c) = &inv.caller {
+            text = scenario::record::anonymize(text, &c.account);
+        }
+    }
+    match output {
+        Some(p) => {
+            if let Err(e) = std::fs::write(&p, text) {
+                eprintln!("orgwatch: cannot write {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        }
+        None => emit(&text),
+    }
+    ExitCode::SUCCESS
+}
+
+fn load(file: &std::path::Path, endpoint: &str) -> ExitCode {
+    let s = match scenario::load(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(rt) = runtime() else {
+        return ExitCode::from(2);
+    };
+    match rt.block_on(scenario::apply::apply(endpoint, &s)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("orgwatch: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }

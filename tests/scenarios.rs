@@ -177,3 +177,108 @@ fn the_schema_describes_the_catalogue() {
         );
     }
 }
+
+/// Record from an emulator loaded with each single-account catalogue scenario, replay the recording into a
+/// fresh emulator, and get the same verdict.
+#[test]
+fn recordings_replay_to_the_same_verdict() {
+    use std::io::{Read, Write};
+    let root = env!("CARGO_MANIFEST_DIR");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut emu = Command::new(env!("CARGO_BIN_EXE_orgwatch"))
+        .args(["emulator", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let reset = || {
+        for _ in 0..200 {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                s.write_all(b"POST /_orgwatch/reset HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the emulator did not start");
+    };
+    let dir = std::env::temp_dir().join(format!("orgwatch-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(format!("{root}/scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.extension().is_none_or(|x| x != "json") || p.ends_with("schema.json") {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        if v["given"]["accounts"].as_array().unwrap().len() != 1 {
+            continue;
+        }
+        reset();
+        let file = p.display().to_string();
+        let (code, _, err) = orgwatch(&["scenarios", "load", &file, "--endpoint-url", &endpoint]);
+        assert_eq!(code, 0, "{file}: {err}");
+        let rec = dir.join(p.file_name().unwrap()).display().to_string();
+        let (code, _, err) = orgwatch(&[
+            "scenarios",
+            "record",
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            "us-east-1",
+            "--name",
+            "replayed",
+            "--output",
+            &rec,
+        ]);
+        assert_eq!(code, 0, "{file}: {err}");
+        let recorded: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&rec).unwrap()).unwrap();
+        assert_eq!(
+            recorded["expect"]["status"], v["expect"]["status"],
+            "{file}: the recording's verdict"
+        );
+        let (code, out, err) = orgwatch(&["scenarios", "test", &rec]);
+        assert_eq!(
+            code,
+            0,
+            "{file}: replay\n{out}{err}\n{}",
+            std::fs::read_to_string(&rec).unwrap()
+        );
+        checked += 1;
+    }
+    let _ = emu.kill();
+    let _ = emu.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(checked >= 40, "{checked}");
+}
+
+#[test]
+fn junit_output() {
+    let (code, out, _) = orgwatch(&[
+        "scenarios",
+        "test",
+        "scenarios/pattern-reordered.json",
+        "--format",
+        "junit",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("<testsuite name=\"orgwatch scenarios\" tests=\"1\" failures=\"0\"")
+            && out.contains("<testcase classname=\"scenarios\" name=\"pattern-reordered\""),
+        "{out}"
+    );
+}

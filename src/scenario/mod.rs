@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod format;
+pub mod record;
 
 use anyhow::{Context, Result};
 use format::Scenario;
