@@ -34,6 +34,19 @@ pub enum ScenariosCommand {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Convert `terraform show -json` output (state or plan) into a scenario expecting PASS.
+    FromTerraform {
+        file: PathBuf,
+        /// The account the resources will live in.
+        #[arg(long, default_value = "123456789012")]
+        account: String,
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        #[arg(long, default_value = "from-terraform")]
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Apply a scenario's configuration to a running emulator (through the AWS APIs).
     Load {
         file: PathBuf,
@@ -65,6 +78,20 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
             )
         }
         ScenariosCommand::Load { file, endpoint_url } => return load(&file, &endpoint_url),
+        ScenariosCommand::FromTerraform {
+            file,
+            account,
+            region,
+            name,
+            output,
+        } => {
+            return from_terraform(
+                &file,
+                scenario::terraform::Place { account, region },
+                &name,
+                output,
+            )
+        }
     };
     if format != "text" && format != "junit" {
         eprintln!("orgwatch: --format must be text or junit");
@@ -242,6 +269,47 @@ fn load(file: &std::path::Path, endpoint: &str) -> ExitCode {
         Err(e) => {
             eprintln!("orgwatch: {e:#}");
             ExitCode::from(1)
+        }
+    }
+}
+
+fn from_terraform(
+    file: &std::path::Path,
+    place: scenario::terraform::Place,
+    name: &str,
+    output: Option<PathBuf>,
+) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("orgwatch: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let tf: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{}:{}:{}: {e}", file.display(), e.line(), e.column());
+            return ExitCode::from(2);
+        }
+    };
+    match scenario::terraform::convert(&tf, &place, name) {
+        Ok(s) => {
+            let out = serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
+            match output {
+                Some(p) => {
+                    if let Err(e) = std::fs::write(&p, out) {
+                        eprintln!("orgwatch: cannot write {}: {e}", p.display());
+                        return ExitCode::from(2);
+                    }
+                }
+                None => emit(&out),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("orgwatch: {}: {e}", file.display());
+            ExitCode::from(2)
         }
     }
 }

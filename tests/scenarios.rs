@@ -284,3 +284,40 @@ fn junit_output() {
         "{out}"
     );
 }
+
+/// `from-terraform` on a state and on a plan (with ARNs unknown until apply, rebuilt from references),
+/// fixtures written in Terraform's documented `terraform show -json` format.
+#[test]
+fn terraform_state_and_plan() {
+    let dir = std::env::temp_dir().join(format!("orgwatch-tf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (fixture, status) in [("state-compliant", 0), ("plan-one-name-missing", 1)] {
+        let out = dir.join(format!("{fixture}.json")).display().to_string();
+        let (code, _, err) = orgwatch(&[
+            "scenarios",
+            "from-terraform",
+            &format!("tests/data/terraform/{fixture}.json"),
+            "--output",
+            &out,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let (code, report, _) = orgwatch(&["check", "--scenario", &out, "--format", "json"]);
+        assert_eq!(code, status, "{fixture}: {report}");
+        let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+        if status == 1 {
+            let f = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["reason"] == "filter-incomplete")
+                .expect("filter-incomplete");
+            assert_eq!(f["events"], serde_json::json!(["MoveAccount"]));
+        } else {
+            assert_eq!(v["chains"][0]["links"].as_array().unwrap().len(), 5);
+        }
+    }
+    let (code, _, err) = orgwatch(&["scenarios", "from-terraform", "Cargo.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Cargo.toml:1:"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

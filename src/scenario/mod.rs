@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod format;
 pub mod record;
+pub mod terraform;
 
 use anyhow::{Context, Result};
 use format::Scenario;
