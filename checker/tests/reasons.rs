@@ -495,29 +495,7 @@ async fn topic_missing() {
 async fn pending_subscription_only() {
     let e = Env::new().await;
     e.compliant().await;
-    let subs = e
-        .sns()
-        .list_subscriptions_by_topic()
-        .topic_arn(e.topic_arn())
-        .send()
-        .await
-        .unwrap();
-    for s in subs.subscriptions() {
-        e.sns()
-            .unsubscribe()
-            .subscription_arn(s.subscription_arn().unwrap())
-            .send()
-            .await
-            .unwrap();
-    }
-    e.sns()
-        .subscribe()
-        .topic_arn(e.topic_arn())
-        .protocol("email")
-        .endpoint("security@example.com")
-        .send()
-        .await
-        .unwrap();
+    e.only_pending_subscription().await;
     assert_reasons(
         &e.report().await,
         "FAIL",

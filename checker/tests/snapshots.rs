@@ -31,29 +31,7 @@ async fn one_name_missing_and_pending_subscription() {
         "1",
     )
     .await;
-    let subs = e
-        .sns()
-        .list_subscriptions_by_topic()
-        .topic_arn(e.topic_arn())
-        .send()
-        .await
-        .unwrap();
-    for s in subs.subscriptions() {
-        e.sns()
-            .unsubscribe()
-            .subscription_arn(s.subscription_arn().unwrap())
-            .send()
-            .await
-            .unwrap();
-    }
-    e.sns()
-        .subscribe()
-        .topic_arn(e.topic_arn())
-        .protocol("email")
-        .endpoint("security@example.com")
-        .send()
-        .await
-        .unwrap();
+    e.only_pending_subscription().await;
     pin("one-name-missing-pending-subscription", &e).await;
 }
 

@@ -175,6 +175,35 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Replaces every subscriber of the alarm topic by one email subscription that never confirmed.
+    pub async fn only_pending_subscription(&self) {
+        let subs = self
+            .sns()
+            .list_subscriptions_by_topic()
+            .topic_arn(self.topic_arn())
+            .send()
+            .await
+            .unwrap();
+        for s in subs.subscriptions() {
+            self.sns()
+                .unsubscribe()
+                .subscription_arn(s.subscription_arn().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        self.sns()
+            .subscribe()
+            .topic_arn(self.topic_arn())
+            .protocol("email")
+            .endpoint("security@example.com")
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
 pub async fn sdk(h: &Handle, region: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(&h.endpoint)
