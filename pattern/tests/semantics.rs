@@ -21,7 +21,7 @@ fn quoted_blank_alone_matches_everything() {
 
 #[test]
 fn optional_terms_are_ignored_beside_plain_terms() {
-    assert!(semantics::OPTIONAL_TERMS_IGNORED_WITH_REQUIRED);
+    const { assert!(semantics::OPTIONAL_TERMS_IGNORED_WITH_REQUIRED) };
     assert!(m(
         "?ERROR ?ARGUMENTS REQUEST",
         "[WARN] UNAUTHORIZED REQUEST"
@@ -32,7 +32,7 @@ fn optional_terms_are_ignored_beside_plain_terms() {
 
 #[test]
 fn unquoted_operators_split_words() {
-    assert!(semantics::UNQUOTED_OPERATORS_SPLIT);
+    const { assert!(semantics::UNQUOTED_OPERATORS_SPLIT) };
     assert!(
         !m("request-id-123", "request-id-123"),
         "request AND NOT id AND NOT 123"
@@ -44,7 +44,7 @@ fn unquoted_operators_split_words() {
 
 #[test]
 fn mid_string_star_is_a_wildcard() {
-    assert!(semantics::MID_STRING_STAR_IS_WILDCARD);
+    const { assert!(semantics::MID_STRING_STAR_IS_WILDCARD) };
     assert!(m("{ $.a = Ev*ent }", r#"{"a":"EvXent"}"#));
     assert!(
         m(r#"{ $.a = "Ev\*ent" }"#, r#"{"a":"Ev*ent"}"#)
@@ -54,7 +54,7 @@ fn mid_string_star_is_a_wildcard() {
 
 #[test]
 fn quoted_and_unquoted_values_are_the_same() {
-    assert!(semantics::UNQUOTED_VALUES_MAY_HOLD_PUNCTUATION);
+    const { assert!(semantics::UNQUOTED_VALUES_MAY_HOLD_PUNCTUATION) };
     let e = r#"{"s":"kms.amazonaws.com"}"#;
     assert!(m("{ $.s = kms.amazonaws.com }", e) && m(r#"{ $.s = "kms.amazonaws.com" }"#, e));
     assert!(
@@ -65,7 +65,7 @@ fn quoted_and_unquoted_values_are_the_same() {
 
 #[test]
 fn last_delimited_field_absorbs_the_rest() {
-    assert!(semantics::LAST_FIELD_ABSORBS_REST);
+    const { assert!(semantics::LAST_FIELD_ABSORBS_REST) };
     let p = Pattern::parse("[w1=ERROR, w2]").unwrap();
     let got = p.extract("ERROR WARN message").unwrap();
     assert_eq!(got.get("$w2").map(String::as_str), Some("WARN message"));
@@ -98,14 +98,14 @@ fn default_value_is_emitted_per_non_matching_event() {
 
 #[test]
 fn json_extracted_values_are_empty() {
-    assert!(semantics::JSON_EXTRACTED_VALUES_EMPTY);
+    const { assert!(semantics::JSON_EXTRACTED_VALUES_EMPTY) };
     let p = Pattern::parse("{ $.a = 1 }").unwrap();
     assert_eq!(p.extract(r#"{"a":1}"#), Some(Default::default()));
 }
 
 #[test]
 fn a_json_pattern_needs_one_json_object() {
-    assert!(semantics::JSON_MESSAGE_MUST_BE_OBJECT);
+    const { assert!(semantics::JSON_MESSAGE_MUST_BE_OBJECT) };
     assert!(!m("{ $.a = 1 }", r#"2024 INFO {"a":1}"#));
     assert!(!m("{ $.a NOT EXISTS }", "[1]"));
     assert!(
@@ -116,7 +116,7 @@ fn a_json_pattern_needs_one_json_object() {
 
 #[test]
 fn keywords_are_case_insensitive() {
-    assert!(semantics::KEYWORDS_CASE_INSENSITIVE);
+    const { assert!(semantics::KEYWORDS_CASE_INSENSITIVE) };
     assert!(m("{ $.a is null }", r#"{"a":null}"#) && m("{ $.b not exists }", r#"{"a":1}"#));
 }
 
@@ -152,7 +152,7 @@ fn typing_rules() {
 
 #[test]
 fn wildcards_are_existential_and_not_exists_means_nothing_reached() {
-    assert!(semantics::WILDCARDS_ARE_EXISTENTIAL);
+    const { assert!(semantics::WILDCARDS_ARE_EXISTENTIAL) };
     assert!(m(r#"{ $.a[*] != "v" }"#, r#"{"a":["v","w"]}"#));
     assert!(!m(r#"{ $.a[*] != "v" }"#, r#"{"a":["v"]}"#));
     assert!(
