@@ -6,7 +6,7 @@
 
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use orgwatch_pattern::coverage::{analyze, evidence, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::coverage::{analyze, brief, EventClass, OverMatch, Verdict};
 use orgwatch_pattern::{cis, Pattern};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -132,22 +132,6 @@ fn run_inner(cmd: PatternCommand) -> anyhow::Result<ExitCode> {
             })
         }
     }
-}
-
-/// A witness shown by the fields the pattern reads (the full record for text patterns).
-fn brief(p: &Pattern, record: &serde_json::Value) -> String {
-    let ev = evidence(p, record);
-    if ev.is_empty() {
-        return record.to_string();
-    }
-    let parts: Vec<String> = ev
-        .iter()
-        .map(|(sel, v)| match v {
-            Some(v) => format!("{sel} = {v}"),
-            None => format!("{sel} absent"),
-        })
-        .collect();
-    format!("{{{}}}", parts.join(", "))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

@@ -8,7 +8,7 @@
 use crate::fix::{commands, Names};
 use crate::inventory::*;
 use crate::report::{Chain, Finding, Link, Report, Severity, Status};
-use orgwatch_pattern::coverage::{analyze_union, evidence, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::coverage::{analyze_union, brief, EventClass, OverMatch, Verdict};
 use orgwatch_pattern::{cis, Pattern, ValueRef};
 use std::collections::BTreeMap;
 
@@ -470,21 +470,6 @@ fn by_metric(filters: &[MetricFilter]) -> BTreeMap<MetricKey, Vec<&MetricFilter>
         .push(f);
     }
     out
-}
-
-fn brief(p: &Pattern, record: &serde_json::Value) -> String {
-    let ev = evidence(p, record);
-    if ev.is_empty() {
-        return record.to_string();
-    }
-    let parts: Vec<String> = ev
-        .iter()
-        .map(|(s, v)| {
-            v.as_ref()
-                .map_or(format!("{s} absent"), |v| format!("{s} = {v}"))
-        })
-        .collect();
-    format!("{{{}}}", parts.join(", "))
 }
 
 fn judge_metric(

@@ -164,6 +164,23 @@ pub fn evidence(pattern: &Pattern, record: &Value) -> Vec<(String, Option<Value>
     out
 }
 
+/// A witness shown briefly, by the fields the pattern reads: `{$.eventName = "DeletePolicy", $.errorCode
+/// absent}` (the whole record for patterns that read raw text).
+pub fn brief(pattern: &Pattern, record: &Value) -> String {
+    let ev = evidence(pattern, record);
+    if ev.is_empty() {
+        return record.to_string();
+    }
+    let parts: Vec<String> = ev
+        .iter()
+        .map(|(sel, v)| {
+            v.as_ref()
+                .map_or(format!("{sel} absent"), |v| format!("{sel} = {v}"))
+        })
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
 fn collect(v: &Value, steps: &[crate::ast::Step], out: &mut Vec<Value>) {
     use crate::ast::Step;
     let Some((step, rest)) = steps.split_first() else {
