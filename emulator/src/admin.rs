@@ -27,6 +27,9 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sns/outbox", get(outbox))
         .route("/sns/confirm", post(confirm))
         .route("/cloudtrail/delivery-error", post(delivery_error))
+        .route("/cloudtrail/events", post(cloudtrail_events))
+        .route("/alarms/evaluate", post(evaluate))
+        .route("/sns/deliveries", get(deliveries))
         .route("/requests", get(requests).delete(clear_requests))
         .route(
             "/faults",
@@ -61,6 +64,7 @@ async fn reset(State(s): S) -> Json<Value> {
     if let Ok(mut f) = s.faults.lock() {
         f.clear();
     }
+    s.restart_evaluation();
     Json(json!({"reset": true}))
 }
 
@@ -121,7 +125,13 @@ async fn set_clock(State(s): S, Json(b): Json<SetClock>) -> Response {
         .or_else(|| b.iso.as_deref().and_then(crate::clock::parse_timestamp));
     match t {
         Some(t) => {
+            let before = s.clock.now();
             s.clock.set(t);
+            if t >= before {
+                s.evaluate_alarms();
+            } else {
+                s.restart_evaluation();
+            }
             Json(json!({"now": t, "virtual": true})).into_response()
         }
         None => bad("give \"now\" (epoch seconds) or \"iso\" (RFC 3339)"),
@@ -138,6 +148,7 @@ async fn advance(State(s): S, Json(b): Json<Advance>) -> Response {
         return bad("\"seconds\" must be a non-negative number");
     }
     let t = s.clock.advance(b.seconds);
+    s.evaluate_alarms();
     Json(json!({"now": t, "virtual": true})).into_response()
 }
 
@@ -276,4 +287,52 @@ async fn clear_faults(State(s): S) -> Json<Value> {
         f.clear();
     }
     Json(json!({"cleared": true}))
+}
+
+/// Delivers CloudTrail records (a record, an array, or `{"Records": [...]}`, optionally gzip) to the
+/// trails that capture them.
+async fn cloudtrail_events(State(s): S, body: axum::body::Bytes) -> Response {
+    let body = if body.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut out = Vec::new();
+        let limit = 64 * 1_048_576;
+        let mut dec = flate2::read::GzDecoder::new(&body[..]).take(limit + 1);
+        if dec.read_to_end(&mut out).is_err() || out.len() as u64 > limit {
+            return bad("the body is not valid gzip, or inflates past 64 MiB");
+        }
+        out
+    } else {
+        body.to_vec()
+    };
+    let records = match crate::pipeline::trail::parse(&body, &s.config.default_account) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let mut outgoing = Vec::new();
+    let summary = crate::pipeline::trail::deliver(
+        &mut s.lock(),
+        &s.clock,
+        s.pipeline.public_url(),
+        records,
+        &mut outgoing,
+    );
+    s.pipeline.send(outgoing);
+    Json(serde_json::to_value(summary).unwrap_or(Value::Null)).into_response()
+}
+
+/// Evaluates the alarms due up to now (the real-time ticker does this every 10 seconds).
+async fn evaluate(State(s): S) -> Json<Value> {
+    s.evaluate_alarms();
+    Json(json!({"evaluatedUntil": s.clock.now()}))
+}
+
+/// Every POST made to HTTP/HTTPS subscribers, oldest first.
+async fn deliveries(State(s): S) -> Json<Value> {
+    let log: Vec<crate::pipeline::http::Attempt> = s
+        .pipeline
+        .attempts
+        .lock()
+        .map(|l| l.iter().cloned().collect())
+        .unwrap_or_default();
+    Json(json!({ "attempts": log }))
 }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod context;
 pub mod error;
 pub mod faults;
+pub mod pipeline;
 pub mod protocol;
 pub mod server;
 pub mod services;
@@ -64,6 +65,8 @@ pub struct Shared {
     pub served: Mutex<std::collections::VecDeque<(String, String, String, String)>>,
     /// Injected faults (`POST /_orgwatch/faults`).
     pub faults: Mutex<Vec<faults::Fault>>,
+    /// Alarm evaluation bookkeeping and HTTP subscriber delivery.
+    pub pipeline: pipeline::Pipeline,
 }
 
 impl Shared {
@@ -74,6 +77,7 @@ impl Shared {
             config,
             served: Mutex::new(Default::default()),
             faults: Mutex::new(Vec::new()),
+            pipeline: pipeline::Pipeline::default(),
         }
     }
 
@@ -149,6 +153,9 @@ pub async fn start(config: Config) -> Result<Handle, StartError> {
         .local_addr()
         .map_err(|e| StartError::Bind(bind.clone(), e))?;
     let shared = Arc::new(Shared::new(config, state));
+    shared.pipeline.start(format!("http://{addr}"));
+    shared.restart_evaluation();
+    tokio::spawn(pipeline::ticker(Arc::downgrade(&shared)));
     let app = server::router(shared.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

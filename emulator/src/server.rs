@@ -97,17 +97,28 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
         Ok(d) => d,
         Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),
     };
+    // The SubscribeURL and UnsubscribeURL SNS sends are unsigned GETs; the ARN they carry says where.
+    let link = scope
+        .is_none()
+        .then(|| subscription_link(&decoded.operation, &decoded.input))
+        .flatten();
     let service = scoped_service
+        .or(link.as_ref().map(|_| "sns".to_string()))
         .or(decoded.implied_service.map(str::to_string))
         .unwrap_or_default();
     let ctx = RequestContext {
-        account: account_for_key(
-            scope.as_ref().map_or("", |s| s.access_key.as_str()),
-            &shared.config.default_account,
-        ),
-        region: scope
-            .as_ref()
-            .map_or_else(|| "us-east-1".to_string(), |s| s.region.clone()),
+        account: match &link {
+            Some(a) => a.account.clone(),
+            None => account_for_key(
+                scope.as_ref().map_or("", |s| s.access_key.as_str()),
+                &shared.config.default_account,
+            ),
+        },
+        region: match (&link, &scope) {
+            (Some(a), _) => a.region.clone(),
+            (None, Some(s)) => s.region.clone(),
+            (None, None) => "us-east-1".to_string(),
+        },
         service: service.clone(),
         access_key: scope
             .as_ref()
@@ -141,8 +152,14 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
             state: &mut state,
             clock: &shared.clock,
             auto_confirm: shared.config.auto_confirm,
+            public_url: shared.pipeline.public_url(),
+            outgoing: Vec::new(),
         };
-        services::dispatch(&mut call, &service, &decoded.operation, decoded.input)
+        let result = services::dispatch(&mut call, &service, &decoded.operation, decoded.input);
+        let outgoing = std::mem::take(&mut call.outgoing);
+        drop(state);
+        shared.pipeline.send(outgoing);
+        result
     };
     if let Ok(mut served) = shared.served.lock() {
         if served.len() >= crate::SERVED_LOG_LIMIT {
@@ -188,4 +205,15 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
         "request"
     );
     resp
+}
+
+/// The ARN a SubscribeURL (`?Action=ConfirmSubscription&TopicArn=…`) or UnsubscribeURL
+/// (`?Action=Unsubscribe&SubscriptionArn=…`) names.
+fn subscription_link(operation: &str, input: &serde_json::Value) -> Option<services::Arn> {
+    let field = match operation {
+        "ConfirmSubscription" => "TopicArn",
+        "Unsubscribe" => "SubscriptionArn",
+        _ => return None,
+    };
+    services::parse_arn(input.get(field)?.as_str()?)
 }

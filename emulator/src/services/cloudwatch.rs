@@ -1069,7 +1069,7 @@ pub struct MetricKey<'a> {
 }
 
 impl MetricKey<'_> {
-    fn matches(&self, d: &Datum) -> bool {
+    pub fn matches(&self, d: &Datum) -> bool {
         let mut want = self.dimensions.to_vec();
         want.sort();
         d.namespace == self.namespace

@@ -25,6 +25,11 @@ pub struct Call<'a> {
     pub state: &'a mut State,
     pub clock: &'a Clock,
     pub auto_confirm: bool,
+    /// The emulator's own URL (SubscribeURL and UnsubscribeURL point at it).
+    pub public_url: &'a str,
+    /// HTTP/HTTPS deliveries this call queued; the server hands them to the delivery worker once the
+    /// state lock is released.
+    pub outgoing: Vec<sns::Delivery>,
 }
 
 impl Call<'_> {

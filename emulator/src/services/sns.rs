@@ -384,11 +384,14 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
         attributes: i.attributes,
     };
     if !confirmed {
-        let region = parse_arn(&i.topic_arn)
-            .map(|a| a.region)
-            .unwrap_or_default();
-        let url = format!("https://sns.{region}.amazonaws.com/?Action=ConfirmSubscription&TopicArn={}&Token={token}", i.topic_arn);
-        r.outbox.push(Delivery {
+        // The SubscribeURL points at this emulator, which serves it as AWS's endpoint does.
+        let url = format!(
+            "{}/?Action=ConfirmSubscription&TopicArn={}&Token={token}",
+            call.public_url,
+            encode(&i.topic_arn)
+        );
+        let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+        let confirmation = Delivery {
             kind: "SubscriptionConfirmation".into(),
             topic_arn: i.topic_arn.clone(),
             subscription_arn: None,
@@ -400,9 +403,15 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
             timestamp: now,
             token: Some(token.clone()),
             subscribe_url: Some(url),
-        });
+        };
+        r.outbox.push(confirmation.clone());
+        r.subscriptions.push(sub);
+        if is_http(&confirmation.protocol) {
+            call.outgoing.push(confirmation);
+        }
+    } else {
+        r.subscriptions.push(sub);
     }
-    r.subscriptions.push(sub);
     let shown = if confirmed || i.return_subscription_arn {
         arn
     } else {
@@ -625,8 +634,20 @@ pub fn publish_internal(
             subscribe_url: None,
         })
         .collect();
-    r.outbox.extend(deliveries);
+    r.outbox.extend(deliveries.iter().cloned());
+    call.outgoing
+        .extend(deliveries.into_iter().filter(|d| is_http(&d.protocol)));
     id
+}
+
+/// HTTP and HTTPS endpoints get real POSTs (`pipeline::http`); every other protocol only the outbox.
+pub fn is_http(protocol: &str) -> bool {
+    protocol == "http" || protocol == "https"
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 #[derive(Deserialize)]
