@@ -102,6 +102,17 @@ async fn scenario_check(
     orgwatch_checker::inventory::Inventory,
     orgwatch_checker::Report,
 )> {
+    let (h, conf) = boot(s).await?;
+    let out = orgwatch_checker::check_config(&conf, verify).await;
+    let _ = h.shutdown().await;
+    Ok(out)
+}
+
+/// Starts an embedded emulator holding the scenario's configuration; returns it and the SDK
+/// configuration of the scenario's checked account and region.
+pub async fn boot(
+    s: &crate::scenario::format::Scenario,
+) -> anyhow::Result<(orgwatch_emulator::Handle, aws_config::SdkConfig)> {
     let account = s
         .given
         .check_account
@@ -120,7 +131,5 @@ async fn scenario_check(
     .await?;
     crate::scenario::apply::apply(&h.endpoint, s).await?;
     let conf = crate::scenario::apply::sdk(&h.endpoint, &account, &region).await;
-    let out = orgwatch_checker::check_config(&conf, verify).await;
-    let _ = h.shutdown().await;
-    Ok(out)
+    Ok((h, conf))
 }

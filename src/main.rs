@@ -2,6 +2,7 @@
 //! changes (CIS AWS Foundations 4.15 / 5.15).
 
 mod check_cmd;
+mod drill_cmd;
 mod emulator_cmd;
 mod pattern_cmd;
 mod scenario;
@@ -30,6 +31,9 @@ struct Cli {
 enum Command {
     /// Decide the control against an endpoint (real AWS by default), read-only.
     Check(check_cmd::CheckArgs),
+    /// The fire drill: inject each Organizations event into an orgwatch emulator and check that a
+    /// confirmed subscriber is notified (and notified again after the alarm recovers).
+    Drill(drill_cmd::DrillArgs),
     /// Serve the CloudTrail, CloudWatch Logs, CloudWatch, SNS, STS and Organizations emulator.
     Emulator(emulator_cmd::EmulatorArgs),
     /// Work with CloudWatch Logs filter patterns: analyze coverage, test against messages.
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_cmd::run(args),
+        Command::Drill(args) => drill_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
         Command::Scenarios { command } => scenarios_cmd::run(command),

@@ -361,11 +361,17 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
     b.link("trail", &t.arn, state, evidence);
 }
 
+/// CIS requires read and write management events. The 18 Organizations events are all writes, so a
+/// write-only trail still feeds the alarm: a policy failure, not a break in the pipeline.
+fn write_only_finding() -> (&'static str, String) {
+    ("trail-write-only", "the trail records only write management events; CIS requires ReadWriteType All (the 18 Organizations events are writes, so they still reach the log group)".into())
+}
+
 /// Whether the selectors record every management event of organizations.amazonaws.com, read and write.
 fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
     const ORG: &str = cis::EVENT_SOURCE;
     if !s.advanced.is_empty() {
-        let mut excluded = false;
+        let (mut excluded, mut writes_only) = (false, false);
         for sel in &s.advanced {
             let is_mgmt = sel
                 .fields
@@ -395,12 +401,23 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
                 excluded = true;
                 continue;
             }
+            let write_only = sel
+                .fields
+                .iter()
+                .any(|f| f.field == "readOnly" && f.equals.len() == 1 && f.equals[0] == "false");
+            if write_only {
+                writes_only = true;
+                continue;
+            }
             if !read_only_restricted {
                 return Ok(format!(
                     "advanced selector {} records all management events",
                     sel.name.as_deref().unwrap_or("(unnamed)")
                 ));
             }
+        }
+        if writes_only {
+            return Err(write_only_finding());
         }
         if excluded {
             return Err((
@@ -412,8 +429,17 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
         }
         return Err(("trail-no-management-events", "no advanced event selector records all management events (eventCategory = Management without a readOnly restriction)".into()));
     }
-    let mut excluded = false;
+    let (mut excluded, mut writes_only) = (false, false);
     for sel in &s.classic {
+        if sel.include_management_events
+            && sel.read_write_type == "WriteOnly"
+            && !sel
+                .exclude_management_event_sources
+                .iter()
+                .any(|x| x == ORG)
+        {
+            writes_only = true;
+        }
         if sel.include_management_events && sel.read_write_type == "All" {
             if sel
                 .exclude_management_event_sources
@@ -425,6 +451,9 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
             }
             return Ok("event selector records management events, ReadWriteType All".into());
         }
+    }
+    if writes_only {
+        return Err(write_only_finding());
     }
     if excluded {
         return Err((
@@ -615,6 +644,17 @@ fn judge_metric(
         );
         f.witness = Some(witness.clone());
     }
+    if let Some((p, record)) = ordinary_match(&parsed) {
+        broken = true;
+        evidence.push(format!("matches ordinary traffic: {}", brief(p, &record)));
+        let f = b.find(
+            "filter-matches-ordinary-traffic",
+            Severity::Failure,
+            resources.clone(),
+            "the filter matches ordinary events of other services: in a live log group the metric breaches every period, the alarm never leaves ALARM, and an Organizations change notifies nobody".into(),
+        );
+        f.witness = Some(record);
+    }
     let state = if broken {
         "broken"
     } else if unknown {
@@ -624,6 +664,18 @@ fn judge_metric(
     };
     b.link("metric-filter", &metric, state, evidence);
     judge_alarms(b, inv, group, key, filters);
+}
+
+/// The first ordinary record (`cis::ORDINARY_EVENTS`) one of the filters matches, as CloudTrail delivers it.
+fn ordinary_match(parsed: &[Pattern]) -> Option<(&Pattern, serde_json::Value)> {
+    cis::ORDINARY_EVENTS.iter().find_map(|(source, name, ro)| {
+        let record = cis::ordinary_record(source, name, *ro);
+        let text = record.to_string();
+        parsed
+            .iter()
+            .find(|p| p.matches(&text))
+            .map(|p| (p, record.clone()))
+    })
 }
 
 /// The value one matching event publishes, and the default the filters emit otherwise.
@@ -694,7 +746,10 @@ fn never_fires(
     }
     if let Some(p) = period {
         if p < 60 {
-            return Ok(Some(format!("a period of {p} s is shorter than the one-minute resolution of metric-filter metrics")));
+            // AWS (PutMetricAlarm, Period): on a metric without sub-minute resolution the alarm "does not
+            // receive data for the attempts that do not correspond to a one-minute data resolution, and
+            // the alarm might often lapse into INSUFFICIENT_DATA": whether one event fires depends on timing.
+            return Err(format!("a period of {p} s is shorter than the one-minute resolution of metric-filter metrics: the alarm sees the datapoint only on evaluations that line up with the minute, so whether one event fires depends on timing"));
         }
     }
     let t = a

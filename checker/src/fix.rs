@@ -92,7 +92,7 @@ pub fn commands(reason: &str, n: &Names) -> Vec<String> {
         ],
         "trail-not-multi-region" => vec![format!("aws cloudtrail update-trail --name {trail} --is-multi-region-trail")],
         "trail-not-logging" => vec![format!("aws cloudtrail start-logging --name {trail}")],
-        "trail-no-management-events" | "trail-excludes-organizations-events" => vec![format!(
+        "trail-no-management-events" | "trail-excludes-organizations-events" | "trail-write-only" => vec![format!(
             "aws cloudtrail put-event-selectors --trail-name {trail} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"
         )],
         "trail-no-cloudwatch-logs" => vec![
@@ -104,7 +104,7 @@ pub fn commands(reason: &str, n: &Names) -> Vec<String> {
             "# check that the role in CloudWatchLogsRoleArn trusts cloudtrail.amazonaws.com and may call logs:CreateLogStream and logs:PutLogEvents".into(),
         ],
         "log-group-missing" => vec![format!("aws logs create-log-group --region {} --log-group-name {}", n.group_region(), q(&n.group()))],
-        "filter-missing" | "filter-incomplete" | "filter-conditional" | "filter-metric-value-not-positive" | "filter-over-matches" => vec![n.put_filter()],
+        "filter-missing" | "filter-incomplete" | "filter-conditional" | "filter-metric-value-not-positive" | "filter-over-matches" | "filter-matches-ordinary-traffic" => vec![n.put_filter()],
         "alarm-missing" | "alarm-never-fires" => vec![n.put_alarm("")],
         "alarm-stays-in-alarm" => vec![n.put_alarm(" --treat-missing-data notBreaching")],
         "alarm-actions-disabled" => vec![format!("aws cloudwatch enable-alarm-actions --region {} --alarm-names {}", n.group_region(), q(&n.alarm()))],

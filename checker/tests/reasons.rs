@@ -90,6 +90,19 @@ async fn write_only_management_events() {
         .send()
         .await
         .unwrap();
+    assert_reasons(&e.report().await, "FAIL", &["trail-write-only"]);
+    // Read-only management events miss all 18 (they are writes): a break, not a policy failure.
+    let sel = EventSelector::builder()
+        .read_write_type(ReadWriteType::ReadOnly)
+        .include_management_events(true)
+        .build();
+    e.trail()
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .event_selectors(sel)
+        .send()
+        .await
+        .unwrap();
     assert_reasons(&e.report().await, "FAIL", &["trail-no-management-events"]);
 }
 

@@ -14,7 +14,14 @@ const TREATS: [&str; 4] = ["missing", "ignore", "breaching", "notBreaching"];
 
 async fn set_clock(h: &Handle, t: f64) {
     let body = format!("{{\"now\": {t}}}");
-    let r = raw(h, "POST", "/_orgwatch/clock", &[("content-type", "application/json")], body.as_bytes()).await;
+    let r = raw(
+        h,
+        "POST",
+        "/_orgwatch/clock",
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
+    .await;
     assert_eq!(r.status, 200);
 }
 
@@ -101,7 +108,10 @@ async fn every_row_of_aws_tables_under_every_treatment() {
     let h = emulator().await;
     for (id, (n, m, row, want)) in rows.iter().enumerate() {
         let got = run_row(&h, id, *n, *m, row).await;
-        assert_eq!(&got, want, "{m} of {n}: `{row}` (missing, ignore, breaching, notBreaching)");
+        assert_eq!(
+            &got, want,
+            "{m} of {n}: `{row}` (missing, ignore, breaching, notBreaching)"
+        );
     }
 }
 
@@ -115,7 +125,10 @@ async fn reasons_and_reason_data_follow_aws_forms() {
         async move {
             let a = cw.describe_alarms().alarm_names(name).send().await.unwrap();
             let a = a.metric_alarms()[0].clone();
-            (a.state_reason().unwrap().to_string(), a.state_reason_data().map(str::to_string))
+            (
+                a.state_reason().unwrap().to_string(),
+                a.state_reason_data().map(str::to_string),
+            )
         }
     };
     assert_eq!(
@@ -129,7 +142,10 @@ async fn reasons_and_reason_data_follow_aws_forms() {
         "Threshold Crossed: 2 out of the last 3 datapoints [10.0 (15/01/27 08:09:00), 10.0 (15/01/27 08:07:00)] were greater than the threshold (5.0) (minimum 2 datapoints for OK -> ALARM transition)."
     );
     let data: serde_json::Value = serde_json::from_str(&data.unwrap()).unwrap();
-    assert_eq!(data["recentDatapoints"], serde_json::json!([10.0, 0.0, 10.0]));
+    assert_eq!(
+        data["recentDatapoints"],
+        serde_json::json!([10.0, 0.0, 10.0])
+    );
     assert_eq!(data["statistic"], "Maximum");
     assert_eq!(data["queryDate"], "2027-01-15T08:10:00.000+0000");
 }
@@ -145,11 +161,21 @@ async fn an_alarm_recovers_or_stays_as_its_treatment_says() {
     let cw = aws_sdk_cloudwatch::Client::new(&default_sdk(&h).await);
     let mut after = Vec::new();
     for t in TREATS {
-        let a = cw.describe_alarms().alarm_names(format!("row0-{t}")).send().await.unwrap();
+        let a = cw
+            .describe_alarms()
+            .alarm_names(format!("row0-{t}"))
+            .send()
+            .await
+            .unwrap();
         after.push(a.metric_alarms()[0].state_value().unwrap().clone());
     }
     assert_eq!(after, [I, A, A, O]);
-    let a = cw.describe_alarms().alarm_names("row0-missing").send().await.unwrap();
+    let a = cw
+        .describe_alarms()
+        .alarm_names("row0-missing")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         a.metric_alarms()[0].state_reason(),
         Some("Insufficient Data: 1 datapoint was unknown.")

@@ -34,3 +34,22 @@ pub const NAMESPACE: &str = "CISBenchmark";
 
 /// The control's identifiers, for reports.
 pub const CONTROL_IDS: &str = "CIS AWS Foundations 4.15 (v1.3.0-v5.0.0) / 5.15 (v6.0.0)";
+
+/// Ordinary management events of other services, `(eventSource, eventName, readOnly)`: what every
+/// CloudTrail log group receives all the time. A filter that matches any of them breaches in every period
+/// of a live account, so its alarm never leaves ALARM and an Organizations change notifies nobody. The
+/// checker tests filters against these records; the drill sends them as background traffic.
+pub const ORDINARY_EVENTS: [(&str, &str, bool); 5] = [
+    ("ec2.amazonaws.com", "DescribeInstances", true),
+    ("kms.amazonaws.com", "Decrypt", true),
+    ("s3.amazonaws.com", "PutBucketTagging", false),
+    ("sts.amazonaws.com", "AssumeRole", false),
+    ("iam.amazonaws.com", "ListRoles", true),
+];
+
+/// The CloudTrail record of one of [`ORDINARY_EVENTS`].
+pub fn ordinary_record(source: &str, name: &str, read_only: bool) -> serde_json::Value {
+    let mut r = crate::coverage::schema::cloudtrail_template(source, name);
+    r["readOnly"] = serde_json::Value::Bool(read_only);
+    r
+}

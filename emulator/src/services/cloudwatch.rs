@@ -157,7 +157,8 @@ pub fn filter_datum(
     ts_millis: i64,
 ) -> Option<Datum> {
     let t = f.metric_transformations.first()?;
-    let ts = ts_millis as f64 / 1000.0;
+    // Metric-filter metrics are standard resolution: one-minute granularity.
+    let ts = ((ts_millis as f64 / 1000.0) / 60.0).floor() * 60.0;
     if p.matches(msg) {
         let value: f64 = ValueRef::parse(&t.metric_value)
             .ok()?

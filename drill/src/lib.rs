@@ -1,0 +1,233 @@
+//! The fire drill: for each of the 18 Organizations events of the CIS control, inject one synthetic
+//! CloudTrail record into an orgwatch emulator, advance its virtual clock until an alarm notifies (or a
+//! horizon passes), and record whether an ALARM notification reached a confirmed subscriber; then let
+//! the alarm recover before the next event, so that a chain that fires only once is caught.
+//!
+//! The drill writes (records, the clock), so [`drill`] refuses any endpoint that is not an orgwatch
+//! emulator. What it reads through AWS APIs (the caller's account, the alarms' periods and states) goes
+//! through the official SDK; what only the emulator can do goes through its admin API ([`admin`]).
+
+pub mod admin;
+pub mod report;
+
+use admin::Admin;
+use aws_config::SdkConfig;
+use orgwatch_pattern::cis;
+use report::{DrillReport, EventResult, Notice};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+/// The clock moves in steps of one alarm tick.
+const STEP: f64 = 60.0;
+/// Waits at least this long for a notification or a recovery, whatever the alarms say.
+const MIN_HORIZON: f64 = 600.0;
+/// And at most this long (one day, the longest alarm window for periods under an hour).
+const MAX_HORIZON: f64 = 86_400.0;
+
+/// Runs the drill against the emulator at `endpoint`, with `conf` (its SDK configuration) for the AWS
+/// APIs. Fails before writing anything if the endpoint is not an orgwatch emulator.
+pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, String> {
+    let admin = Admin::new(endpoint);
+    if !admin.is_emulator().await {
+        return Err(format!(
+            "{endpoint} is not an orgwatch emulator (no /_orgwatch/health): the drill writes records and moves the clock, so it only runs against one"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let account = aws_sdk_sts::Client::new(conf)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "GetCallerIdentity: {}",
+                aws_sdk_sts::error::DisplayErrorContext(e)
+            )
+        })?
+        .account
+        .unwrap_or_default();
+    let region = conf
+        .region()
+        .map_or("us-east-1".to_string(), |r| r.to_string());
+    let (now, virtual_clock) = admin.clock().await?;
+    if !virtual_clock {
+        // Virtual time from here on: the drill's waits cost nothing and every run is the same.
+        admin.set_clock(now).await?;
+    }
+    let cw = aws_sdk_cloudwatch::Client::new(conf);
+    let horizon = horizon(&cw).await;
+    let mut seen: HashSet<String> = admin.outbox().await?.iter().map(key).collect();
+    let mut events = Vec::new();
+    for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
+        let (t0, _) = admin.clock().await?;
+        let delivered = admin.deliver(vec![record(name, &account, t0, i)]).await?;
+        let log_groups = delivered["deliveries"]
+            .as_array()
+            .map_or(0, |d| d.iter().filter(|w| w["error"].is_null()).count());
+        let mut result = EventResult {
+            event: name.to_string(),
+            injected_at: iso(t0),
+            log_groups,
+            notified: false,
+            seconds_to_notify: None,
+            notifications: Vec::new(),
+            recovered: None,
+            note: None,
+        };
+        let mut elapsed = 0.0;
+        while elapsed < horizon {
+            admin.deliver(background(&account, t0 + elapsed)).await?;
+            let now = admin.advance(STEP).await?;
+            elapsed = now - t0;
+            let fresh: Vec<Value> = admin
+                .outbox()
+                .await?
+                .into_iter()
+                .filter(|m| seen.insert(key(m)))
+                .collect();
+            result
+                .notifications
+                .extend(fresh.iter().filter_map(alarm_notice));
+            if !result.notifications.is_empty() {
+                result.notified = true;
+                result.seconds_to_notify = Some(elapsed);
+                break;
+            }
+        }
+        if !result.notified {
+            result.note = Some(if log_groups == 0 {
+                "no trail delivered the record to a log group".into()
+            } else {
+                format!("no ALARM notification reached a confirmed subscriber within {horizon} s")
+            });
+        }
+        // Let every alarm leave ALARM before the next event, so that the next one can notify again.
+        let recovered = recover(&admin, &cw, &account, horizon).await?;
+        if result.notified {
+            result.recovered = Some(recovered);
+        }
+        events.push(result);
+    }
+    Ok(DrillReport::new(
+        endpoint,
+        &account,
+        &region,
+        events,
+        started.elapsed().as_secs_f64(),
+    ))
+}
+
+/// How long to wait for an alarm: the longest evaluation range among the region's alarms, plus a period.
+async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> f64 {
+    let mut longest = MIN_HORIZON;
+    let mut pages = cw.describe_alarms().into_paginator().send();
+    while let Some(Ok(page)) = pages.next().await {
+        for a in page.metric_alarms() {
+            let p = f64::from(a.period().unwrap_or(60));
+            let n = f64::from(a.evaluation_periods().unwrap_or(1));
+            longest = longest.max(p * (n + 3.0));
+        }
+    }
+    longest.min(MAX_HORIZON)
+}
+
+/// Advances the clock until no alarm in the region is in ALARM; returns whether that happened.
+async fn recover(
+    admin: &Admin,
+    cw: &aws_sdk_cloudwatch::Client,
+    account: &str,
+    horizon: f64,
+) -> Result<bool, String> {
+    let mut waited = 0.0;
+    loop {
+        let in_alarm = cw
+            .describe_alarms()
+            .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
+            .send()
+            .await
+            .map(|o| o.metric_alarms().len())
+            .map_err(|e| {
+                format!(
+                    "DescribeAlarms: {}",
+                    aws_sdk_cloudwatch::error::DisplayErrorContext(e)
+                )
+            })?;
+        if in_alarm == 0 {
+            return Ok(true);
+        }
+        if waited >= horizon {
+            return Ok(false);
+        }
+        let (now, _) = admin.clock().await?;
+        admin.deliver(background(account, now)).await?;
+        admin.advance(STEP).await?;
+        waited += STEP;
+    }
+}
+
+fn key(m: &Value) -> String {
+    format!(
+        "{}|{}|{}",
+        m["message_id"].as_str().unwrap_or_default(),
+        m["subscription_arn"].as_str().unwrap_or_default(),
+        m["kind"].as_str().unwrap_or_default()
+    )
+}
+
+/// An outbox entry that is an alarm's ALARM notification to a confirmed subscription.
+fn alarm_notice(m: &Value) -> Option<Notice> {
+    if m["kind"] != "Notification" || m["subscription_arn"].as_str().is_none() {
+        return None;
+    }
+    let msg: Value = serde_json::from_str(m["message"].as_str()?).ok()?;
+    if msg["NewStateValue"] != "ALARM" {
+        return None;
+    }
+    Some(Notice {
+        alarm: msg["AlarmName"].as_str().unwrap_or_default().to_string(),
+        topic: m["topic_arn"].as_str().unwrap_or_default().to_string(),
+        protocol: m["protocol"].as_str().unwrap_or_default().to_string(),
+        endpoint: m["endpoint"].as_str().unwrap_or_default().to_string(),
+    })
+}
+
+/// One minute of background traffic starting at `t`: the ordinary events every CloudTrail log group
+/// receives ([`cis::ORDINARY_EVENTS`]). With a filter `defaultValue` they publish real non-breaching
+/// points, as in a live account, which decides how Average, M-of-N and `ignore` alarms behave.
+pub fn background(account: &str, t: f64) -> Vec<Value> {
+    cis::ORDINARY_EVENTS
+        .iter()
+        .enumerate()
+        .map(|(i, (source, name, read_only))| {
+            let mut r = cis::ordinary_record(source, name, *read_only);
+            r["eventTime"] = json!(iso(t + 1.0 + i as f64 * 10.0));
+            r["recipientAccountId"] = json!(account);
+            r["userIdentity"]["accountId"] = json!(account);
+            r
+        })
+        .collect()
+}
+
+/// A synthetic CloudTrail record of `name` by `account` at `t` (the analyzer's realistic template).
+pub fn record(name: &str, account: &str, t: f64, n: usize) -> Value {
+    let mut r = orgwatch_pattern::coverage::schema::cloudtrail_template(cis::EVENT_SOURCE, name);
+    r["eventTime"] = json!(iso(t));
+    r["recipientAccountId"] = json!(account);
+    r["userIdentity"]["accountId"] = json!(account);
+    r["userIdentity"]["arn"] = json!(format!(
+        "arn:aws:sts::{account}:assumed-role/OrgAdmin/orgwatch-drill"
+    ));
+    r["eventID"] = json!(format!("0rgd7111-0000-4000-8000-{n:012x}"));
+    r["userAgent"] = json!("orgwatch-drill");
+    r
+}
+
+fn iso(t: f64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t.floor() as i64)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

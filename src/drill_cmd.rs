@@ -1,0 +1,93 @@
+//! `orgwatch drill`: the fire drill against an orgwatch emulator (a running one, or an embedded one
+//! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
+
+use crate::pattern_cmd::{emit, Format};
+use clap::Args;
+use orgwatch_checker::Target;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct DrillArgs {
+    /// A running orgwatch emulator (the drill writes records and moves its clock; it refuses anything else).
+    #[arg(
+        long,
+        conflicts_with = "scenario",
+        required_unless_present = "scenario"
+    )]
+    endpoint_url: Option<String>,
+    /// Boot an embedded emulator holding this scenario's configuration and drill it.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    #[arg(long)]
+    region: Option<String>,
+    /// A named profile from the AWS configuration files.
+    #[arg(long)]
+    profile: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: DrillArgs) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("orgwatch: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = rt.block_on(async {
+        match &args.scenario {
+            Some(path) => {
+                let s = crate::scenario::load(path)?;
+                let (h, conf) = crate::check_cmd::boot(&s)
+                    .await
+                    .map_err(|e| format!("{e:#}"))?;
+                let out = orgwatch_drill::drill(&h.endpoint, &conf).await;
+                let _ = h.shutdown().await;
+                out
+            }
+            None => {
+                let endpoint = args.endpoint_url.clone().unwrap_or_default();
+                let conf = orgwatch_checker::collect::sdk_config(&Target {
+                    endpoint_url: Some(endpoint.clone()),
+                    region: args.region.clone(),
+                    profile: args.profile.clone(),
+                })
+                .await;
+                orgwatch_drill::drill(&endpoint, &conf).await
+            }
+        }
+    });
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("orgwatch drill: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match args.format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        Format::Text => report.to_text(),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("orgwatch: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        None => emit(&text),
+    }
+    ExitCode::from(if report.passed() { 0 } else { 1 })
+}
