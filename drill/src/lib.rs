@@ -17,8 +17,10 @@ use report::{DrillReport, EventResult, Notice};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-/// The clock moves in steps of one alarm tick.
-const STEP: f64 = 60.0;
+/// The clock moves in steps of the shortest alarm period (one minute at least, five at most): alarm
+/// states change only when a period completes.
+const MIN_STEP: f64 = 60.0;
+const MAX_STEP: f64 = 300.0;
 /// Waits at least this long for a notification or a recovery, whatever the alarms say.
 const MIN_HORIZON: f64 = 600.0;
 /// And at most this long (one day, the longest alarm window for periods under an hour).
@@ -55,7 +57,7 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
         admin.set_clock(now).await?;
     }
     let cw = aws_sdk_cloudwatch::Client::new(conf);
-    let horizon = horizon(&cw).await;
+    let (horizon, step) = horizon(&cw).await;
     let mut seen: HashSet<String> = admin.outbox().await?.iter().map(key).collect();
     let mut events = Vec::new();
     for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
@@ -76,8 +78,10 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
         };
         let mut elapsed = 0.0;
         while elapsed < horizon {
-            admin.deliver(background(&account, t0 + elapsed)).await?;
-            let now = admin.advance(STEP).await?;
+            admin
+                .deliver(background(&account, t0 + elapsed, step))
+                .await?;
+            let now = admin.advance(step).await?;
             elapsed = now - t0;
             let fresh: Vec<Value> = admin
                 .outbox()
@@ -102,7 +106,7 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             });
         }
         // Let every alarm leave ALARM before the next event, so that the next one can notify again.
-        let recovered = recover(&admin, &cw, &account, horizon).await?;
+        let recovered = recover(&admin, &cw, &account, horizon, step).await?;
         if result.notified {
             result.recovered = Some(recovered);
         }
@@ -117,18 +121,20 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     ))
 }
 
-/// How long to wait for an alarm: the longest evaluation range among the region's alarms, plus a period.
-async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> f64 {
-    let mut longest = MIN_HORIZON;
+/// How long to wait for an alarm (the longest evaluation range among the region's alarms, plus a
+/// period) and how far to move the clock at a time.
+async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> (f64, f64) {
+    let (mut longest, mut step) = (MIN_HORIZON, MAX_STEP);
     let mut pages = cw.describe_alarms().into_paginator().send();
     while let Some(Ok(page)) = pages.next().await {
         for a in page.metric_alarms() {
             let p = f64::from(a.period().unwrap_or(60));
             let n = f64::from(a.evaluation_periods().unwrap_or(1));
             longest = longest.max(p * (n + 3.0));
+            step = step.min(p);
         }
     }
-    longest.min(MAX_HORIZON)
+    (longest.min(MAX_HORIZON), step.max(MIN_STEP))
 }
 
 /// Advances the clock until no alarm in the region is in ALARM; returns whether that happened.
@@ -137,6 +143,7 @@ async fn recover(
     cw: &aws_sdk_cloudwatch::Client,
     account: &str,
     horizon: f64,
+    step: f64,
 ) -> Result<bool, String> {
     let mut waited = 0.0;
     loop {
@@ -159,9 +166,9 @@ async fn recover(
             return Ok(false);
         }
         let (now, _) = admin.clock().await?;
-        admin.deliver(background(account, now)).await?;
-        admin.advance(STEP).await?;
-        waited += STEP;
+        admin.deliver(background(account, now, step)).await?;
+        admin.advance(step).await?;
+        waited += step;
     }
 }
 
@@ -191,19 +198,23 @@ fn alarm_notice(m: &Value) -> Option<Notice> {
     })
 }
 
-/// One minute of background traffic starting at `t`: the ordinary events every CloudTrail log group
-/// receives ([`cis::ORDINARY_EVENTS`]). With a filter `defaultValue` they publish real non-breaching
-/// points, as in a live account, which decides how Average, M-of-N and `ignore` alarms behave.
-pub fn background(account: &str, t: f64) -> Vec<Value> {
-    cis::ORDINARY_EVENTS
-        .iter()
-        .enumerate()
-        .map(|(i, (source, name, read_only))| {
-            let mut r = cis::ordinary_record(source, name, *read_only);
-            r["eventTime"] = json!(iso(t + 1.0 + i as f64 * 10.0));
-            r["recipientAccountId"] = json!(account);
-            r["userIdentity"]["accountId"] = json!(account);
-            r
+/// Background traffic for `seconds` from `t`, every minute: the ordinary events every CloudTrail log
+/// group receives ([`cis::ORDINARY_EVENTS`]). With a filter `defaultValue` they publish real
+/// non-breaching points, as in a live account, which decides how Average, M-of-N and `ignore` alarms behave.
+pub fn background(account: &str, t: f64, seconds: f64) -> Vec<Value> {
+    let minutes = (seconds / 60.0).ceil().max(1.0) as usize;
+    (0..minutes)
+        .flat_map(|m| {
+            cis::ORDINARY_EVENTS
+                .iter()
+                .enumerate()
+                .map(move |(i, (source, name, read_only))| {
+                    let mut r = cis::ordinary_record(source, name, *read_only);
+                    r["eventTime"] = json!(iso(t + (m * 60) as f64 + 1.0 + i as f64 * 10.0));
+                    r["recipientAccountId"] = json!(account);
+                    r["userIdentity"]["accountId"] = json!(account);
+                    r
+                })
         })
         .collect()
 }
