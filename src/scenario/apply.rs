@@ -45,21 +45,32 @@ pub async fn sdk(endpoint: &str, account: &str, region: &str) -> SdkConfig {
         .build()
 }
 
-/// A bare admin call (`/_orgwatch/...`), which no AWS client covers.
-async fn admin(endpoint: &str, path: &str, body: &serde_json::Value) -> Result<()> {
+/// A bare admin call (`/_orgwatch/...`), which no AWS client covers; returns the response body.
+pub async fn admin_call(endpoint: &str, method: &str, path: &str, body: &[u8]) -> Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = endpoint.trim_start_matches("http://");
     let mut s = tokio::net::TcpStream::connect(addr).await?;
-    let body = body.to_string();
-    let req = format!("POST /_orgwatch/{path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-    s.write_all(req.as_bytes()).await?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await?;
+    let head = format!("{method} /_orgwatch/{path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+    s.write_all(head.as_bytes()).await?;
+    s.write_all(body).await?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await?;
+    let text = String::from_utf8_lossy(&out);
     anyhow::ensure!(
-        out.starts_with("HTTP/1.1 200"),
-        "admin {path} failed: {out}"
+        text.starts_with("HTTP/1.1 200"),
+        "admin {path} failed: {text}"
     );
-    Ok(())
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(out.len(), |p| p + 4);
+    Ok(out[split..].to_vec())
+}
+
+async fn admin(endpoint: &str, path: &str, body: &serde_json::Value) -> Result<()> {
+    admin_call(endpoint, "POST", path, body.to_string().as_bytes())
+        .await
+        .map(|_| ())
 }
 
 pub async fn apply(endpoint: &str, s: &Scenario) -> Result<()> {
@@ -77,15 +88,25 @@ pub async fn apply(endpoint: &str, s: &Scenario) -> Result<()> {
     Ok(())
 }
 
-async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) -> Result<()> {
+/// Applies one account's resources in one region. Also used by scenario steps, so existing log groups,
+/// topics and trails are kept or updated rather than reported as conflicts.
+pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) -> Result<()> {
     let conf = sdk(endpoint, &a.account, region).await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     for g in &r.log_groups {
-        logs.create_log_group()
+        let created = logs
+            .create_log_group()
             .log_group_name(&g.log_group_name)
             .send()
-            .await
-            .context("CreateLogGroup")?;
+            .await;
+        if let Err(e) = created {
+            let exists = e
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_already_exists_exception());
+            if !exists {
+                return Err(e).context("CreateLogGroup");
+            }
+        }
     }
     for f in &r.metric_filters {
         let mut req = logs
@@ -170,7 +191,8 @@ async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) 
     }
     let ct = aws_sdk_cloudtrail::Client::new(&conf);
     for t in &r.trails {
-        ct.create_trail()
+        let created = ct
+            .create_trail()
             .name(&t.name)
             .s3_bucket_name(&t.s3_bucket_name)
             .is_multi_region_trail(t.is_multi_region_trail)
@@ -178,14 +200,39 @@ async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) 
             .set_cloud_watch_logs_log_group_arn(t.cloud_watch_logs_log_group_arn.clone())
             .set_cloud_watch_logs_role_arn(t.cloud_watch_logs_role_arn.clone())
             .send()
-            .await
-            .with_context(|| format!("CreateTrail {}", t.name))?;
+            .await;
+        if let Err(e) = created {
+            let exists = e
+                .as_service_error()
+                .is_some_and(|e| e.is_trail_already_exists_exception());
+            if !exists {
+                return Err(e).with_context(|| format!("CreateTrail {}", t.name));
+            }
+            ct.update_trail()
+                .name(&t.name)
+                .s3_bucket_name(&t.s3_bucket_name)
+                .is_multi_region_trail(t.is_multi_region_trail)
+                .is_organization_trail(t.is_organization_trail)
+                .cloud_watch_logs_log_group_arn(
+                    t.cloud_watch_logs_log_group_arn.clone().unwrap_or_default(),
+                )
+                .cloud_watch_logs_role_arn(t.cloud_watch_logs_role_arn.clone().unwrap_or_default())
+                .send()
+                .await
+                .with_context(|| format!("UpdateTrail {}", t.name))?;
+        }
         if t.is_logging {
             ct.start_logging()
                 .name(&t.name)
                 .send()
                 .await
                 .context("StartLogging")?;
+        } else {
+            ct.stop_logging()
+                .name(&t.name)
+                .send()
+                .await
+                .context("StopLogging")?;
         }
         if let Some(sel) = &t.event_selectors {
             let mut req = ct.put_event_selectors().trail_name(&t.name);

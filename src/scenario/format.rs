@@ -22,6 +22,13 @@ pub struct Scenario {
     pub control: String,
     pub given: Given,
     pub expect: Expect,
+    /// What happens next, in order: changes, replayed CloudTrail records, time passing, and what must hold
+    /// after each step.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// The folder the file lives in (replay files are relative to it).
+    #[serde(skip)]
+    pub base: std::path::PathBuf,
 }
 
 fn default_control() -> String {
@@ -37,6 +44,9 @@ pub struct Given {
     /// The region the checker runs in (default us-east-1).
     #[serde(default)]
     pub check_region: Option<String>,
+    /// Where the virtual clock starts (RFC 3339) for a scenario with steps (default 2026-01-01T00:00:00Z).
+    #[serde(default)]
+    pub clock: Option<String>,
     pub accounts: Vec<Account>,
 }
 
@@ -229,6 +239,90 @@ pub struct Expect {
     pub reasons: Vec<String>,
 }
 
+/// One step of a scenario. Its parts run in the order written here.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Step {
+    #[serde(default)]
+    pub name: String,
+    /// Resources to add or replace, in the shape of `given.accounts` (filters, alarms and trails are
+    /// replaced; existing log groups, topics and subscriptions are kept).
+    #[serde(default)]
+    pub apply: Vec<Account>,
+    /// Resources to delete.
+    #[serde(default)]
+    pub remove: Vec<Removal>,
+    /// CloudTrail records to deliver: a record, an array, or the log-file form `{"Records": [...]}`. A
+    /// record without `eventTime` happens at the clock's current time.
+    #[serde(default)]
+    pub replay: Option<serde_json::Value>,
+    /// A CloudTrail log file to deliver (`{"Records": [...]}`, gzip or not), relative to the scenario.
+    #[serde(default)]
+    pub replay_file: Option<String>,
+    /// Seconds of virtual time that pass after the records (alarms evaluate on the way).
+    #[serde(default)]
+    pub advance: Option<f64>,
+    #[serde(default)]
+    pub expect: StepExpect,
+}
+
+/// One resource to delete: exactly one of the kinds, in the check account and region unless given.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Removal {
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub trail: Option<String>,
+    #[serde(default)]
+    pub log_group: Option<String>,
+    /// With `logGroupName`.
+    #[serde(default)]
+    pub metric_filter: Option<String>,
+    #[serde(default)]
+    pub log_group_name: Option<String>,
+    #[serde(default)]
+    pub alarm: Option<String>,
+    /// A topic name.
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// A subscription, by its endpoint (with `topic`, the topic's name).
+    #[serde(default)]
+    pub subscription: Option<String>,
+}
+
+/// What must hold after a step; every part is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StepExpect {
+    /// The checker's verdict now.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Alarm name → state (`OK`, `ALARM`, `INSUFFICIENT_DATA`), in the check account and region.
+    #[serde(default)]
+    pub alarms: BTreeMap<String, String>,
+    /// The notifications SNS delivered to confirmed subscribers during this step: each entry must be
+    /// matched (exactly `count` times when given, else at least once), and an empty list means none.
+    #[serde(default)]
+    pub notifications: Option<Vec<ExpectedNotification>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExpectedNotification {
+    /// The topic's name or ARN.
+    pub topic: String,
+    /// The alarm state the message announces (`NewStateValue`).
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub count: Option<usize>,
+}
+
 /// Parses a scenario file; errors read `file:line:column: what is wrong`.
 pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
     let s: Scenario = serde_json::from_str(text).map_err(|e| {
@@ -245,6 +339,41 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
             "{path}:{l}:{c}: expect.status must be PASS, FAIL or UNKNOWN, not {:?}",
             s.expect.status
         ));
+    }
+    let statuses = s.steps.iter().filter_map(|st| st.expect.status.as_deref());
+    for status in statuses {
+        if !["PASS", "FAIL", "UNKNOWN"].contains(&status) {
+            let (l, c) = locate(text, &format!("\"{status}\""));
+            return Err(format!(
+                "{path}:{l}:{c}: a step's expect.status must be PASS, FAIL or UNKNOWN, not {status:?}"
+            ));
+        }
+    }
+    for (i, st) in s.steps.iter().enumerate() {
+        if st.replay.is_some() && st.replay_file.is_some() {
+            let (l, c) = locate(text, "\"replayFile\"");
+            return Err(format!(
+                "{path}:{l}:{c}: step {} gives both replay and replayFile; use one",
+                i + 1
+            ));
+        }
+        for r in &st.remove {
+            let kinds = [
+                r.trail.is_some(),
+                r.log_group.is_some(),
+                r.metric_filter.is_some(),
+                r.alarm.is_some(),
+                r.subscription.is_some(),
+                r.topic.is_some() && r.subscription.is_none(),
+            ];
+            let bad = kinds.iter().filter(|k| **k).count() != 1
+                || (r.metric_filter.is_some() && r.log_group_name.is_none())
+                || (r.subscription.is_some() && r.topic.is_none());
+            if bad {
+                let (l, c) = locate(text, "\"remove\"");
+                return Err(format!("{path}:{l}:{c}: step {}: each removal names exactly one of trail, logGroup, metricFilter (with logGroupName), alarm, topic, or subscription (with topic)", i + 1));
+            }
+        }
     }
     if s.given.accounts.is_empty() {
         let (l, c) = locate(text, "\"accounts\"");

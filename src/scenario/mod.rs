@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod format;
 pub mod record;
+pub mod steps;
 pub mod terraform;
 
 use anyhow::{Context, Result};
@@ -16,11 +17,14 @@ use std::time::{Duration, Instant};
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    format::parse(&path.display().to_string(), &text)
+    let mut s = format::parse(&path.display().to_string(), &text)?;
+    s.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(s)
 }
 
-/// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account.
-pub async fn run(s: &Scenario) -> Result<Report> {
+/// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
+/// the steps; returns the report on `given` and every step's unmet expectation.
+pub async fn run_all(s: &Scenario) -> Result<(Report, Vec<String>)> {
     let account = s
         .given
         .check_account
@@ -39,13 +43,27 @@ pub async fn run(s: &Scenario) -> Result<Report> {
     let h = orgwatch_emulator::start(config)
         .await
         .context("starting the embedded emulator")?;
+    if !s.steps.is_empty() {
+        steps::start_clock(&h.endpoint, s).await?;
+    }
     apply::apply(&h.endpoint, s)
         .await
         .with_context(|| format!("applying scenario {}", s.name))?;
     let conf = apply::sdk(&h.endpoint, &account, &region).await;
     let (_, report) = check_config(&conf, false).await;
+    let mut problems = Vec::new();
+    for (i, step) in s.steps.iter().enumerate() {
+        let unmet = steps::run_step(&h.endpoint, s, step, &conf)
+            .await
+            .with_context(|| format!("step {} ({})", i + 1, step.name))?;
+        problems.extend(
+            unmet
+                .into_iter()
+                .map(|p| format!("step {} ({}): {p}", i + 1, step.name)),
+        );
+    }
     let _ = h.shutdown().await;
-    Ok(report)
+    Ok((report, problems))
 }
 
 /// Whether a report meets the scenario's expectation; the missing reasons otherwise.
@@ -118,8 +136,8 @@ pub async fn test_one(path: &Path) -> Outcome {
             }
         }
     };
-    match run(&s).await {
-        Ok(r) if s.control != "cis-4.15" => Outcome {
+    match run_all(&s).await {
+        Ok((r, _)) if s.control != "cis-4.15" => Outcome {
             name: s.name.clone(),
             expected: s.expect.status.clone(),
             actual: r.status.as_str().into(),
@@ -130,8 +148,14 @@ pub async fn test_one(path: &Path) -> Outcome {
             ),
             time: t.elapsed(),
         },
-        Ok(r) => {
-            let verdict = meets(&s, &r).map_err(|e| format!("{e} — {}", s.description));
+        Ok((r, steps)) => {
+            let mut problems: Vec<String> = meets(&s, &r).err().into_iter().collect();
+            problems.extend(steps);
+            let verdict = if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{} — {}", problems.join("; "), s.description))
+            };
             Outcome {
                 name: s.name.clone(),
                 expected: s.expect.status.clone(),
