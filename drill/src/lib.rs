@@ -17,14 +17,12 @@ use report::{DrillReport, EventResult, Notice};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-/// The clock moves in steps of the shortest alarm period (one minute at least, five at most): alarm
-/// states change only when a period completes.
-const MIN_STEP: f64 = 60.0;
-const MAX_STEP: f64 = 300.0;
 /// Waits at least this long for a notification or a recovery, whatever the alarms say.
 const MIN_HORIZON: f64 = 600.0;
 /// And at most this long (one day, the longest alarm window for periods under an hour).
 const MAX_HORIZON: f64 = 86_400.0;
+/// How many more horizons the drill waits for the alarms to leave ALARM before the next event.
+const RECOVERY_HORIZONS: usize = 2;
 
 /// Runs the drill against the emulator at `endpoint`, with `conf` (its SDK configuration) for the AWS
 /// APIs. Fails before writing anything if the endpoint is not an orgwatch emulator.
@@ -57,7 +55,7 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
         admin.set_clock(now).await?;
     }
     let cw = aws_sdk_cloudwatch::Client::new(conf);
-    let (horizon, step) = horizon(&cw).await;
+    let horizon = horizon(&cw).await;
     let mut seen: HashSet<String> = admin.outbox().await?.iter().map(key).collect();
     let mut events = Vec::new();
     for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
@@ -66,51 +64,51 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
         let log_groups = delivered["deliveries"]
             .as_array()
             .map_or(0, |d| d.iter().filter(|w| w["error"].is_null()).count());
-        let mut result = EventResult {
+        // A horizon of ordinary traffic, then the whole horizon at once: the emulator evaluates every alarm
+        // at each instant it would have on the way, and the outbox's timestamps say when each message left.
+        admin.deliver(background(&account, t0, horizon)).await?;
+        let mut now = admin.advance(horizon).await?;
+        let fresh: Vec<Value> = admin
+            .outbox()
+            .await?
+            .into_iter()
+            .filter(|m| seen.insert(key(m)))
+            .collect();
+        let notifications: Vec<Notice> = fresh.iter().filter_map(alarm_notice).collect();
+        let first = fresh
+            .iter()
+            .filter(|m| alarm_notice(m).is_some())
+            .filter_map(|m| m["timestamp"].as_f64())
+            .fold(f64::INFINITY, f64::min);
+        let notified = !notifications.is_empty();
+        let note = (!notified).then(|| {
+            if log_groups == 0 {
+                "no trail delivered the record to a log group".to_string()
+            } else {
+                format!("no ALARM notification reached a confirmed subscriber within {horizon} s")
+            }
+        });
+        // Let every alarm leave ALARM before the next event, so that the next one can notify again.
+        let mut recovered = false;
+        for _ in 0..RECOVERY_HORIZONS {
+            if !in_alarm(&cw).await? {
+                recovered = true;
+                break;
+            }
+            admin.deliver(background(&account, now, horizon)).await?;
+            now = admin.advance(horizon).await?;
+            seen.extend(admin.outbox().await?.iter().map(key));
+        }
+        events.push(EventResult {
             event: name.to_string(),
             injected_at: iso(t0),
             log_groups,
-            notified: false,
-            seconds_to_notify: None,
-            notifications: Vec::new(),
-            recovered: None,
-            note: None,
-        };
-        let mut elapsed = 0.0;
-        while elapsed < horizon {
-            admin
-                .deliver(background(&account, t0 + elapsed, step))
-                .await?;
-            let now = admin.advance(step).await?;
-            elapsed = now - t0;
-            let fresh: Vec<Value> = admin
-                .outbox()
-                .await?
-                .into_iter()
-                .filter(|m| seen.insert(key(m)))
-                .collect();
-            result
-                .notifications
-                .extend(fresh.iter().filter_map(alarm_notice));
-            if !result.notifications.is_empty() {
-                result.notified = true;
-                result.seconds_to_notify = Some(elapsed);
-                break;
-            }
-        }
-        if !result.notified {
-            result.note = Some(if log_groups == 0 {
-                "no trail delivered the record to a log group".into()
-            } else {
-                format!("no ALARM notification reached a confirmed subscriber within {horizon} s")
-            });
-        }
-        // Let every alarm leave ALARM before the next event, so that the next one can notify again.
-        let recovered = recover(&admin, &cw, &account, horizon, step).await?;
-        if result.notified {
-            result.recovered = Some(recovered);
-        }
-        events.push(result);
+            notified,
+            seconds_to_notify: notified.then_some(first - t0),
+            notifications,
+            recovered: notified.then_some(recovered),
+            note,
+        });
     }
     Ok(DrillReport::new(
         endpoint,
@@ -121,55 +119,33 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     ))
 }
 
-/// How long to wait for an alarm (the longest evaluation range among the region's alarms, plus a
-/// period) and how far to move the clock at a time.
-async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> (f64, f64) {
-    let (mut longest, mut step) = (MIN_HORIZON, MAX_STEP);
+/// How long to wait for an alarm: the longest evaluation range among the region's alarms, plus a period.
+async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> f64 {
+    let mut longest = MIN_HORIZON;
     let mut pages = cw.describe_alarms().into_paginator().send();
     while let Some(Ok(page)) = pages.next().await {
         for a in page.metric_alarms() {
             let p = f64::from(a.period().unwrap_or(60));
             let n = f64::from(a.evaluation_periods().unwrap_or(1));
             longest = longest.max(p * (n + 3.0));
-            step = step.min(p);
         }
     }
-    (longest.min(MAX_HORIZON), step.max(MIN_STEP))
+    longest.min(MAX_HORIZON)
 }
 
-/// Advances the clock until no alarm in the region is in ALARM; returns whether that happened.
-async fn recover(
-    admin: &Admin,
-    cw: &aws_sdk_cloudwatch::Client,
-    account: &str,
-    horizon: f64,
-    step: f64,
-) -> Result<bool, String> {
-    let mut waited = 0.0;
-    loop {
-        let in_alarm = cw
-            .describe_alarms()
-            .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
-            .send()
-            .await
-            .map(|o| o.metric_alarms().len())
-            .map_err(|e| {
-                format!(
-                    "DescribeAlarms: {}",
-                    aws_sdk_cloudwatch::error::DisplayErrorContext(e)
-                )
-            })?;
-        if in_alarm == 0 {
-            return Ok(true);
-        }
-        if waited >= horizon {
-            return Ok(false);
-        }
-        let (now, _) = admin.clock().await?;
-        admin.deliver(background(account, now, step)).await?;
-        admin.advance(step).await?;
-        waited += step;
-    }
+/// Whether any alarm of the region is in ALARM.
+async fn in_alarm(cw: &aws_sdk_cloudwatch::Client) -> Result<bool, String> {
+    cw.describe_alarms()
+        .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
+        .send()
+        .await
+        .map(|o| !o.metric_alarms().is_empty())
+        .map_err(|e| {
+            format!(
+                "DescribeAlarms: {}",
+                aws_sdk_cloudwatch::error::DisplayErrorContext(e)
+            )
+        })
 }
 
 fn key(m: &Value) -> String {

@@ -377,3 +377,98 @@ pub fn deliver(
         deliveries,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trail(json: serde_json::Value) -> Trail {
+        let mut base = serde_json::json!({
+            "Name": "t", "Account": "123456789012", "HomeRegion": "us-east-1", "S3BucketName": "b",
+            "IncludeGlobalServiceEvents": true, "IsMultiRegionTrail": true, "IsOrganizationTrail": false,
+            "LogFileValidationEnabled": false, "IsLogging": true
+        });
+        for (k, v) in json.as_object().into_iter().flatten() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).expect("a trail")
+    }
+
+    fn rec(source: &str, region: &str, read_only: bool) -> Record {
+        let body = serde_json::json!({"eventSource": source, "eventName": "X", "awsRegion": region, "readOnly": read_only});
+        parse(body.to_string().as_bytes(), "123456789012")
+            .expect("a record")
+            .remove(0)
+    }
+
+    #[test]
+    fn compact_keeps_strings_exactly() {
+        let pretty = "{\n  \"a\" : \"x y\\\" \\\\\",\n  \"b\": [ 1, 2 ]\n}";
+        assert_eq!(compact(pretty), "{\"a\":\"x y\\\" \\\\\",\"b\":[1,2]}");
+    }
+
+    #[test]
+    fn regions_global_events_and_logging() {
+        let org = rec("organizations.amazonaws.com", "us-east-1", false);
+        assert!(captures(&trail(serde_json::json!({})), &org));
+        let single_west =
+            trail(serde_json::json!({"IsMultiRegionTrail": false, "HomeRegion": "us-west-2"}));
+        assert!(!captures(&single_west, &org));
+        let no_global = trail(
+            serde_json::json!({"IsMultiRegionTrail": false, "IncludeGlobalServiceEvents": false}),
+        );
+        assert!(!captures(&no_global, &org));
+        assert!(captures(
+            &no_global,
+            &rec("kms.amazonaws.com", "us-east-1", true)
+        ));
+        assert!(!captures(
+            &trail(serde_json::json!({"IsLogging": false})),
+            &org
+        ));
+    }
+
+    #[test]
+    fn advanced_selectors_decide_by_their_fields() {
+        let t = trail(
+            serde_json::json!({"AdvancedEventSelectors": [{"FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Management"]},
+                {"Field": "eventSource", "NotEquals": ["organizations.amazonaws.com"]}
+            ]}]}),
+        );
+        assert!(!captures(
+            &t,
+            &rec("organizations.amazonaws.com", "us-east-1", false)
+        ));
+        assert!(captures(&t, &rec("iam.amazonaws.com", "us-east-1", false)));
+        let writes = trail(
+            serde_json::json!({"AdvancedEventSelectors": [{"FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Management"]},
+                {"Field": "readOnly", "Equals": ["false"]}
+            ]}]}),
+        );
+        assert!(captures(
+            &writes,
+            &rec("organizations.amazonaws.com", "us-east-1", false)
+        ));
+        assert!(!captures(
+            &writes,
+            &rec("organizations.amazonaws.com", "us-east-1", true)
+        ));
+    }
+
+    #[test]
+    fn bodies_that_are_not_records_are_refused() {
+        assert!(parse(b"[1]", "1").unwrap_err().contains("record 0"));
+        assert!(parse(b"\"x\"", "1").is_err());
+        assert!(parse(b"{\"Records\": [{\"eventName\": \"A\"}]}", "1")
+            .unwrap_err()
+            .contains("eventSource"));
+        let three = br#"{"Records": [{"eventSource": "a", "eventName": "b"}, {"eventSource": "c", "eventName": "d", "eventTime": "2026-01-01T00:00:00Z"}]}"#;
+        let r = parse(three, "111122223333").unwrap();
+        assert_eq!(
+            (r.len(), r[0].account.as_str(), r[1].time),
+            (2, "111122223333", Some(1_767_225_600.0))
+        );
+    }
+}
