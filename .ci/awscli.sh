@@ -90,4 +90,27 @@ sns = boto3.client("sns")
 assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsPending"] == "1"
 print("botocore", botocore.__version__, "Query protocol: ok")
 PY
+# The live pipeline, read back with the AWS CLI: a confirmed SQS subscriber, one CloudTrail record, five virtual
+# minutes; then the fire drill against the same running emulator.
+admin() { curl -sf -X POST -H 'content-type: application/json' "http://127.0.0.1:$PORT/_orgwatch/$1" -d "$2"; }
+aws sns subscribe --topic-arn "$TOPIC" --protocol sqs --notification-endpoint arn:aws:sqs:us-east-1:123456789012:security > /dev/null
+admin clock '{"iso": "2027-01-15T08:00:00Z"}' > /dev/null
+admin cloudtrail/events '{"Records": [{"eventVersion": "1.11", "eventSource": "organizations.amazonaws.com", "eventName": "CreateAccount", "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "readOnly": false, "eventCategory": "Management"}]}' \
+  | check 'assert d["deliveries"][0]["logStream"] == "123456789012_CloudTrail_us-east-1", d'
+admin clock/advance '{"seconds": 360}' > /dev/null
+aws cloudwatch describe-alarms --alarm-names organizations_changes | check '
+a = d["MetricAlarms"][0]
+assert a["StateValue"] == "ALARM", a
+assert a["StateReason"].startswith("Threshold Crossed: 1 datapoint [1.0 (15/01/27 08:00:00)]"), a'
+aws cloudwatch describe-alarm-history --alarm-name organizations_changes --history-item-type Action \
+  | check 'assert any(i["HistorySummary"].startswith("Successfully executed action") for i in d["AlarmHistoryItems"]), d'
+aws logs get-log-events --log-group-name cloudtrail-logs --log-stream-name 123456789012_CloudTrail_us-east-1 \
+  | check 'assert "\"eventName\":\"CreateAccount\"" in d["events"][0]["message"], d'
+curl -sf "http://127.0.0.1:$PORT/_orgwatch/sns/outbox?topic=$TOPIC" \
+  | check 'm = [x for x in d["messages"] if x["kind"] == "Notification"]; assert m and m[0]["protocol"] == "sqs" and m[0]["subject"].startswith("ALARM: "), d'
+"$BIN" drill --endpoint-url "http://127.0.0.1:$PORT" > "$WORK/drill.txt" || { cat "$WORK/drill.txt"; exit 1; }
+tail -1 "$WORK/drill.txt"
+if "$BIN" drill --endpoint-url "http://127.0.0.1:9" 2> "$WORK/err"; then exit 1; fi
+grep -q "not an orgwatch emulator" "$WORK/err"
+
 echo "AWS CLI against the emulator: ok"

@@ -615,10 +615,30 @@ fn judge_metric(
         );
         f.events = unp;
     }
-    // The metric value must be positive for those events.
+    // The metric value must be positive for those events. A value extracted from each event cannot be
+    // bounded statically (CloudTrail's `eventVersion`, for one, reads 1.xx in every record).
+    let extracted: Vec<&&MetricFilter> = filters
+        .iter()
+        .filter(
+            |f| matches!(ValueRef::parse(&f.value), Ok(v) if !matches!(v, ValueRef::Literal(_))),
+        )
+        .collect();
+    if let Some(f0) = extracted.first() {
+        unknown = true;
+        b.find(
+            "filter-metric-value-extracted",
+            Severity::Unknown,
+            vec![format!("{}:{}", group.name, f0.name)],
+            format!("metricValue {} is taken from each event: whether it is positive, and by how much, depends on the records", f0.value),
+        );
+    }
     let bad_value: Vec<&&MetricFilter> = filters
         .iter()
-        .filter(|f| !matches!(ValueRef::parse(&f.value), Ok(ValueRef::Literal(v)) if v > 0.0))
+        .filter(|f| match ValueRef::parse(&f.value) {
+            Ok(ValueRef::Literal(v)) => v <= 0.0,
+            Ok(_) => false,
+            Err(_) => true,
+        })
         .collect();
     if let Some(f0) = bad_value.first() {
         broken = true;
@@ -676,6 +696,13 @@ fn ordinary_match(parsed: &[Pattern]) -> Option<(&Pattern, serde_json::Value)> {
             .find(|p| p.matches(&text))
             .map(|p| (p, record.clone()))
     })
+}
+
+/// Whether a filter takes its metric value from the event (`$.field`, `$name`) rather than a literal.
+fn extracted_value(filters: &[&MetricFilter]) -> bool {
+    filters
+        .iter()
+        .any(|f| matches!(ValueRef::parse(&f.value), Ok(v) if !matches!(v, ValueRef::Literal(_))))
 }
 
 /// The value one matching event publishes, and the default the filters emit otherwise.
@@ -937,7 +964,12 @@ fn judge_alarms(
             a.treat_missing_data.as_deref().unwrap_or("missing")
         )];
         let mut state = "passed";
-        match never_fires(a, &stat_name, period, unit_ok, v, d) {
+        let judged = if extracted_value(filters) {
+            Err("the metric value is extracted from each event, so the datapoint one event publishes is not known".to_string())
+        } else {
+            never_fires(a, &stat_name, period, unit_ok, v, d)
+        };
+        match judged {
             Ok(None) => ev.push(format!(
                 "one matching event (value {v}) makes it go to ALARM"
             )),

@@ -104,7 +104,7 @@ pub fn commands(reason: &str, n: &Names) -> Vec<String> {
             "# check that the role in CloudWatchLogsRoleArn trusts cloudtrail.amazonaws.com and may call logs:CreateLogStream and logs:PutLogEvents".into(),
         ],
         "log-group-missing" => vec![format!("aws logs create-log-group --region {} --log-group-name {}", n.group_region(), q(&n.group()))],
-        "filter-missing" | "filter-incomplete" | "filter-conditional" | "filter-metric-value-not-positive" | "filter-over-matches" | "filter-matches-ordinary-traffic" => vec![n.put_filter()],
+        "filter-missing" | "filter-incomplete" | "filter-conditional" | "filter-metric-value-not-positive" | "filter-over-matches" | "filter-matches-ordinary-traffic" | "filter-metric-value-extracted" => vec![n.put_filter()],
         "alarm-missing" | "alarm-never-fires" => vec![n.put_alarm("")],
         "alarm-stays-in-alarm" => vec![n.put_alarm(" --treat-missing-data notBreaching")],
         "alarm-actions-disabled" => vec![format!("aws cloudwatch enable-alarm-actions --region {} --alarm-names {}", n.group_region(), q(&n.alarm()))],

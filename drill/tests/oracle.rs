@@ -283,7 +283,8 @@ async fn admin(endpoint: &str, path: &str, body: serde_json::Value) {
 }
 
 /// Builds the chain in a fresh emulator state, through the SDK (the admin API only for the delivery error).
-async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) {
+/// `Err`: the API refused the configuration (as AWS would), so it is not one to judge.
+async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) -> Result<(), String> {
     admin(endpoint, "/reset", serde_json::json!({})).await;
     admin(
         endpoint,
@@ -386,7 +387,12 @@ async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) {
         .metric_transformations(t.build().unwrap())
         .send()
         .await
-        .unwrap();
+        .map_err(|e| {
+            format!(
+                "PutMetricFilter: {}",
+                aws_sdk_cloudwatchlogs::error::DisplayErrorContext(e)
+            )
+        })?;
     let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:cis-alarms");
     if c.topic {
         sns.create_topic().name("cis-alarms").send().await.unwrap();
@@ -435,8 +441,14 @@ async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) {
         if let Some(t) = c.treat {
             a = a.treat_missing_data(t);
         }
-        a.send().await.unwrap();
+        a.send().await.map_err(|e| {
+            format!(
+                "PutMetricAlarm: {}",
+                aws_sdk_cloudwatch::error::DisplayErrorContext(e)
+            )
+        })?;
     }
+    Ok(())
 }
 
 /// What the checker and the drill said about one configuration.
@@ -467,8 +479,12 @@ impl Verdicts {
     }
 }
 
-async fn judge(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) -> Verdicts {
-    apply(endpoint, conf, c).await;
+async fn judge(
+    endpoint: &str,
+    conf: &aws_config::SdkConfig,
+    c: &Chain,
+) -> Result<Verdicts, String> {
+    apply(endpoint, conf, c).await?;
     let (_, report) = orgwatch_checker::check_config(conf, false).await;
     let report = serde_json::to_value(&report).unwrap();
     let failures: Vec<String> = report["findings"]
@@ -484,12 +500,12 @@ async fn judge(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) -> Verdi
         _ => "UNKNOWN",
     };
     let drill = orgwatch_drill::drill(endpoint, conf).await.unwrap();
-    Verdicts {
+    Ok(Verdicts {
         check,
         failures,
         drill_passed: drill.passed(),
         notified: drill.notified,
-    }
+    })
 }
 
 #[test]
@@ -520,14 +536,22 @@ fn check_passes_exactly_when_the_drill_notifies_every_event() {
     let mut runner = TestRunner::new_with_rng(
         Config {
             cases,
+            max_global_rejects: cases,
             failure_persistence: None,
             ..Config::default()
         },
         TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
     );
     let (decided, outside, passes) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    let rejected = Cell::new(0);
     let result = runner.run(&chain(), |c| {
-        let v = rt.block_on(judge(&h.endpoint, &conf, &c));
+        let v = match rt.block_on(judge(&h.endpoint, &conf, &c)) {
+            Ok(v) => v,
+            Err(refused) => {
+                rejected.set(rejected.get() + 1);
+                return Err(TestCaseError::reject(refused));
+            }
+        };
         match v.agree() {
             Some(true) => {
                 decided.set(decided.get() + 1);
@@ -544,10 +568,11 @@ fn check_passes_exactly_when_the_drill_notifies_every_event() {
         Ok(())
     });
     eprintln!(
-        "oracle: {cases} configurations (seed {seed}): {} decided ({} PASS), {} outside the property",
+        "oracle: {cases} configurations (seed {seed}): {} decided ({} PASS), {} outside the property, {} refused by the API",
         decided.get(),
         passes.get(),
-        outside.get()
+        outside.get(),
+        rejected.get()
     );
     if let Err(e) = result {
         panic!("{e}");

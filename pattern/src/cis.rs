@@ -4,6 +4,9 @@
 /// The event source of every Organizations event.
 pub const EVENT_SOURCE: &str = "organizations.amazonaws.com";
 
+/// The region CloudTrail logs Organizations events in (a global service's events go to us-east-1).
+pub const EVENT_REGION: &str = "us-east-1";
+
 /// The 18 event names the control requires, in the order the control lists them.
 pub const EVENT_NAMES: [&str; 18] = [
     "AcceptHandshake",

@@ -57,6 +57,7 @@ fn class() -> EventClass {
         names: NAMES.iter().map(|s| s.to_string()).collect(),
         shape: root,
         template: json!({"eventSource": SOURCE, "eventName": "A"}),
+        fixed: Vec::new(),
     }
 }
 

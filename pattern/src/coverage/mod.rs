@@ -41,6 +41,9 @@ pub struct EventClass {
     pub shape: Shape,
     /// A realistic record, the base of every witness (its source and name fields are overwritten).
     pub template: Value,
+    /// Top-level fields every record of the class holds with one value (`awsRegion` for a global
+    /// service's events), pinned for the class's own events and free for records outside it.
+    pub fixed: Vec<(String, String)>,
 }
 
 impl EventClass {
@@ -53,12 +56,16 @@ impl EventClass {
             names: names.iter().map(|s| s.to_string()).collect(),
             shape: schema::cloudtrail(),
             template: schema::cloudtrail_template(source, names.first().copied().unwrap_or("")),
+            fixed: Vec::new(),
         }
     }
 
-    /// The class of the CIS control: the 18 Organizations events.
+    /// The class of the CIS control: the 18 Organizations events. Organizations is a global service:
+    /// CloudTrail logs its events in us-east-1, so `awsRegion` is always `us-east-1`.
     pub fn organizations() -> Self {
-        Self::cloudtrail(crate::cis::EVENT_SOURCE, &crate::cis::EVENT_NAMES)
+        let mut c = Self::cloudtrail(crate::cis::EVENT_SOURCE, &crate::cis::EVENT_NAMES);
+        c.fixed = vec![("awsRegion".into(), crate::cis::EVENT_REGION.into())];
+        c
     }
 
     fn record(&self, source: &str, name: &str) -> Value {
@@ -66,6 +73,11 @@ impl EventClass {
         if let Some(m) = t.as_object_mut() {
             m.insert(self.source_field.clone(), Value::String(source.into()));
             m.insert(self.name_field.clone(), Value::String(name.into()));
+            if source == self.source {
+                for (k, v) in &self.fixed {
+                    m.insert(k.clone(), Value::String(v.clone()));
+                }
+            }
         }
         t
     }
@@ -268,10 +280,16 @@ fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Cover
 /// The exact analysis of JSON patterns; `None` when the model cannot be built completely.
 fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Coverage> {
     let names: Vec<&str> = class.names.iter().map(String::as_str).collect();
-    let pinned = [
+    let mut pinned = vec![
         (class.source_field.as_str(), vec![class.source.as_str()]),
         (class.name_field.as_str(), names),
     ];
+    pinned.extend(
+        class
+            .fixed
+            .iter()
+            .map(|(k, v)| (k.as_str(), vec![v.as_str()])),
+    );
     let model = match Model::build(programs, &class.shape, &class.template, &pinned) {
         Ok(m) => m,
         Err(domain::Incomplete(note)) => return Some(all_unproven(class, note)),
@@ -282,9 +300,15 @@ fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Covera
     );
     let order = model.order(&[src, name]);
     let fixed_src = (src, vec![Choice::Str(class.source.clone())]);
+    let class_fields: Vec<(usize, Vec<Choice>)> = class
+        .fixed
+        .iter()
+        .map(|(k, v)| Some((model.top_key(k)?, vec![Choice::Str(v.clone())])))
+        .collect::<Option<_>>()?;
     let mut events = Vec::with_capacity(class.names.len());
     for n in &class.names {
-        let fixed = [fixed_src.clone(), (name, vec![Choice::Str(n.clone())])];
+        let mut fixed = vec![fixed_src.clone(), (name, vec![Choice::Str(n.clone())])];
+        fixed.extend(class_fields.iter().cloned());
         let template = class.record(&class.source, n);
         let falsifier = search::find(&model, &order, &fixed, false);
         let satisfier = search::find(&model, &order, &fixed, true);
@@ -317,7 +341,7 @@ fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Covera
             note,
         });
     }
-    let over_match = json_over_match(&model, &order, class, src, name);
+    let over_match = json_over_match(&model, &order, class, src, name, &class_fields);
     Some(Coverage { events, over_match })
 }
 
@@ -327,6 +351,7 @@ fn json_over_match(
     class: &EventClass,
     src: usize,
     name: usize,
+    class_fields: &[(usize, Vec<Choice>)],
 ) -> OverMatch {
     let is_source = |c: &Choice| *c == Choice::Str(class.source.clone());
     let is_name = |c: &Choice| matches!(c, Choice::Str(s) if class.names.contains(s));
@@ -344,10 +369,14 @@ fn json_over_match(
         .collect();
     let questions = [
         vec![(src, other_sources)],
-        vec![
-            (src, vec![Choice::Str(class.source.clone())]),
-            (name, other_names),
-        ],
+        [
+            vec![
+                (src, vec![Choice::Str(class.source.clone())]),
+                (name, other_names),
+            ],
+            class_fields.to_vec(),
+        ]
+        .concat(),
     ];
     let mut gave_up = false;
     for fixed in &questions {
