@@ -172,13 +172,24 @@ fn key(m: &Value) -> String {
     )
 }
 
-/// An outbox entry that is an alarm's ALARM notification to a confirmed subscription.
+/// Whether an alarm's reason cites at least one real breaching datapoint (AWS's `Threshold Crossed: 1
+/// datapoint [1.0 (15/01/27 08:00:00)] was ...`). An ALARM raised only by missing data treated as
+/// breaching (`no datapoints were received ...`, or an empty `[]`) says nothing about the event.
+fn cites_datapoints(reason: &str) -> bool {
+    ["datapoint [", "datapoints ["].iter().any(|cite| {
+        reason
+            .match_indices(cite)
+            .any(|(i, _)| reason[i + cite.len()..].starts_with(|c: char| c != ']'))
+    })
+}
+
+/// An outbox entry that is an alarm's ALARM notification to a confirmed subscription, raised by data.
 fn alarm_notice(m: &Value) -> Option<Notice> {
     if m["kind"] != "Notification" || m["subscription_arn"].as_str().is_none() {
         return None;
     }
     let msg: Value = serde_json::from_str(m["message"].as_str()?).ok()?;
-    if msg["NewStateValue"] != "ALARM" {
+    if msg["NewStateValue"] != "ALARM" || !cites_datapoints(msg["NewStateReason"].as_str()?) {
         return None;
     }
     Some(Notice {
@@ -232,4 +243,18 @@ fn iso(t: f64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cites_datapoints;
+
+    #[test]
+    fn only_alarms_raised_by_data_count() {
+        assert!(cites_datapoints("Threshold Crossed: 1 datapoint [1.0 (15/01/27 08:00:00)] was greater than or equal to the threshold (1.0)."));
+        assert!(cites_datapoints("Threshold Crossed: 2 out of the last 3 datapoints [10.0 (15/01/27 08:09:00), 10.0 (15/01/27 08:07:00)] were greater than the threshold (5.0) (minimum 2 datapoints for OK -> ALARM transition)."));
+        assert!(!cites_datapoints("Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [Breaching]."));
+        assert!(!cites_datapoints("Threshold Crossed: 0 out of the last 1 datapoints [] were greater than the threshold (1.0) and 1 missing datapoint was treated as [Breaching] (minimum 1 datapoint for OK -> ALARM transition)."));
+        assert!(!cites_datapoints("testing alarm"));
+    }
 }
