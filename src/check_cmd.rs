@@ -1,7 +1,7 @@
 //! `orgwatch check`: decide the control against an endpoint (real AWS by default) and print the report.
 //! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error.
 
-use crate::pattern_cmd::{emit, Format};
+use crate::pattern_cmd::{deliver, runtime, Format};
 use clap::Args;
 use orgwatch_checker::{check_with, Target};
 use std::path::PathBuf;
@@ -36,15 +36,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("orgwatch: cannot start the runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let (inv, report) = match &args.scenario {
         Some(path) => {
@@ -82,14 +76,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         Format::Text => report.to_text(args.verbose.then_some(&inv.calls)),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                eprintln!("orgwatch: cannot write {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        }
-        None => emit(&text),
+    if let Err(code) = deliver(args.output.as_deref(), &text) {
+        return code;
     }
     ExitCode::from(report.status.exit_code())
 }

@@ -1,7 +1,7 @@
 //! `orgwatch drill`: the fire drill against an orgwatch emulator (a running one, or an embedded one
 //! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
 
-use crate::pattern_cmd::{emit, Format};
+use crate::pattern_cmd::{deliver, runtime, Format};
 use clap::Args;
 use orgwatch_checker::Target;
 use std::path::PathBuf;
@@ -32,16 +32,9 @@ pub struct DrillArgs {
 }
 
 pub fn run(args: DrillArgs) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("orgwatch: cannot start the runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let result = rt.block_on(async {
         match &args.scenario {
@@ -80,14 +73,8 @@ pub fn run(args: DrillArgs) -> ExitCode {
         ),
         Format::Text => report.to_text(),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                eprintln!("orgwatch: cannot write {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        }
-        None => emit(&text),
+    if let Err(code) = deliver(args.output.as_deref(), &text) {
+        return code;
     }
     ExitCode::from(if report.passed() { 0 } else { 1 })
 }

@@ -139,3 +139,29 @@ pub fn emit(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
+
+/// Writes a report to `output`, or to standard output; `Err` carries the exit code of a write failure.
+pub fn deliver(output: Option<&std::path::Path>, text: &str) -> Result<(), std::process::ExitCode> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            eprintln!("orgwatch: cannot write {}: {e}", path.display());
+            std::process::ExitCode::from(2)
+        }),
+        None => {
+            emit(text);
+            Ok(())
+        }
+    }
+}
+
+/// The tokio runtime a command runs on; `Err` carries the exit code when it cannot start.
+pub fn runtime() -> Result<tokio::runtime::Runtime, std::process::ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("orgwatch: cannot start the runtime: {e}");
+            std::process::ExitCode::from(2)
+        })
+}

@@ -617,12 +617,7 @@ fn judge_metric(
     }
     // The metric value must be positive for those events. A value extracted from each event cannot be
     // bounded statically (CloudTrail's `eventVersion`, for one, reads 1.xx in every record).
-    let extracted: Vec<&&MetricFilter> = filters
-        .iter()
-        .filter(
-            |f| matches!(ValueRef::parse(&f.value), Ok(v) if !matches!(v, ValueRef::Literal(_))),
-        )
-        .collect();
+    let extracted: Vec<&&MetricFilter> = filters.iter().filter(|f| is_extracted(f)).collect();
     if let Some(f0) = extracted.first() {
         unknown = true;
         b.find(
@@ -699,10 +694,8 @@ fn ordinary_match(parsed: &[Pattern]) -> Option<(&Pattern, serde_json::Value)> {
 }
 
 /// Whether a filter takes its metric value from the event (`$.field`, `$name`) rather than a literal.
-fn extracted_value(filters: &[&MetricFilter]) -> bool {
-    filters
-        .iter()
-        .any(|f| matches!(ValueRef::parse(&f.value), Ok(v) if !matches!(v, ValueRef::Literal(_))))
+fn is_extracted(f: &MetricFilter) -> bool {
+    matches!(ValueRef::parse(&f.value), Ok(v) if !matches!(v, ValueRef::Literal(_)))
 }
 
 /// The value one matching event publishes, and the default the filters emit otherwise.
@@ -964,7 +957,7 @@ fn judge_alarms(
             a.treat_missing_data.as_deref().unwrap_or("missing")
         )];
         let mut state = "passed";
-        let judged = if extracted_value(filters) {
+        let judged = if filters.iter().any(|f| is_extracted(f)) {
             Err("the metric value is extracted from each event, so the datapoint one event publishes is not known".to_string())
         } else {
             never_fires(a, &stat_name, period, unit_ok, v, d)

@@ -148,6 +148,20 @@ async fn ingest(endpoint: &str) -> f64 {
     total as f64 / started.elapsed().as_secs_f64()
 }
 
+/// An embedded emulator holding the chain.
+async fn start() -> (orgwatch_emulator::Handle, aws_config::SdkConfig) {
+    let h = orgwatch_emulator::start(orgwatch_emulator::Config {
+        port: 0,
+        default_account: ACCOUNT.into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let conf = sdk(&h.endpoint).await;
+    chain(&conf).await;
+    (h, conf)
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -155,15 +169,7 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let h = orgwatch_emulator::start(orgwatch_emulator::Config {
-            port: 0,
-            default_account: ACCOUNT.into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-        let conf = sdk(&h.endpoint).await;
-        chain(&conf).await;
+        let (h, _) = start().await;
         let rate = ingest(&h.endpoint).await;
         let batch_bytes = batch().len();
         println!(
@@ -174,15 +180,7 @@ fn main() {
 
         let mut times = Vec::new();
         for _ in 0..5 {
-            let h = orgwatch_emulator::start(orgwatch_emulator::Config {
-                port: 0,
-                default_account: ACCOUNT.into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-            let conf = sdk(&h.endpoint).await;
-            chain(&conf).await;
+            let (h, conf) = start().await;
             let t = Instant::now();
             let report = orgwatch_drill::drill(&h.endpoint, &conf).await.unwrap();
             times.push(t.elapsed().as_secs_f64());
