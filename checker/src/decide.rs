@@ -635,13 +635,14 @@ fn judge_metric(
             Err(_) => true,
         })
         .collect();
+    // A warning, not a break: the datapoint still exists, and the alarm analysis below decides whether a
+    // threshold such as `>= 0` fires on it (the oracle found such chains notifying every event).
     if let Some(f0) = bad_value.first() {
-        broken = true;
         b.find(
             "filter-metric-value-not-positive",
-            Severity::Failure,
+            Severity::Warning,
             vec![format!("{}:{}", group.name, f0.name)],
-            format!("metricValue {} is not a positive number, so a matching event may publish nothing or zero", f0.value),
+            format!("metricValue {} is not a positive number: a matching event publishes {} and only an alarm that fires on that value notices it", f0.value, f0.value),
         );
     }
     if let OverMatch::Found { witness } = &cov.over_match {
