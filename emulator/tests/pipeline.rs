@@ -464,26 +464,15 @@ async fn gzip_log_files_are_accepted_and_bad_bodies_get_a_clear_error() {
     let r = raw(&h, "POST", "/_orgwatch/cloudtrail/events", &[], &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["deliveries"][0]["events"], 2);
-    let bad = raw(
-        &h,
-        "POST",
-        "/_orgwatch/cloudtrail/events",
-        &[],
-        b"[{\"eventName\": 1}]",
-    )
-    .await;
-    assert_eq!(bad.status, 400);
-    assert!(bad.text().contains("record 0"), "{}", bad.text());
-    let bad = raw(
-        &h,
-        "POST",
-        "/_orgwatch/cloudtrail/events",
-        &[],
-        b"{\"Records\": [",
-    )
-    .await;
-    assert_eq!(bad.status, 400);
-    assert!(bad.text().contains("not JSON"), "{}", bad.text());
+    let bodies: [(&[u8], &str); 2] = [
+        (b"[{\"eventName\": 1}]", "record 0"),
+        (b"{\"Records\": [", "not JSON"),
+    ];
+    for (body, says) in bodies {
+        let bad = raw(&h, "POST", "/_orgwatch/cloudtrail/events", &[], body).await;
+        assert_eq!(bad.status, 400);
+        assert!(bad.text().contains(says), "{}", bad.text());
+    }
 }
 
 #[tokio::test]
