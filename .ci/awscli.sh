@@ -64,6 +64,11 @@ aws logs test-metric-filter --filter-pattern "$PATTERN" --log-event-messages \
 aws sts get-caller-identity | check 'assert d["Account"] == "123456789012"'
 aws cloudtrail get-trail-status --name org-trail | check 'assert d["IsLogging"] is True'
 aws cloudtrail get-event-selectors --trail-name org-trail | check 'assert d["EventSelectors"][0]["ReadWriteType"] == "All"'
+# Numeric-looking strings stay strings (Query leaves are typed by the operation, not the member's name).
+aws sns tag-resource --resource-arn "$TOPIC" --tags Key=cost,Value=1234 Key=flag,Value=true
+aws sns list-tags-for-resource --resource-arn "$TOPIC" | check 'assert sorted((t["Key"], t["Value"]) for t in d["Tags"]) == [("cost", "1234"), ("flag", "true")], d'
+aws sns set-topic-attributes --topic-arn "$TOPIC" --attribute-name DisplayName --attribute-value 42
+aws sns get-topic-attributes --topic-arn "$TOPIC" | check 'assert d["Attributes"]["DisplayName"] == "42", d'
 if aws cloudwatch set-alarm-state --alarm-name missing --state-value OK --state-reason x 2> "$WORK/err"; then exit 1; fi
 grep -q ResourceNotFound "$WORK/err"
 
@@ -81,6 +86,15 @@ assert set(alarms) == {"legacy", "organizations_changes"}, alarms.keys()
 a = alarms["legacy"]
 assert a["Dimensions"] == [{"Name": "Env", "Value": "prod"}] and a["Threshold"] == 1.0 and a["ActionsEnabled"] is True, a
 assert a["StateUpdatedTimestamp"].year >= 2024
+cw.put_metric_alarm(AlarmName="numeric-dimension", MetricName="m", Namespace="CISBenchmark", Statistic="Sum",
+                    Period=60, Threshold=0.5, ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=2,
+                    DatapointsToAlarm=1, ActionsEnabled=False, OKActions=[],
+                    Dimensions=[{"Name": "Shard", "Value": "42"}, {"Name": "Enabled", "Value": "true"}])
+n = cw.describe_alarms(AlarmNames=["numeric-dimension"])["MetricAlarms"][0]
+assert n["Dimensions"] == [{"Name": "Shard", "Value": "42"}, {"Name": "Enabled", "Value": "true"}], n
+assert (n["Period"], n["Threshold"], n["EvaluationPeriods"], n["DatapointsToAlarm"]) == (60, 0.5, 2, 1), n
+assert n["ActionsEnabled"] is False and n["OKActions"] == [], n
+cw.delete_alarms(AlarmNames=["numeric-dimension"])
 try:
     cw.set_alarm_state(AlarmName="missing", StateValue="OK", StateReason="x")
     raise SystemExit("expected ResourceNotFound")

@@ -7,7 +7,8 @@
 
 use crate::fix::{commands, Names};
 use crate::inventory::*;
-use crate::report::{Chain, Finding, Link, Report, Severity, Status};
+use crate::reason::{Reason, Severity};
+use crate::report::{Chain, Finding, Link, Report, Status};
 use orgwatch_pattern::coverage::{analyze_union, brief, EventClass, OverMatch, Verdict};
 use orgwatch_pattern::{cis, Pattern, ValueRef};
 use std::collections::BTreeMap;
@@ -29,17 +30,11 @@ impl Builder {
         });
     }
 
-    fn find(
-        &mut self,
-        reason: &str,
-        severity: Severity,
-        resources: Vec<String>,
-        message: String,
-    ) -> &mut Finding {
+    fn find(&mut self, reason: Reason, resources: Vec<String>, message: String) -> &mut Finding {
         let fix = commands(reason, &self.names);
         self.findings.push(Finding {
-            reason: reason.into(),
-            severity,
+            reason,
+            severity: reason.severity(),
             resources,
             message,
             fix,
@@ -51,15 +46,14 @@ impl Builder {
 
     fn unknown(&mut self, e: &CallError, resource: &str) {
         let reason = if e.code == "CrossAccount" {
-            "cross-account-unverifiable"
+            Reason::CrossAccountUnverifiable
         } else if e.is_access_denied() {
-            "access-denied"
+            Reason::AccessDenied
         } else {
-            "call-failed"
+            Reason::CallFailed
         };
         self.find(
             reason,
-            Severity::Unknown,
             vec![resource.into()],
             format!("{} failed: {} ({})", e.operation, e.message, e.code),
         );
@@ -141,8 +135,7 @@ pub fn decide(inv: &Inventory) -> Report {
     };
     if trails.is_empty() {
         top.find(
-            "trail-missing",
-            Severity::Failure,
+            Reason::TrailMissing,
             vec![format!("region {}", inv.region)],
             "no CloudTrail trail is visible in this region".into(),
         );
@@ -222,8 +215,7 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
             )],
         );
         b.find(
-            "log-group-missing",
-            Severity::Failure,
+            Reason::LogGroupMissing,
             vec![key.clone()],
             format!(
                 "the trail delivers to log group {} in {}, which does not exist",
@@ -246,8 +238,7 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
     let metrics = by_metric(&group.metric_filters);
     if metrics.is_empty() {
         b.find(
-            "filter-missing",
-            Severity::Failure,
+            Reason::FilterMissing,
             vec![key.clone()],
             format!("log group {} has no metric filters", group.name),
         );
@@ -291,8 +282,7 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
     let mut unknown = false;
     if !t.multi_region {
         b.find(
-            "trail-not-multi-region",
-            Severity::Failure,
+            Reason::TrailNotMultiRegion,
             vec![t.arn.clone()],
             format!(
                 "trail {} records only its home region {}",
@@ -305,16 +295,14 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
             evidence.push(format!("logging: {}", s.is_logging));
             if !s.is_logging {
                 b.find(
-                    "trail-not-logging",
-                    Severity::Failure,
+                    Reason::TrailNotLogging,
                     vec![t.arn.clone()],
                     format!("trail {} is not logging", t.name),
                 );
             }
             if let Some(e) = &s.delivery_error {
                 b.find(
-                    "trail-delivery-failing",
-                    Severity::Failure,
+                    Reason::TrailDeliveryFailing,
                     vec![t.arn.clone()],
                     format!("CloudTrail reports a CloudWatch Logs delivery error: {e}"),
                 );
@@ -329,7 +317,7 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
         Ok(s) => match management_events(s) {
             Ok(how) => evidence.push(how),
             Err((reason, message)) => {
-                b.find(reason, Severity::Failure, vec![t.arn.clone()], message);
+                b.find(reason, vec![t.arn.clone()], message);
             }
         },
         Err(e) => {
@@ -341,8 +329,7 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
         Some(g) => evidence.push(format!("delivers to {g}")),
         None => {
             b.find(
-                "trail-no-cloudwatch-logs",
-                Severity::Failure,
+                Reason::TrailNoCloudwatchLogs,
                 vec![t.arn.clone()],
                 format!("trail {} does not deliver to CloudWatch Logs", t.name),
             );
@@ -363,12 +350,12 @@ fn judge_trail(b: &mut Builder, t: &Trail) {
 
 /// CIS requires read and write management events. The 18 Organizations events are all writes, so a
 /// write-only trail still feeds the alarm: a policy failure, not a break in the pipeline.
-fn write_only_finding() -> (&'static str, String) {
-    ("trail-write-only", "the trail records only write management events; CIS requires ReadWriteType All (the 18 Organizations events are writes, so they still reach the log group)".into())
+fn write_only_finding() -> (Reason, String) {
+    (Reason::TrailWriteOnly, "the trail records only write management events; CIS requires ReadWriteType All (the 18 Organizations events are writes, so they still reach the log group)".into())
 }
 
 /// Whether the selectors record every management event of organizations.amazonaws.com, read and write.
-fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
+fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
     const ORG: &str = cis::EVENT_SOURCE;
     if !s.advanced.is_empty() {
         let (mut excluded, mut writes_only) = (false, false);
@@ -421,13 +408,13 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
         }
         if excluded {
             return Err((
-                "trail-excludes-organizations-events",
+                Reason::TrailExcludesOrganizationsEvents,
                 format!(
                     "the advanced event selectors exclude {ORG} through an eventSource condition"
                 ),
             ));
         }
-        return Err(("trail-no-management-events", "no advanced event selector records all management events (eventCategory = Management without a readOnly restriction)".into()));
+        return Err((Reason::TrailNoManagementEvents, "no advanced event selector records all management events (eventCategory = Management without a readOnly restriction)".into()));
     }
     let (mut excluded, mut writes_only) = (false, false);
     for sel in &s.classic {
@@ -457,7 +444,7 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
     }
     if excluded {
         return Err((
-            "trail-excludes-organizations-events",
+            Reason::TrailExcludesOrganizationsEvents,
             format!("the event selector excludes management events from {ORG}"),
         ));
     }
@@ -472,7 +459,7 @@ fn management_events(s: &Selectors) -> Result<String, (&'static str, String)> {
         })
         .collect();
     Err((
-        "trail-no-management-events",
+        Reason::TrailNoManagementEvents,
         format!(
             "no event selector records management events with ReadWriteType All (found: {})",
             if found.is_empty() {
@@ -530,8 +517,7 @@ fn judge_metric(
     let first = parsed.first();
     if always + sometimes + unproven == 0 {
         b.find(
-            "filter-missing",
-            Severity::Failure,
+            Reason::FilterMissing,
             resources.clone(),
             format!(
                 "no metric filter on {} matches any of the 18 Organizations events",
@@ -563,8 +549,7 @@ fn judge_metric(
             ));
         }
         let f = b.find(
-            "filter-incomplete",
-            Severity::Failure,
+            Reason::FilterIncomplete,
             resources.clone(),
             format!(
                 "the filter never matches {} of the 18 events: {}",
@@ -589,7 +574,7 @@ fn judge_metric(
                 brief(p, w)
             ));
         }
-        let f = b.find("filter-conditional", Severity::Failure, resources.clone(), format!("the filter matches {} event(s) only under extra conditions, e.g. not this {} record", cond.len(), e0.name));
+        let f = b.find(Reason::FilterConditional, resources.clone(), format!("the filter matches {} event(s) only under extra conditions, e.g. not this {} record", cond.len(), e0.name));
         f.events = cond.iter().map(|e| e.name.clone()).collect();
         f.witness = e0.non_matching.clone();
     }
@@ -608,8 +593,7 @@ fn judge_metric(
             .find_map(|e| e.note.clone())
             .unwrap_or_default();
         let f = b.find(
-            "filter-unproven",
-            Severity::Unknown,
+            Reason::FilterUnproven,
             resources.clone(),
             format!("the analyzer cannot decide {} event(s): {note}", unp.len()),
         );
@@ -621,8 +605,7 @@ fn judge_metric(
     if let Some(f0) = extracted.first() {
         unknown = true;
         b.find(
-            "filter-metric-value-extracted",
-            Severity::Unknown,
+            Reason::FilterMetricValueExtracted,
             vec![format!("{}:{}", group.name, f0.name)],
             format!("metricValue {} is taken from each event: whether it is positive, and by how much, depends on the records", f0.value),
         );
@@ -639,8 +622,7 @@ fn judge_metric(
     // threshold such as `>= 0` fires on it (the oracle found such chains notifying every event).
     if let Some(f0) = bad_value.first() {
         b.find(
-            "filter-metric-value-not-positive",
-            Severity::Warning,
+            Reason::FilterMetricValueNotPositive,
             vec![format!("{}:{}", group.name, f0.name)],
             format!("metricValue {} is not a positive number: a matching event publishes {} and only an alarm that fires on that value notices it", f0.value, f0.value),
         );
@@ -653,8 +635,7 @@ fn judge_metric(
             ));
         }
         let f = b.find(
-            "filter-over-matches",
-            Severity::Warning,
+            Reason::FilterOverMatches,
             resources.clone(),
             "the filter also matches events other than the 18 Organizations changes".into(),
         );
@@ -664,8 +645,7 @@ fn judge_metric(
         broken = true;
         evidence.push(format!("matches ordinary traffic: {}", brief(p, &record)));
         let f = b.find(
-            "filter-matches-ordinary-traffic",
-            Severity::Failure,
+            Reason::FilterMatchesOrdinaryTraffic,
             resources.clone(),
             "the filter matches ordinary events of other services: in a live log group the metric breaches every period, the alarm never leaves ALARM, and an Organizations change notifies nobody".into(),
         );
@@ -895,8 +875,7 @@ fn judge_alarms(
                 )],
             );
             b.find(
-                "alarm-math-unverified",
-                Severity::Unknown,
+                Reason::AlarmMathUnverified,
                 vec![a.arn.clone()],
                 "a metric-math alarm may watch this metric; its expression is not analyzed".into(),
             );
@@ -918,8 +897,7 @@ fn judge_alarms(
         ev.extend(same_name_elsewhere);
         b.link("alarm", &format!("{ns}/{name}"), "broken", ev);
         b.find(
-            "alarm-missing",
-            Severity::Failure,
+            Reason::AlarmMissing,
             vec![format!("{ns}/{name} in {}", group.region)],
             format!(
                 "no CloudWatch alarm in {} watches metric {ns}/{name}",
@@ -970,39 +948,23 @@ fn judge_alarms(
             Ok(Some(why)) => {
                 state = "broken";
                 ev.push(why.clone());
-                ab.find(
-                    "alarm-never-fires",
-                    Severity::Failure,
-                    vec![a.arn.clone()],
-                    why,
-                );
+                ab.find(Reason::AlarmNeverFires, vec![a.arn.clone()], why);
             }
             Err(why) => {
                 state = "unknown";
-                ab.find(
-                    "alarm-unverifiable",
-                    Severity::Unknown,
-                    vec![a.arn.clone()],
-                    why,
-                );
+                ab.find(Reason::AlarmUnverifiable, vec![a.arn.clone()], why);
             }
         }
         if let Some(why) = stays_in_alarm(a, &stat_name, d) {
             state = "broken";
             ev.push(why.clone());
-            ab.find(
-                "alarm-stays-in-alarm",
-                Severity::Failure,
-                vec![a.arn.clone()],
-                why,
-            );
+            ab.find(Reason::AlarmStaysInAlarm, vec![a.arn.clone()], why);
         }
         if !a.actions_enabled {
             state = "broken";
             ev.push("ActionsEnabled is false".into());
             ab.find(
-                "alarm-actions-disabled",
-                Severity::Failure,
+                Reason::AlarmActionsDisabled,
                 vec![a.arn.clone()],
                 format!(
                     "alarm {} has ActionsEnabled false: it changes state but notifies nobody",
@@ -1026,8 +988,7 @@ fn judge_alarms(
                 }
             ));
             ab.find(
-                "alarm-no-sns-action",
-                Severity::Failure,
+                Reason::AlarmNoSnsAction,
                 vec![a.arn.clone()],
                 format!("alarm {} has no SNS topic among its AlarmActions", a.name),
             );
@@ -1072,8 +1033,7 @@ fn judge_topics(b: &mut Builder, inv: &Inventory, topics: &[&String]) {
                 );
                 b.names.topic = Some((*arn).clone());
                 b.find(
-                    "topic-missing",
-                    Severity::Failure,
+                    Reason::TopicMissing,
                     vec![(*arn).clone()],
                     format!("topic {arn} does not exist"),
                 );
@@ -1093,7 +1053,7 @@ fn judge_topics(b: &mut Builder, inv: &Inventory, topics: &[&String]) {
                         )],
                     );
                     b.names.topic = Some((*arn).clone());
-                    b.find("topic-no-confirmed-subscription", Severity::Failure, vec![(*arn).clone()], format!("topic {arn} has no confirmed subscription ({pending} pending confirmation)"));
+                    b.find(Reason::TopicNoConfirmedSubscription, vec![(*arn).clone()], format!("topic {arn} has no confirmed subscription ({pending} pending confirmation)"));
                 } else {
                     let who: Vec<String> = confirmed
                         .iter()

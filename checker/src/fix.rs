@@ -2,6 +2,7 @@
 //! remediation (`shared/reference/cis-control.md`) is the template. Placeholders a checker cannot know
 //! (an S3 bucket, an email address, a role) are written `<like-this>`.
 
+use crate::reason::Reason;
 use orgwatch_pattern::cis;
 
 /// The names a fix refers to.
@@ -80,44 +81,51 @@ impl Names {
     }
 }
 
-/// The commands for one reason code.
-pub fn commands(reason: &str, n: &Names) -> Vec<String> {
+/// The commands for one reason (every reason is matched: a new one cannot silently lose its fix).
+pub fn commands(reason: Reason, n: &Names) -> Vec<String> {
     let trail = q(&n.trail());
     match reason {
-        "trail-missing" => vec![
+        Reason::TrailMissing => vec![
             "aws logs create-log-group --log-group-name cloudtrail-logs".into(),
             "aws cloudtrail create-trail --name organizations-trail --s3-bucket-name <bucket> --is-multi-region-trail --cloud-watch-logs-log-group-arn arn:aws:logs:<region>:<account>:log-group:cloudtrail-logs:* --cloud-watch-logs-role-arn <role-arn>".into(),
             "aws cloudtrail start-logging --name organizations-trail".into(),
             n.put_filter(),
         ],
-        "trail-not-multi-region" => vec![format!("aws cloudtrail update-trail --name {trail} --is-multi-region-trail")],
-        "trail-not-logging" => vec![format!("aws cloudtrail start-logging --name {trail}")],
-        "trail-no-management-events" | "trail-excludes-organizations-events" | "trail-write-only" => vec![format!(
+        Reason::TrailNotMultiRegion => vec![format!("aws cloudtrail update-trail --name {trail} --is-multi-region-trail")],
+        Reason::TrailNotLogging => vec![format!("aws cloudtrail start-logging --name {trail}")],
+        Reason::TrailNoManagementEvents | Reason::TrailExcludesOrganizationsEvents | Reason::TrailWriteOnly => vec![format!(
             "aws cloudtrail put-event-selectors --trail-name {trail} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"
         )],
-        "trail-no-cloudwatch-logs" => vec![
+        Reason::TrailNoCloudwatchLogs => vec![
             format!("aws logs create-log-group --log-group-name {}", q(&n.group())),
             format!("aws cloudtrail update-trail --name {trail} --cloud-watch-logs-log-group-arn arn:aws:logs:<region>:<account>:log-group:{}:* --cloud-watch-logs-role-arn <role-arn>", n.group()),
         ],
-        "trail-delivery-failing" => vec![
+        Reason::TrailDeliveryFailing => vec![
             format!("aws cloudtrail get-trail-status --name {trail}   # read LatestCloudWatchLogsDeliveryError"),
             "# check that the role in CloudWatchLogsRoleArn trusts cloudtrail.amazonaws.com and may call logs:CreateLogStream and logs:PutLogEvents".into(),
         ],
-        "log-group-missing" => vec![format!("aws logs create-log-group --region {} --log-group-name {}", n.group_region(), q(&n.group()))],
-        "filter-missing" | "filter-incomplete" | "filter-conditional" | "filter-metric-value-not-positive" | "filter-over-matches" | "filter-matches-ordinary-traffic" | "filter-metric-value-extracted" => vec![n.put_filter()],
-        "alarm-missing" | "alarm-never-fires" => vec![n.put_alarm("")],
-        "alarm-stays-in-alarm" => vec![n.put_alarm(" --treat-missing-data notBreaching")],
-        "alarm-actions-disabled" => vec![format!("aws cloudwatch enable-alarm-actions --region {} --alarm-names {}", n.group_region(), q(&n.alarm()))],
-        "alarm-no-sns-action" => vec![format!("aws sns create-topic --region {} --name cis-alarms", n.group_region()), n.put_alarm("")],
-        "topic-missing" => {
+        Reason::LogGroupMissing => vec![format!("aws logs create-log-group --region {} --log-group-name {}", n.group_region(), q(&n.group()))],
+        Reason::FilterMissing | Reason::FilterIncomplete | Reason::FilterConditional | Reason::FilterMetricValueNotPositive | Reason::FilterOverMatches | Reason::FilterMatchesOrdinaryTraffic | Reason::FilterMetricValueExtracted => vec![n.put_filter()],
+        Reason::AlarmMissing | Reason::AlarmNeverFires => vec![n.put_alarm("")],
+        Reason::AlarmStaysInAlarm => vec![n.put_alarm(" --treat-missing-data notBreaching")],
+        Reason::AlarmActionsDisabled => vec![format!("aws cloudwatch enable-alarm-actions --region {} --alarm-names {}", n.group_region(), q(&n.alarm()))],
+        Reason::AlarmNoSnsAction => vec![format!("aws sns create-topic --region {} --name cis-alarms", n.group_region()), n.put_alarm("")],
+        Reason::TopicMissing => {
             let name = n.topic().rsplit(':').next().unwrap_or("cis-alarms").to_string();
             let region = n.topic.as_deref().and_then(|t| t.split(':').nth(3)).unwrap_or("<region>").to_string();
             vec![format!("aws sns create-topic --region {region} --name {name}")]
         }
-        "topic-no-confirmed-subscription" => vec![
+        Reason::TopicNoConfirmedSubscription => vec![
             format!("aws sns subscribe --topic-arn {} --protocol email --notification-endpoint <security-team@example.com>", n.topic()),
             "# then confirm the subscription from the message SNS sends".into(),
         ],
-        _ => Vec::new(),
+        // Nothing to run: the link could not be read, or the analysis cannot decide; the message says why.
+        Reason::FilterUnproven
+        | Reason::AlarmUnverifiable
+        | Reason::AlarmMathUnverified
+        | Reason::AccessDenied
+        | Reason::CrossAccountUnverifiable
+        | Reason::CallFailed
+        | Reason::EngineDisagrees => Vec::new(),
     }
 }

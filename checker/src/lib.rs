@@ -8,10 +8,12 @@ pub mod collect;
 pub mod decide;
 pub mod fix;
 pub mod inventory;
+pub mod reason;
 pub mod report;
 pub mod verify;
 
 pub use collect::Target;
+pub use reason::{Reason, Severity};
 pub use report::{Report, Status};
 
 /// Collects and decides.

@@ -1,6 +1,7 @@
 //! The report: a verdict, the chains examined, and findings with reason codes, evidence and fixes; with
 //! a text renderer (each chain as a tree) and the JSON form other tools read (the output contract).
 
+pub use crate::reason::{Reason, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -33,20 +34,10 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Breaks the chain.
-    Failure,
-    /// The link could not be verified.
-    Unknown,
-    /// Worth fixing, does not break the chain.
-    Warning,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    pub reason: String,
+    pub reason: Reason,
+    /// The reason's severity ([`Reason::severity`]), but for the one exception made there.
     pub severity: Severity,
     pub resources: Vec<String>,
     pub message: String,
@@ -90,7 +81,7 @@ pub struct Report {
 
 impl Report {
     pub fn reasons(&self) -> Vec<&str> {
-        self.findings.iter().map(|f| f.reason.as_str()).collect()
+        self.findings.iter().map(|f| f.reason.code()).collect()
     }
 
     pub fn to_json(&self) -> String {
@@ -128,11 +119,7 @@ impl Report {
         if !self.findings.is_empty() {
             let _ = writeln!(o, "\nfindings:");
             for f in &self.findings {
-                let sev = match f.severity {
-                    Severity::Failure => "failure",
-                    Severity::Unknown => "unknown",
-                    Severity::Warning => "warning",
-                };
+                let sev = f.severity.as_str();
                 let _ = writeln!(
                     o,
                     "- [{}] {} ({sev}): {}",

@@ -2,7 +2,8 @@
 //! report every disagreement. Against real AWS this cross-checks our engine with AWS's own.
 
 use crate::inventory::{log_group_of, Inventory};
-use crate::report::{Finding, Severity};
+use crate::reason::{Reason, Severity};
+use crate::report::Finding;
 use aws_config::{Region, SdkConfig};
 use orgwatch_pattern::coverage::{analyze, EventClass, OverMatch};
 use orgwatch_pattern::Pattern;
@@ -56,8 +57,8 @@ pub async fn verify_with_service(conf: &SdkConfig, inv: &Inventory) -> (Vec<Find
                             let got = matched.contains(&m.as_str());
                             if got != *expected {
                                 findings.push(Finding {
-                                    reason: "engine-disagrees".into(),
-                                    severity: Severity::Warning,
+                                    reason: Reason::EngineDisagrees,
+                                    severity: Reason::EngineDisagrees.severity(),
                                     resources: vec![format!("{}:{}", group.name, f.name)],
                                     message: format!("TestMetricFilter says the record {} the pattern; orgwatch's engine says it {}", if got { "matches" } else { "does not match" }, if *expected { "matches" } else { "does not" }),
                                     fix: Vec::new(),
@@ -68,7 +69,8 @@ pub async fn verify_with_service(conf: &SdkConfig, inv: &Inventory) -> (Vec<Find
                         }
                     }
                     Err(e) => findings.push(Finding {
-                        reason: "call-failed".into(),
+                        reason: Reason::CallFailed,
+                        // The one exception to the reason's own severity (see `Reason::severity`).
                         severity: Severity::Warning,
                         resources: vec![format!("{}:{}", group.name, f.name)],
                         message: format!(

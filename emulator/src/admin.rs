@@ -1,8 +1,8 @@
 //! The admin API under `/_orgwatch/`: what no AWS API can do (health, reset, state export and import,
 //! the clock, an account's organization role, the SNS outbox, a trail's delivery error).
 
-use crate::store::{OrgRole, State as Store, STATE_VERSION};
-use crate::Shared;
+use crate::model::{parse_state, OrgRole, State as Store};
+use crate::runtime::Shared;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -70,19 +70,6 @@ async fn reset(State(s): S) -> Json<Value> {
 
 async fn export(State(s): S) -> Json<Value> {
     Json(serde_json::to_value(&*s.lock()).unwrap_or(Value::Null))
-}
-
-/// Parses exported state, refusing other versions.
-pub fn parse_state(bytes: &[u8]) -> Result<Store, String> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    let version = v
-        .get("version")
-        .and_then(Value::as_u64)
-        .ok_or("the state has no \"version\"")?;
-    if version != u64::from(STATE_VERSION) {
-        return Err(format!("state version {version} is not supported (this emulator writes version {STATE_VERSION})"));
-    }
-    serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
 async fn import(State(s): S, body: axum::body::Bytes) -> Response {
@@ -207,14 +194,14 @@ struct Confirm {
 }
 
 async fn confirm(State(s): S, Json(b): Json<Confirm>) -> Response {
-    let Some(a) = crate::services::parse_arn(&b.subscription_arn) else {
+    let Some(a) = crate::arn::parse_arn(&b.subscription_arn) else {
         return bad("not a subscription ARN");
     };
     let mut state = s.lock();
-    if crate::services::sns::confirm_by_arn(
-        state.region(&a.account, &a.region),
-        &b.subscription_arn,
-    ) {
+    if state
+        .region(&a.account, &a.region)
+        .confirm_subscription(&b.subscription_arn)
+    {
         Json(json!({"confirmed": b.subscription_arn})).into_response()
     } else {
         (
@@ -308,15 +295,7 @@ async fn cloudtrail_events(State(s): S, body: axum::body::Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return bad(e),
     };
-    let mut outgoing = Vec::new();
-    let summary = crate::pipeline::trail::deliver(
-        &mut s.lock(),
-        &s.clock,
-        s.pipeline.public_url(),
-        records,
-        &mut outgoing,
-    );
-    s.pipeline.send(outgoing);
+    let summary = crate::pipeline::trail::deliver(&mut s.lock(), &s.clock, records);
     Json(serde_json::to_value(summary).unwrap_or(Value::Null)).into_response()
 }
 

@@ -3,9 +3,10 @@
 
 use crate::context::{account_for_key, parse_scope, RequestContext};
 use crate::error::ApiError;
+use crate::pipeline::delivery::Effects;
 use crate::protocol::{self, Protocol};
+use crate::runtime::{Shared, SERVED_LOG_LIMIT};
 use crate::services::{self, Call};
-use crate::Shared;
 use axum::body::{to_bytes, Body};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
@@ -151,18 +152,16 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
             ctx: &ctx,
             state: &mut state,
             clock: &shared.clock,
-            auto_confirm: shared.config.auto_confirm,
-            public_url: shared.pipeline.public_url(),
-            outgoing: Vec::new(),
+            fx: Effects::new(shared.pipeline.public_url(), shared.config.auto_confirm),
         };
         let result = services::dispatch(&mut call, &service, &decoded.operation, decoded.input);
-        let outgoing = std::mem::take(&mut call.outgoing);
+        let outgoing = std::mem::take(&mut call.fx.outgoing);
         drop(state);
         shared.pipeline.send(outgoing);
         result
     };
     if let Ok(mut served) = shared.served.lock() {
-        if served.len() >= crate::SERVED_LOG_LIMIT {
+        if served.len() >= SERVED_LOG_LIMIT {
             served.pop_front();
         }
         served.push_back((
@@ -209,11 +208,11 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
 
 /// The ARN a SubscribeURL (`?Action=ConfirmSubscription&TopicArn=…`) or UnsubscribeURL
 /// (`?Action=Unsubscribe&SubscriptionArn=…`) names.
-fn subscription_link(operation: &str, input: &serde_json::Value) -> Option<services::Arn> {
+fn subscription_link(operation: &str, input: &protocol::Document) -> Option<crate::arn::Arn> {
     let field = match operation {
         "ConfirmSubscription" => "TopicArn",
         "Unsubscribe" => "SubscriptionArn",
         _ => return None,
     };
-    services::parse_arn(input.get(field)?.as_str()?)
+    crate::arn::parse_arn(input.str(field)?)
 }

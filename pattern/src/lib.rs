@@ -18,6 +18,7 @@ pub mod cis;
 pub mod coverage;
 pub mod eval;
 pub mod glob;
+mod number;
 pub mod regex;
 pub mod semantics;
 pub mod syntax;

@@ -136,7 +136,7 @@ pub fn field_compare(op: CmpOp, value: &ValueMatcher, field: &str) -> bool {
     let equal = match value {
         ValueMatcher::Glob(g) => g.is_match(field),
         ValueMatcher::Regex(r) => r.is_match(field),
-        ValueMatcher::Num(v, text) => match crate::syntax::parse_number(field) {
+        ValueMatcher::Num(v, text) => match crate::number::parse_number(field) {
             Some(n) => return numeric(op, n, *v),
             None => field == text,
         },

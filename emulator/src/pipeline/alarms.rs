@@ -7,22 +7,13 @@
 //! once, which keeps a year-long jump of a virtual clock cheap. Metric-math and anomaly-band alarms are
 //! not evaluated (their state changes only through SetAlarmState).
 
+use super::actions;
+use super::delivery::Effects;
 use super::evaluation::{decide, Decision, Outcome, Treat, RANGE_EXTRA};
-use crate::clock::Clock;
-use crate::context::RequestContext;
-use crate::services::cloudwatch::{self, Alarm, Datum, MetricKey};
-use crate::services::sns::Delivery;
-use crate::services::Call;
-use crate::store::State;
+use super::metrics::{self, MetricKey};
+use crate::model::cloudwatch::{Alarm, Datum};
+use crate::model::State;
 use serde_json::json;
-
-/// What an alarm evaluation needs from the caller: the place to queue HTTP deliveries and the URL
-/// the emulator serves SubscribeURL/UnsubscribeURL on.
-pub struct Effects<'a> {
-    pub public_url: &'a str,
-    pub outgoing: Vec<Delivery>,
-    pub auto_confirm: bool,
-}
 
 /// Evaluates every alarm at each of its due times in `(from, to]`, oldest first.
 pub fn catch_up(state: &mut State, from: f64, to: f64, fx: &mut Effects<'_>) {
@@ -122,7 +113,7 @@ pub fn window(data: &[Datum], a: &Alarm, t: f64) -> Vec<Period> {
     let len = a.evaluation_periods.max(1) as usize + RANGE_EXTRA;
     let newest = (t / period).floor() * period - period;
     let start = newest - (len as f64 - 1.0) * period;
-    let buckets = cloudwatch::periods(data, &metric_key(a), start, newest + period, period);
+    let buckets = metrics::periods(data, &metric_key(a), start, newest + period, period);
     let stat = a
         .statistic
         .as_deref()
@@ -133,7 +124,7 @@ pub fn window(data: &[Datum], a: &Alarm, t: f64) -> Vec<Period> {
             let s = start + k as f64 * period;
             let value = buckets.get(&(s as i64)).and_then(|d| {
                 let samples: f64 = d.iter().map(|x| x.count).sum();
-                cloudwatch::statistic(d, stat).map(|v| (v, samples))
+                metrics::statistic(d, stat).map(|v| (v, samples))
             });
             Period { start: s, value }
         })
@@ -206,25 +197,17 @@ fn evaluate_at(
     }
     let reason = reason_text(&a, &periods, &d, treat, threshold);
     let data = reason_data(&a, &periods, &d, t, threshold);
-    let ctx = RequestContext {
-        account: account.into(),
-        region: region.into(),
-        service: "monitoring".into(),
-        access_key: String::new(),
-        request_id: String::new(),
-    };
-    let clock = Clock::default();
-    clock.set(t);
-    let mut call = Call {
-        ctx: &ctx,
+    actions::transition(
         state,
-        clock: &clock,
-        auto_confirm: fx.auto_confirm,
-        public_url: fx.public_url,
-        outgoing: Vec::new(),
-    };
-    cloudwatch::transition(&mut call, name, new_state, &reason, Some(data));
-    fx.outgoing.append(&mut call.outgoing);
+        account,
+        region,
+        t,
+        fx,
+        name,
+        new_state,
+        &reason,
+        Some(data),
+    );
     (true, empty)
 }
 

@@ -7,7 +7,8 @@
 //! (no AWS signing key exists here): subscribers that verify signatures must skip it for this emulator.
 //! Every attempt is recorded (`GET /_orgwatch/sns/deliveries`).
 
-use crate::services::sns::{encode, Delivery};
+use super::delivery::encode;
+use crate::model::sns::Delivery;
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;

@@ -1,19 +1,30 @@
-//! The live pipeline: CloudTrail records reach trails and their log groups ([`trail`]), metric filters turn
-//! log events into datapoints (`services::logs::ingest`), alarms evaluate those datapoints on the clock
-//! ([`evaluation`] decides, [`alarms`] schedules and transitions), and SNS delivers what alarms publish:
-//! to HTTP/HTTPS subscribers by POST ([`http`]), to every other protocol through the outbox.
+//! The live pipeline, the only place where services meet, in the order data flows:
+//!
+//! 1. [`trail`]: CloudTrail records reach the trails that capture them and their log groups;
+//! 2. [`ingest`]: events are appended to a stream and the group's metric filters (compiled once) turn
+//!    them into datapoints;
+//! 3. [`metrics`]: stored data by metric and period, and the statistics over it;
+//! 4. [`alarms`]: alarms evaluate on the clock ([`evaluation`] decides, purely);
+//! 5. [`actions`]: a transition writes state and history and publishes the alarm message;
+//! 6. [`delivery`]: SNS records what it sends in the outbox, and [`http`] POSTs to HTTP/HTTPS subscribers.
+//!
+//! Handlers call into these stages (PutLogEvents ingests, SetAlarmState transitions, Publish delivers);
+//! no stage calls a handler, and each reads and writes only the [`model`](crate::model).
 //!
 //! Every timestamp comes from the one [`Clock`](crate::clock::Clock). With real time a ticker evaluates
 //! alarms every 10 seconds; with virtual time evaluation happens when the clock is set or advanced,
 //! so that a test or a drill is deterministic.
 
+pub mod actions;
 pub mod alarms;
+pub mod delivery;
 pub mod evaluation;
 pub mod http;
+pub mod ingest;
+pub mod metrics;
 pub mod trail;
 
-use crate::services::sns::Delivery;
-use crate::Shared;
+use crate::model::sns::Delivery;
 use std::sync::{Mutex, OnceLock};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -21,7 +32,7 @@ use tokio::sync::mpsc::UnboundedSender;
 #[derive(Debug, Default)]
 pub struct Pipeline {
     /// The instant alarms were last evaluated up to.
-    evaluated_until: Mutex<Option<f64>>,
+    pub evaluated_until: Mutex<Option<f64>>,
     /// The URL clients reach the emulator on (set when it starts serving).
     public_url: OnceLock<String>,
     /// The HTTP delivery worker's queue (set when it starts serving).
@@ -49,52 +60,6 @@ impl Pipeline {
             for d in outgoing {
                 let _ = tx.send(d);
             }
-        }
-    }
-}
-
-impl Shared {
-    /// Evaluates every alarm due up to the clock's current time.
-    pub fn evaluate_alarms(&self) {
-        let to = self.clock.now();
-        let mut until = self
-            .pipeline
-            .evaluated_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let from = until.unwrap_or(to);
-        let mut fx = alarms::Effects {
-            public_url: self.pipeline.public_url(),
-            outgoing: Vec::new(),
-            auto_confirm: self.config.auto_confirm,
-        };
-        if to > from {
-            alarms::catch_up(&mut self.lock(), from, to, &mut fx);
-        }
-        // A clock set backwards restarts evaluation from the new time.
-        *until = Some(to);
-        drop(until);
-        self.pipeline.send(fx.outgoing);
-    }
-
-    /// Forgets how far alarms were evaluated (after a reset or a jump of the clock backwards).
-    pub fn restart_evaluation(&self) {
-        *self
-            .pipeline
-            .evaluated_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(self.clock.now());
-    }
-}
-
-/// Evaluates alarms every 10 seconds while the clock runs in real time.
-pub async fn ticker(shared: std::sync::Weak<Shared>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
-    loop {
-        every.tick().await;
-        let Some(s) = shared.upgrade() else { return };
-        if !s.clock.is_virtual() {
-            s.evaluate_alarms();
         }
     }
 }

@@ -10,12 +10,11 @@
 //! `<account>_CloudTrail_<region>` (`<org id>_<account>_CloudTrail_<region>` for an organization trail),
 //! the message is the record as compact JSON, the timestamp its `eventTime`.
 
+use super::ingest::{self, Place};
+use crate::arn::parse_arn;
 use crate::clock::Clock;
-use crate::context::RequestContext;
-use crate::services::cloudtrail::{AdvancedEventSelector, FieldSelector, Trail};
-use crate::services::sns::Delivery;
-use crate::services::{parse_arn, Call};
-use crate::store::{OrgRole, State};
+use crate::model::cloudtrail::{AdvancedEventSelector, FieldSelector, Trail};
+use crate::model::{OrgRole, State};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -276,13 +275,7 @@ fn candidates(state: &State, account: &str) -> Vec<(Trail, Option<String>)> {
 
 /// Delivers records to the trails that capture them; HTTP deliveries the metric pipeline queued (none
 /// today, alarms run on the clock) are appended to `outgoing`.
-pub fn deliver(
-    state: &mut State,
-    clock: &Clock,
-    public_url: &str,
-    records: Vec<Record>,
-    outgoing: &mut Vec<Delivery>,
-) -> Summary {
+pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summary {
     let now = clock.now();
     let total = records.len();
     let mut not_captured = 0;
@@ -337,24 +330,17 @@ pub fn deliver(
     for ((trail_account, trail, trail_arn, account, region, group, stream), mut events) in batches {
         events.sort_by_key(|e| e.0);
         let count = events.len();
-        let ctx = RequestContext {
-            account: account.clone(),
-            region: region.clone(),
-            service: "logs".into(),
-            access_key: String::new(),
-            request_id: String::new(),
+        let place = Place {
+            account: &account,
+            region: &region,
+            group: &group,
+            stream: &stream,
         };
-        let mut call = Call {
-            ctx: &ctx,
-            state,
-            clock,
-            auto_confirm: false,
-            public_url,
-            outgoing: Vec::new(),
-        };
-        let result = crate::services::logs::ingest(&mut call, &group, &stream, events, true);
-        outgoing.append(&mut call.outgoing);
-        let error = result.err().map(|e| format!("{}: {}", e.code, e.message));
+        let result = ingest::ingest(state, &place, clock.now_millis(), events, true);
+        // A write to a deleted group fails as CloudWatch Logs answers it.
+        let error = result.err().map(|_| {
+            "ResourceNotFoundException: The specified log group does not exist.".to_string()
+        });
         // A failed write (the log group was deleted) is reported here, not kept on the trail: the admin
         // API's delivery error is what stops a trail from delivering.
         if error.is_none() {

@@ -1,9 +1,11 @@
 //! Wire protocols: each turns an HTTP request into `(operation, input document)` and a result back into
 //! bytes, so that every operation has one handler whatever protocol the client speaks.
 //!
-//! The document between codecs and handlers is a `serde_json::Value` produced from and read into typed
-//! structs; a codec only knows its wire format plus the few facts the format needs and the document lacks
-//! (which members are timestamps, which are maps), kept in [`shapes`].
+//! Between codecs and handlers an input is a [`Document`], read into the operation's typed input struct:
+//! JSON and CBOR documents carry their own scalar types, while a Query document's leaves are all text and
+//! take the type the operation's input asks for ([`query_input`]), so a tag value `1234` stays a string.
+//! Outputs are documents too; the few facts an output format needs and the document lacks (which members are
+//! timestamps, which are maps) are kept in [`shapes`].
 //!
 //! | protocol | recognised by | used by |
 //! |---|---|---|
@@ -15,6 +17,7 @@
 pub mod cbor;
 pub mod json;
 pub mod query;
+pub mod query_input;
 pub mod shapes;
 
 use crate::error::ApiError;
@@ -30,6 +33,58 @@ pub enum Protocol {
     Query,
 }
 
+/// An operation's input as the codec decoded it.
+#[derive(Debug, Clone)]
+pub enum Document {
+    /// JSON or CBOR: scalars carry their own types.
+    Typed(Value),
+    /// AWS Query: structure rebuilt, every leaf text.
+    Text(Value),
+}
+
+impl Document {
+    /// Reads the document into the operation's input type.
+    pub fn read<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        match self {
+            Document::Typed(v) => serde_json::from_value(v),
+            Document::Text(v) => query_input::read(v),
+        }
+    }
+
+    /// The document as decoded (Query leaves still text).
+    pub fn value(&self) -> &Value {
+        match self {
+            Document::Typed(v) | Document::Text(v) => v,
+        }
+    }
+
+    /// A top-level string member, whatever the protocol.
+    pub fn str(&self, member: &str) -> Option<&str> {
+        self.value().get(member)?.as_str()
+    }
+
+    /// JSON clients may send explicit nulls for absent members.
+    pub fn without_nulls(self) -> Self {
+        match self {
+            Document::Typed(v) => Document::Typed(strip_nulls(v)),
+            text => text,
+        }
+    }
+}
+
+fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
 /// A request, decoded.
 #[derive(Debug, Clone)]
 pub struct Decoded {
@@ -37,7 +92,7 @@ pub struct Decoded {
     pub operation: String,
     /// The service the operation's name implies, when the credential scope does not say.
     pub implied_service: Option<&'static str>,
-    pub input: Value,
+    pub input: Document,
     /// The client sent `x-amzn-query-mode: true` (query-compatible errors).
     pub query_mode: bool,
 }
@@ -107,7 +162,7 @@ pub fn decode(
                 protocol,
                 operation: op.to_string(),
                 implied_service: service_of_target(svc),
-                input,
+                input: Document::Typed(input),
                 query_mode,
             })
         }
@@ -125,7 +180,7 @@ pub fn decode(
                 protocol,
                 operation: op.to_string(),
                 implied_service: service_of_target(prefix),
-                input,
+                input: Document::Typed(input),
                 query_mode,
             })
         }
@@ -167,7 +222,7 @@ pub fn decode(
                 protocol,
                 operation: op,
                 implied_service: implied,
-                input,
+                input: Document::Text(input),
                 query_mode,
             })
         }

@@ -1,9 +1,9 @@
 //! AWS Query: form-encoded requests (`Dimensions.member.1.Name=...`, `Attributes.entry.1.key=...`) and XML
 //! responses (`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...`), with lists as `<member>`.
 
-use super::shapes::{is, BOOLEANS, MAPS, NUMBERS, TIMESTAMPS};
+use super::shapes::{is, MAPS, TIMESTAMPS};
 use crate::error::ApiError;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Default)]
@@ -37,7 +37,7 @@ impl Node {
     }
 }
 
-/// The form parameters as a document (everything but `Action` and `Version`).
+/// The form parameters as a document of text leaves (everything but `Action` and `Version`).
 pub fn decode(pairs: &[(String, String)]) -> Value {
     let mut root = Node::Obj(BTreeMap::new());
     for (k, v) in pairs {
@@ -46,7 +46,7 @@ pub fn decode(pairs: &[(String, String)]) -> Value {
         }
         insert(&mut root, &k.split('.').collect::<Vec<_>>(), v);
     }
-    to_value(root, None)
+    to_value(root)
 }
 
 fn insert(node: &mut Node, path: &[&str], v: &str) {
@@ -66,67 +66,14 @@ fn insert(node: &mut Node, path: &[&str], v: &str) {
     }
 }
 
-fn scalar(key: Option<&str>, s: String) -> Value {
-    let Some(k) = key else {
-        return Value::String(s);
-    };
-    if is(NUMBERS, k) {
-        if let Ok(n) = s.parse::<f64>() {
-            return serde_json::Number::from_f64(n).map_or(Value::String(s), Value::Number);
-        }
-    }
-    if is(BOOLEANS, k) {
-        match s.as_str() {
-            "true" => return Value::Bool(true),
-            "false" => return Value::Bool(false),
-            _ => {}
-        }
-    }
-    if is(TIMESTAMPS, k) {
-        if let Some(t) = crate::clock::parse_timestamp(&s) {
-            return serde_json::json!(t);
-        }
-    }
-    Value::String(s)
-}
-
-fn to_value(n: Node, key: Option<&str>) -> Value {
+/// The tree as a document: `member.N`/`entry.N` lists become arrays, every leaf stays text (the operation's
+/// input type decides what each leaf is: [`super::query_input`]).
+fn to_value(n: Node) -> Value {
     match n {
         Node::Empty => Value::Null,
-        Node::Leaf(s) => scalar(key, s),
-        Node::Obj(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| {
-                    let val = to_value(v, Some(&k));
-                    (k, val)
-                })
-                .collect(),
-        ),
-        Node::List(items) => {
-            let list: Vec<Value> = items.into_values().map(|v| to_value(v, key)).collect();
-            if key.is_some_and(|k| is(MAPS, k)) {
-                // entry.N.key / entry.N.value (or Name/Value) pairs.
-                let mut m = Map::new();
-                for e in list {
-                    let k = e
-                        .get("key")
-                        .or_else(|| e.get("Name"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    let v = e
-                        .get("value")
-                        .or_else(|| e.get("Value"))
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    if let Some(k) = k {
-                        m.insert(k, v);
-                    }
-                }
-                Value::Object(m)
-            } else {
-                Value::Array(list)
-            }
-        }
+        Node::Leaf(s) => Value::String(s),
+        Node::Obj(m) => Value::Object(m.into_iter().map(|(k, v)| (k, to_value(v))).collect()),
+        Node::List(items) => Value::Array(items.into_values().map(to_value).collect()),
     }
 }
 

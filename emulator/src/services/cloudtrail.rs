@@ -4,12 +4,14 @@
 //! shadow trail; an organization trail of a management account appears in its member accounts too.
 //! Mutations must come from the home region, as on AWS.
 
-use super::{page, parse_arn, run, Call, Style};
+use super::handler::{page, run, Call, Style};
+use crate::arn::parse_arn;
 use crate::error::{ApiError, ApiResult};
-use crate::store::OrgRole;
-use serde::{Deserialize, Serialize};
+use crate::model::cloudtrail::{AdvancedEventSelector, EventSelector, Trail};
+use crate::model::OrgRole;
+use crate::protocol::Document;
+use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub const OPERATIONS: &[&str] = &[
     "CreateTrail",
@@ -30,156 +32,39 @@ pub const OPERATIONS: &[&str] = &[
 
 const STYLE: Style = Style::Json("InvalidParameterException");
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct DataResource {
-    #[serde(rename = "Type")]
-    pub kind: String,
-    #[serde(default)]
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct EventSelector {
-    #[serde(default = "all")]
-    pub read_write_type: String,
-    #[serde(default = "yes")]
-    pub include_management_events: bool,
-    #[serde(default)]
-    pub data_resources: Vec<DataResource>,
-    #[serde(default)]
-    pub exclude_management_event_sources: Vec<String>,
-}
-
-fn all() -> String {
-    "All".into()
-}
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct FieldSelector {
-    pub field: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub equals: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub starts_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ends_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_equals: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_starts_with: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_ends_with: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct AdvancedEventSelector {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub field_selectors: Vec<FieldSelector>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Trail {
-    pub name: String,
-    pub account: String,
-    pub home_region: String,
-    pub s3_bucket_name: String,
-    #[serde(default)]
-    pub s3_key_prefix: Option<String>,
-    #[serde(default)]
-    pub sns_topic_name: Option<String>,
-    pub include_global_service_events: bool,
-    pub is_multi_region_trail: bool,
-    pub is_organization_trail: bool,
-    pub log_file_validation_enabled: bool,
-    #[serde(default)]
-    pub cloud_watch_logs_log_group_arn: Option<String>,
-    #[serde(default)]
-    pub cloud_watch_logs_role_arn: Option<String>,
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-    pub is_logging: bool,
-    #[serde(default)]
-    pub event_selectors: Option<Vec<EventSelector>>,
-    #[serde(default)]
-    pub advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    #[serde(default)]
-    pub start_logging_time: Option<f64>,
-    #[serde(default)]
-    pub stop_logging_time: Option<f64>,
-    #[serde(default)]
-    pub latest_cloud_watch_logs_delivery_time: Option<f64>,
-    #[serde(default)]
-    pub latest_cloud_watch_logs_delivery_error: Option<String>,
-    #[serde(default)]
-    pub latest_delivery_time: Option<f64>,
-}
-
-impl Trail {
-    pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:cloudtrail:{}:{}:trail/{}",
-            self.home_region, self.account, self.name
-        )
-    }
-
-    /// The classic selectors in force (a new trail records all management events).
-    pub fn effective_selectors(&self) -> Vec<EventSelector> {
-        self.event_selectors.clone().unwrap_or_else(|| {
-            vec![EventSelector {
-                read_write_type: all(),
-                include_management_events: true,
-                data_resources: vec![],
-                exclude_management_event_sources: vec![],
-            }]
-        })
-    }
-
-    /// The trail as DescribeTrails and GetTrail show it.
-    pub fn describe(&self) -> Value {
-        let mut v = serde_json::json!({
-            "Name": self.name,
-            "S3BucketName": self.s3_bucket_name,
-            "IncludeGlobalServiceEvents": self.include_global_service_events,
-            "IsMultiRegionTrail": self.is_multi_region_trail,
-            "HomeRegion": self.home_region,
-            "TrailARN": self.arn(),
-            "LogFileValidationEnabled": self.log_file_validation_enabled,
-            "HasCustomEventSelectors": self.event_selectors.is_some() || self.advanced_event_selectors.is_some(),
-            "HasInsightSelectors": false,
-            "IsOrganizationTrail": self.is_organization_trail,
-        });
-        let opt = [
-            ("S3KeyPrefix", &self.s3_key_prefix),
-            ("SnsTopicName", &self.sns_topic_name),
-            (
-                "CloudWatchLogsLogGroupArn",
-                &self.cloud_watch_logs_log_group_arn,
-            ),
-            ("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn),
-            ("KmsKeyId", &self.kms_key_id),
-        ];
-        for (k, val) in opt {
-            if let Some(x) = val {
-                v[k] = x.clone().into();
-            }
+/// The trail as DescribeTrails and GetTrail show it.
+fn describe(t: &Trail) -> Value {
+    let mut v = serde_json::json!({
+        "Name": t.name,
+        "S3BucketName": t.s3_bucket_name,
+        "IncludeGlobalServiceEvents": t.include_global_service_events,
+        "IsMultiRegionTrail": t.is_multi_region_trail,
+        "HomeRegion": t.home_region,
+        "TrailARN": t.arn(),
+        "LogFileValidationEnabled": t.log_file_validation_enabled,
+        "HasCustomEventSelectors": t.event_selectors.is_some() || t.advanced_event_selectors.is_some(),
+        "HasInsightSelectors": false,
+        "IsOrganizationTrail": t.is_organization_trail,
+    });
+    let opt = [
+        ("S3KeyPrefix", &t.s3_key_prefix),
+        ("SnsTopicName", &t.sns_topic_name),
+        (
+            "CloudWatchLogsLogGroupArn",
+            &t.cloud_watch_logs_log_group_arn,
+        ),
+        ("CloudWatchLogsRoleArn", &t.cloud_watch_logs_role_arn),
+        ("KmsKeyId", &t.kms_key_id),
+    ];
+    for (k, val) in opt {
+        if let Some(x) = val {
+            v[k] = x.clone().into();
         }
-        if let Some(t) = &self.sns_topic_name {
-            v["SnsTopicARN"] =
-                format!("arn:aws:sns:{}:{}:{t}", self.home_region, self.account).into();
-        }
-        v
     }
+    if let Some(topic) = &t.sns_topic_name {
+        v["SnsTopicARN"] = format!("arn:aws:sns:{}:{}:{topic}", t.home_region, t.account).into();
+    }
+    v
 }
 
 fn not_found(call: &Call<'_>, name: &str) -> ApiError {
@@ -289,13 +174,13 @@ fn find_mut<'c>(call: &'c mut Call<'_>, name_or_arn: &str) -> ApiResult<&'c mut 
         .ok_or_else(|| ApiError::server("InternalFailure", "trail vanished"))
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "CreateTrail" => run(call, input, STYLE, create_trail),
         "UpdateTrail" => run(call, input, STYLE, update_trail),
         "DeleteTrail" => run(call, input, STYLE, delete_trail),
         "GetTrail" => run(call, input, STYLE, |c, i: NameInput| {
-            Ok(serde_json::json!({ "Trail": find(c, &i.name)?.describe() }))
+            Ok(serde_json::json!({ "Trail": describe(&find(c, &i.name)?) }))
         }),
         "DescribeTrails" => run(call, input, STYLE, describe_trails),
         "ListTrails" => run(call, input, STYLE, list_trails),
@@ -396,7 +281,7 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> ApiResult<Value> {
         latest_cloud_watch_logs_delivery_error: None,
         latest_delivery_time: None,
     };
-    let out = t.describe();
+    let out = describe(&t);
     call.state.account(&account).trails.insert(i.name, t);
     Ok(out)
 }
@@ -464,7 +349,7 @@ fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> ApiResult<Value> {
     if let Some(b) = i.is_organization_trail {
         t.is_organization_trail = b;
     }
-    Ok(t.describe())
+    Ok(describe(t))
 }
 
 #[derive(Deserialize)]
@@ -524,7 +409,7 @@ fn describe_trails(call: &mut Call<'_>, i: DescribeTrailsInput) -> ApiResult<Val
                 .as_ref()
                 .is_none_or(|names| names.iter().any(|n| *n == t.name || *n == t.arn()))
         })
-        .map(Trail::describe)
+        .map(describe)
         .collect();
     Ok(serde_json::json!({ "trailList": list }))
 }
@@ -547,7 +432,7 @@ fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> ApiResult<Value> {
     let (items, next) = page(&trails, i.next_token.as_deref(), 50, || {
         ApiError::new("InvalidNextTokenException", 400, "Invalid NextToken")
     })?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "Trails": items }),
         "NextToken",
         next,
@@ -625,7 +510,7 @@ fn put_event_selectors(call: &mut Call<'_>, i: PutEventSelectorsInput) -> ApiRes
                 ));
             }
             for e in es {
-                super::check_enum(
+                super::handler::check_enum(
                     "InvalidEventSelectorsException",
                     "readWriteType",
                     &e.read_write_type,

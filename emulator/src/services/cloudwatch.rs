@@ -3,9 +3,15 @@
 //! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
 //! filters, with statistics and percentiles computed from the stored datapoints.
 
-use super::{check_enum, check_len, page, run, Call, Style};
+use super::handler::{check_enum, check_len, page, run, Call, Style};
 use crate::error::{ApiError, ApiResult};
-use orgwatch_pattern::{Pattern, ValueRef};
+use crate::model::cloudwatch::{
+    Alarm, Datum, Dimension, HistoryItem, MetricDataQuery, COMPARISON_OPERATORS, STATES,
+    STATISTICS, TREAT_MISSING, UNITS,
+};
+use crate::pipeline::actions;
+use crate::pipeline::metrics::{periods, statistic, MetricKey};
+use crate::protocol::Document;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -31,171 +37,7 @@ pub const OPERATIONS: &[&str] = &[
 const STYLE: Style = Style::CloudWatch;
 const VALIDATION: &str = "ValidationError";
 
-pub const COMPARISON_OPERATORS: &[&str] = &[
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-    "LessThanLowerOrGreaterThanUpperThreshold",
-    "LessThanLowerThreshold",
-    "GreaterThanUpperThreshold",
-];
-pub const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-pub const STATES: &[&str] = &["INSUFFICIENT_DATA", "ALARM", "OK"];
-pub const TREAT_MISSING: &[&str] = &["breaching", "notBreaching", "ignore", "missing"];
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "PascalCase")]
-pub struct Dimension {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Alarm {
-    pub alarm_name: String,
-    pub alarm_arn: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alarm_description: Option<String>,
-    pub alarm_configuration_updated_timestamp: f64,
-    pub actions_enabled: bool,
-    #[serde(rename = "OKActions")]
-    pub ok_actions: Vec<String>,
-    pub alarm_actions: Vec<String>,
-    pub insufficient_data_actions: Vec<String>,
-    pub state_value: String,
-    pub state_reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_reason_data: Option<String>,
-    pub state_updated_timestamp: f64,
-    pub state_transitioned_timestamp: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_statistic: Option<String>,
-    pub dimensions: Vec<Dimension>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    pub evaluation_periods: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datapoints_to_alarm: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<f64>,
-    pub comparison_operator: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub treat_missing_data: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluate_low_sample_count_percentile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threshold_metric_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct HistoryItem {
-    pub alarm_name: String,
-    pub alarm_type: String,
-    pub timestamp: f64,
-    pub history_item_type: String,
-    pub history_summary: String,
-    pub history_data: String,
-}
-
-/// One stored observation: `count` samples summing to `sum` (a single value has count 1).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Datum {
-    pub namespace: String,
-    pub metric_name: String,
-    pub dimensions: Vec<Dimension>,
-    pub timestamp: f64,
-    pub sum: f64,
-    pub count: f64,
-    pub min: f64,
-    pub max: f64,
-    #[serde(default)]
-    pub unit: Option<String>,
-}
-
-impl Datum {
-    fn single(
-        namespace: &str,
-        name: &str,
-        dims: Vec<Dimension>,
-        ts: f64,
-        v: f64,
-        unit: Option<String>,
-    ) -> Datum {
-        Datum {
-            namespace: namespace.into(),
-            metric_name: name.into(),
-            dimensions: dims,
-            timestamp: ts,
-            sum: v,
-            count: 1.0,
-            min: v,
-            max: v,
-            unit,
-        }
-    }
-}
-
-/// What one log event publishes through one metric filter: the metric value when it matches, the
-/// defaultValue when it does not (emitted per non-matching event, see `semantics::DEFAULT_VALUE_EMISSION`).
-pub fn filter_datum(
-    p: &Pattern,
-    f: &super::logs::MetricFilter,
-    msg: &str,
-    ts_millis: i64,
-) -> Option<Datum> {
-    let t = f.metric_transformations.first()?;
-    // Metric-filter metrics are standard resolution: one-minute granularity.
-    let ts = ((ts_millis as f64 / 1000.0) / 60.0).floor() * 60.0;
-    if p.matches(msg) {
-        let value: f64 = ValueRef::parse(&t.metric_value)
-            .ok()?
-            .resolve(p.program(), msg)?
-            .parse()
-            .ok()?;
-        let mut dims = Vec::new();
-        for (k, v) in t.dimensions.iter().flatten() {
-            let v = ValueRef::parse(v).ok()?.resolve(p.program(), msg)?;
-            dims.push(Dimension {
-                name: k.clone(),
-                value: v,
-            });
-        }
-        dims.sort();
-        Some(Datum::single(
-            &t.metric_namespace,
-            &t.metric_name,
-            dims,
-            ts,
-            value,
-            t.unit.clone(),
-        ))
-    } else {
-        let d = t.default_value?;
-        Some(Datum::single(
-            &t.metric_namespace,
-            &t.metric_name,
-            Vec::new(),
-            ts,
-            d,
-            t.unit.clone(),
-        ))
-    }
-}
-
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "PutMetricAlarm" => run(call, input, STYLE, put_metric_alarm),
         "DescribeAlarms" => run(call, input, STYLE, describe_alarms),
@@ -267,7 +109,7 @@ struct PutMetricAlarmInput {
     comparison_operator: String,
     treat_missing_data: Option<String>,
     evaluate_low_sample_count_percentile: Option<String>,
-    metrics: Option<Vec<Value>>,
+    metrics: Option<Vec<MetricDataQuery>>,
     threshold_metric_id: Option<String>,
     #[serde(default)]
     tags: Vec<Tag>,
@@ -308,7 +150,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
         }
     }
     if let Some(u) = &i.unit {
-        check_enum(VALIDATION, "unit", u, super::logs::UNITS)?;
+        check_enum(VALIDATION, "unit", u, UNITS)?;
     }
     for (field, list) in [
         ("alarmActions", &i.alarm_actions),
@@ -350,7 +192,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
         let metrics = i.metrics.as_deref().unwrap_or_default();
         let returning = metrics
             .iter()
-            .filter(|m| m.get("ReturnData").and_then(Value::as_bool).unwrap_or(true))
+            .filter(|m| m.return_data.unwrap_or(true))
             .count();
         if returning != 1 && i.threshold_metric_id.is_none() {
             return Err(invalid(
@@ -421,14 +263,8 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
 
 fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: Value) {
     let now = call.now();
-    call.region().alarm_history.push(HistoryItem {
-        alarm_name: name.into(),
-        alarm_type: "MetricAlarm".into(),
-        timestamp: now,
-        history_item_type: kind.into(),
-        history_summary: summary,
-        history_data: data.to_string(),
-    });
+    let item = HistoryItem::new(name, now, kind, summary, data.to_string());
+    call.region().alarm_history.push(item);
 }
 
 fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<Value> {
@@ -573,7 +409,7 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
         .cloned()
         .collect();
     let (items, next) = page(&alarms, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] }),
         "NextToken",
         next,
@@ -676,150 +512,23 @@ fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<Valu
     if !call.region().alarms.contains_key(&i.alarm_name) {
         return Err(not_found(format!("Alarm {} does not exist", i.alarm_name)));
     }
-    transition(
-        call,
+    let (account, region, now) = (
+        call.ctx.account.clone(),
+        call.ctx.region.clone(),
+        call.now(),
+    );
+    actions::transition(
+        call.state,
+        &account,
+        &region,
+        now,
+        &mut call.fx,
         &i.alarm_name,
         &i.state_value,
         &i.state_reason,
         i.state_reason_data,
     );
     Ok(serde_json::json!({}))
-}
-
-/// Moves an alarm to a state, records the history, and runs the new state's actions when the state
-/// changed and actions are enabled.
-pub fn transition(
-    call: &mut Call<'_>,
-    name: &str,
-    state: &str,
-    reason: &str,
-    reason_data: Option<String>,
-) {
-    let now = call.now();
-    let Some(alarm) = call.region().alarms.get_mut(name) else {
-        return;
-    };
-    let old = alarm.state_value.clone();
-    alarm.state_value = state.to_string();
-    alarm.state_reason = reason.to_string();
-    alarm.state_reason_data = reason_data;
-    alarm.state_updated_timestamp = now;
-    let changed = old != state;
-    if changed {
-        alarm.state_transitioned_timestamp = now;
-    }
-    let snapshot = alarm.clone();
-    let summary = format!("Alarm updated from {old} to {state}");
-    let data = serde_json::json!({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": state, "stateReason": reason}});
-    history(call, name, "StateUpdate", summary, data);
-    if changed && snapshot.actions_enabled {
-        let actions = match state {
-            "ALARM" => &snapshot.alarm_actions,
-            "OK" => &snapshot.ok_actions,
-            _ => &snapshot.insufficient_data_actions,
-        };
-        let message = alarm_message(call, &snapshot, &old);
-        let subject = format!(
-            "{state}: \"{}\" in {}",
-            snapshot.alarm_name,
-            region_long_name(&call.ctx.region)
-        );
-        for arn in actions.clone() {
-            super::sns::publish_internal(call, &arn, Some(&subject), &message);
-            call.region().alarm_history.push(HistoryItem {
-                alarm_name: name.into(),
-                alarm_type: "MetricAlarm".into(),
-                timestamp: now,
-                history_item_type: "Action".into(),
-                history_summary: format!("Successfully executed action {arn}"),
-                history_data:
-                    serde_json::json!({"actionState": "Succeeded", "notificationResource": arn})
-                        .to_string(),
-            });
-        }
-    }
-}
-
-/// The long region name AWS puts in alarm messages.
-pub fn region_long_name(region: &str) -> String {
-    match region {
-        "us-east-1" => "US East (N. Virginia)",
-        "us-east-2" => "US East (Ohio)",
-        "us-west-1" => "US West (N. California)",
-        "us-west-2" => "US West (Oregon)",
-        "eu-west-1" => "EU (Ireland)",
-        "eu-west-2" => "EU (London)",
-        "eu-central-1" => "EU (Frankfurt)",
-        "ap-southeast-1" => "Asia Pacific (Singapore)",
-        "ap-southeast-2" => "Asia Pacific (Sydney)",
-        "ap-northeast-1" => "Asia Pacific (Tokyo)",
-        other => other,
-    }
-    .to_string()
-}
-
-fn ts_plus0000(epoch: f64) -> String {
-    crate::clock::iso8601(epoch)
-        .trim_end_matches('Z')
-        .to_string()
-        + "+0000"
-}
-
-/// The JSON an alarm publishes to SNS (reference §11.1).
-fn alarm_message(call: &Call<'_>, a: &Alarm, old: &str) -> String {
-    let mut trigger = serde_json::json!({
-        "Period": a.period,
-        "EvaluationPeriods": a.evaluation_periods,
-        "ComparisonOperator": a.comparison_operator,
-        "TreatMissingData": a.treat_missing_data.clone().unwrap_or_else(|| "missing".into()),
-        "EvaluateLowSampleCountPercentile": a.evaluate_low_sample_count_percentile.clone().unwrap_or_default(),
-    });
-    if let Some(t) = a.threshold {
-        trigger["Threshold"] = t.into();
-    }
-    if let Some(m) = a.datapoints_to_alarm {
-        trigger["DatapointsToAlarm"] = m.into();
-    }
-    if let Some(metrics) = &a.metrics {
-        trigger["Metrics"] = Value::Array(metrics.clone());
-    } else {
-        trigger["MetricName"] = a.metric_name.clone().into();
-        trigger["Namespace"] = a.namespace.clone().into();
-        match (&a.statistic, &a.extended_statistic) {
-            (Some(s), _) => {
-                trigger["StatisticType"] = "Statistic".into();
-                trigger["Statistic"] = s.to_uppercase().into();
-            }
-            (None, Some(e)) => {
-                trigger["StatisticType"] = "ExtendedStatistic".into();
-                trigger["ExtendedStatistic"] = e.clone().into();
-            }
-            _ => {}
-        }
-        trigger["Unit"] = a.unit.clone().into();
-        trigger["Dimensions"] = a
-            .dimensions
-            .iter()
-            .map(|d| serde_json::json!({"value": d.value, "name": d.name}))
-            .collect();
-    }
-    serde_json::json!({
-        "AlarmName": a.alarm_name,
-        "AlarmDescription": a.alarm_description,
-        "AWSAccountId": call.ctx.account,
-        "AlarmConfigurationUpdatedTimestamp": ts_plus0000(a.alarm_configuration_updated_timestamp),
-        "NewStateValue": a.state_value,
-        "NewStateReason": a.state_reason,
-        "StateChangeTime": ts_plus0000(a.state_updated_timestamp),
-        "Region": region_long_name(&call.ctx.region),
-        "AlarmArn": a.alarm_arn,
-        "OldStateValue": old,
-        "OKActions": a.ok_actions,
-        "AlarmActions": a.alarm_actions,
-        "InsufficientDataActions": a.insufficient_data_actions,
-        "Trigger": trigger,
-    })
-    .to_string()
 }
 
 #[derive(Deserialize)]
@@ -878,7 +587,7 @@ fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> 
         items.reverse();
     }
     let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "AlarmHistoryItems": items }),
         "NextToken",
         next,
@@ -938,7 +647,7 @@ fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<Valu
                 VALIDATION,
                 &format!("metricData.{}.member.unit", k + 1),
                 u,
-                super::logs::UNITS,
+                UNITS,
             )?;
         }
         if m.dimensions.len() > 30 {
@@ -1010,95 +719,11 @@ fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
         .collect();
     // ListMetrics: up to 500 results per page.
     let (items, next) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "Metrics": items }),
         "NextToken",
         next,
     ))
-}
-
-/// A statistic over the data of one period; `None` when there is no data.
-pub fn statistic(data: &[&Datum], stat: &str) -> Option<f64> {
-    if data.is_empty() {
-        return None;
-    }
-    let count: f64 = data.iter().map(|d| d.count).sum();
-    let sum: f64 = data.iter().map(|d| d.sum).sum();
-    Some(match stat {
-        "Sum" => sum,
-        "SampleCount" => count,
-        "Average" => sum / count,
-        "Minimum" => data.iter().map(|d| d.min).fold(f64::INFINITY, f64::min),
-        "Maximum" => data.iter().map(|d| d.max).fold(f64::NEG_INFINITY, f64::max),
-        p if p.starts_with('p') => {
-            let q: f64 = p[1..].parse().ok()?;
-            let mut vals: Vec<(f64, f64)> = data
-                .iter()
-                .map(|d| {
-                    (
-                        if d.count > 0.0 {
-                            d.sum / d.count
-                        } else {
-                            d.min
-                        },
-                        d.count,
-                    )
-                })
-                .collect();
-            vals.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let target = (q / 100.0 * count).ceil().max(1.0);
-            let mut acc = 0.0;
-            for (v, c) in &vals {
-                acc += c;
-                if acc >= target {
-                    return Some(*v);
-                }
-            }
-            vals.last()?.0
-        }
-        _ => return None,
-    })
-}
-
-/// One metric as a query names it: CloudWatch never aggregates across dimensions, and a unit, when given,
-/// must match the data's.
-pub struct MetricKey<'a> {
-    pub namespace: &'a str,
-    pub name: &'a str,
-    pub dimensions: &'a [Dimension],
-    pub unit: Option<&'a str>,
-}
-
-impl MetricKey<'_> {
-    pub fn matches(&self, d: &Datum) -> bool {
-        let mut want = self.dimensions.to_vec();
-        want.sort();
-        d.namespace == self.namespace
-            && d.metric_name == self.name
-            && d.dimensions == want
-            && self
-                .unit
-                .is_none_or(|u| d.unit.as_deref().unwrap_or("None") == u)
-    }
-}
-
-/// Datapoints of one metric per period in `[start, end)`, oldest first.
-pub fn periods<'d>(
-    data: &'d [Datum],
-    key: &MetricKey<'_>,
-    start: f64,
-    end: f64,
-    period: f64,
-) -> BTreeMap<i64, Vec<&'d Datum>> {
-    let mut out: BTreeMap<i64, Vec<&Datum>> = BTreeMap::new();
-    for d in data
-        .iter()
-        .filter(|d| key.matches(d) && d.timestamp >= start && d.timestamp < end)
-    {
-        let bucket = ((d.timestamp / period).floor() * period) as i64;
-        out.entry(bucket).or_default().push(d);
-    }
-    out
 }
 
 #[derive(Deserialize)]
@@ -1165,34 +790,6 @@ fn get_metric_statistics(call: &mut Call<'_>, i: GetMetricStatisticsInput) -> Ap
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct MetricRef {
-    namespace: String,
-    metric_name: String,
-    #[serde(default)]
-    dimensions: Vec<Dimension>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct MetricStat {
-    metric: MetricRef,
-    period: f64,
-    stat: String,
-    unit: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct MetricDataQuery {
-    id: String,
-    metric_stat: Option<MetricStat>,
-    expression: Option<String>,
-    label: Option<String>,
-    return_data: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct GetMetricDataInput {
     metric_data_queries: Vec<MetricDataQuery>,
     start_time: f64,
@@ -1224,7 +821,7 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Valu
             dimensions: &ms.metric.dimensions,
             unit: ms.unit.as_deref(),
         };
-        let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, ms.period);
+        let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, ms.period as f64);
         let mut pts: Vec<(i64, f64)> = buckets
             .iter()
             .filter_map(|(t, ds)| statistic(ds, &ms.stat).map(|v| (*t, v)))

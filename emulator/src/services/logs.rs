@@ -4,10 +4,14 @@
 //! stage of the pipeline: every ingested event runs through the group's metric filters, which publish
 //! datapoints to CloudWatch ([`crate::services::cloudwatch::Datum`]).
 
-use super::{check_enum, check_len, page, run, Call, Style};
+use super::handler::{check_enum, check_len, page, run, Call, Style};
 use crate::error::{ApiError, ApiResult};
+use crate::model::cloudwatch::UNITS;
+use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
+use crate::pipeline::ingest;
+use crate::protocol::Document;
 use orgwatch_pattern::{semantics, Context, Pattern, ValueRef};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -41,94 +45,6 @@ const MAX_REGEX_FILTERS: usize = 5;
 const MAX_BATCH_EVENTS: usize = 10_000;
 const MAX_BATCH_BYTES: usize = 1_048_576;
 
-/// CloudWatch's StandardUnit values (MetricTransformation.unit).
-pub const UNITS: &[&str] = &[
-    "Seconds",
-    "Microseconds",
-    "Milliseconds",
-    "Bytes",
-    "Kilobytes",
-    "Megabytes",
-    "Gigabytes",
-    "Terabytes",
-    "Bits",
-    "Kilobits",
-    "Megabits",
-    "Gigabits",
-    "Terabits",
-    "Percent",
-    "Count",
-    "Bytes/Second",
-    "Kilobytes/Second",
-    "Megabytes/Second",
-    "Gigabytes/Second",
-    "Terabytes/Second",
-    "Bits/Second",
-    "Kilobits/Second",
-    "Megabits/Second",
-    "Gigabits/Second",
-    "Terabits/Second",
-    "Count/Second",
-    "None",
-];
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogGroup {
-    pub log_group_name: String,
-    pub creation_time: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retention_in_days: Option<i32>,
-    #[serde(default)]
-    pub metric_filters: Vec<MetricFilter>,
-    #[serde(default)]
-    pub streams: BTreeMap<String, LogStream>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogStream {
-    pub creation_time: i64,
-    #[serde(default)]
-    pub events: Vec<LogEvent>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEvent {
-    pub timestamp: i64,
-    pub message: String,
-    pub ingestion_time: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct MetricFilter {
-    pub filter_name: String,
-    pub filter_pattern: String,
-    pub metric_transformations: Vec<MetricTransformation>,
-    pub creation_time: i64,
-    pub log_group_name: String,
-    #[serde(default)]
-    pub apply_on_transformed_logs: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct MetricTransformation {
-    pub metric_name: String,
-    pub metric_namespace: String,
-    pub metric_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-}
-
 fn not_found_group() -> ApiError {
     ApiError::new(
         "ResourceNotFoundException",
@@ -150,7 +66,7 @@ fn group_arn(call: &Call<'_>, name: &str) -> String {
 
 /// `logGroupIdentifier` may be a name or an ARN.
 fn group_name(identifier: &str) -> String {
-    match super::parse_arn(identifier) {
+    match crate::arn::parse_arn(identifier) {
         Some(a) => a
             .resource
             .trim_start_matches("log-group:")
@@ -189,7 +105,7 @@ fn check_group_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "CreateLogGroup" => run(call, input, STYLE, create_log_group),
         "DeleteLogGroup" => run(call, input, STYLE, delete_log_group),
@@ -220,7 +136,7 @@ pub struct Empty {}
 /// An empty output (`{}`).
 pub struct Nothing {}
 
-impl super::Output for Nothing {
+impl super::handler::Output for Nothing {
     fn into_document(self) -> ApiResult<Value> {
         Ok(Value::Object(Default::default()))
     }
@@ -345,7 +261,7 @@ fn describe_log_groups(call: &mut Call<'_>, i: DescribeLogGroupsInput) -> ApiRes
         })
         .collect();
     let (items, next) = page(&groups, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "logGroups": items }),
         "nextToken",
         next,
@@ -459,7 +375,7 @@ fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiR
         })
         .collect();
     let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "logStreams": items }),
         "nextToken",
         next,
@@ -538,7 +454,21 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> ApiResult<Value>
         .filter(|(k, _)| too_new.is_none_or(|n| *k < n) && too_old_end.is_none_or(|o| *k >= o))
         .map(|(_, e)| (e.timestamp, e.message))
         .collect();
-    ingest(call, &i.log_group_name, &i.log_stream_name, accepted, false)?;
+    let (account, region) = (call.ctx.account.clone(), call.ctx.region.clone());
+    let place = ingest::Place {
+        account: &account,
+        region: &region,
+        group: &i.log_group_name,
+        stream: &i.log_stream_name,
+    };
+    ingest::ingest(call.state, &place, now, accepted, false).map_err(|e| match e {
+        ingest::Missing::Group => not_found_group(),
+        ingest::Missing::Stream => ApiError::new(
+            "ResourceNotFoundException",
+            400,
+            "The specified log stream does not exist.",
+        ),
+    })?;
     let mut out = serde_json::json!({});
     if too_new.is_some() || too_old_end.is_some() {
         let mut info = serde_json::json!({});
@@ -551,63 +481,6 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> ApiResult<Value>
         out["rejectedLogEventsInfo"] = info;
     }
     Ok(out)
-}
-
-/// Appends events to a stream and runs the group's metric filters over them (the pipeline's first stage).
-/// `create_stream` lets CloudTrail delivery create its stream as AWS does.
-pub fn ingest(
-    call: &mut Call<'_>,
-    group: &str,
-    stream: &str,
-    events: Vec<(i64, String)>,
-    create_stream: bool,
-) -> ApiResult<()> {
-    let now = call.clock.now_millis();
-    let r = call.region();
-    let g = r.log_groups.get_mut(group).ok_or_else(not_found_group)?;
-    if !g.streams.contains_key(stream) {
-        if !create_stream {
-            return Err(ApiError::new(
-                "ResourceNotFoundException",
-                400,
-                "The specified log stream does not exist.",
-            ));
-        }
-        g.streams.insert(
-            stream.to_string(),
-            LogStream {
-                creation_time: now,
-                events: Vec::new(),
-            },
-        );
-    }
-    let filters: Vec<(Pattern, MetricFilter)> = g
-        .metric_filters
-        .iter()
-        .filter_map(|f| {
-            Pattern::parse(&f.filter_pattern)
-                .ok()
-                .map(|p| (p, f.clone()))
-        })
-        .collect();
-    let mut data = Vec::new();
-    for (ts, msg) in &events {
-        for (p, f) in &filters {
-            if let Some(d) = super::cloudwatch::filter_datum(p, f, msg, *ts) {
-                data.push(d);
-            }
-        }
-    }
-    if let Some(s) = g.streams.get_mut(stream) {
-        s.events
-            .extend(events.into_iter().map(|(timestamp, message)| LogEvent {
-                timestamp,
-                message,
-                ingestion_time: now,
-            }));
-    }
-    r.metrics.extend(data);
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -727,7 +600,7 @@ fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<
     }
     events.sort_by_key(|e| e["timestamp"].as_i64().unwrap_or(0));
     let (items, next) = page(&events, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "events": items, "searchedLogStreams": [] }),
         "nextToken",
         next,
@@ -897,8 +770,8 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
         .iter()
         .filter(|f| f.filter_name != i.filter_name)
         .filter(|f| {
-            Pattern::parse(&f.filter_pattern)
-                .is_ok_and(|p| !orgwatch_pattern::syntax::regexes(p.ast()).is_empty())
+            f.pattern()
+                .is_some_and(|p| !orgwatch_pattern::syntax::regexes(p.ast()).is_empty())
         })
         .count();
     if has_regex && regex_filters >= MAX_REGEX_FILTERS {
@@ -915,6 +788,7 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
         creation_time: now,
         log_group_name: i.log_group_name,
         apply_on_transformed_logs: i.apply_on_transformed_logs,
+        compiled: p.into(),
     };
     match existing {
         Some(k) => g.metric_filters[k] = f,
@@ -977,7 +851,7 @@ fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -
         .cloned()
         .collect();
     let (items, next) = page(&filters, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "metricFilters": items }),
         "nextToken",
         next,

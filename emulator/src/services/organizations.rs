@@ -1,9 +1,10 @@
 //! Organizations (`organizations`, AWS JSON 1.1): the caller's organization, as set up through the admin
 //! API (management account, member, or none).
 
-use super::{run, Call, Style};
+use super::handler::{run, Call, Style};
 use crate::error::{ApiError, ApiResult};
-use crate::store::OrgRole;
+use crate::model::OrgRole;
+use crate::protocol::Document;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -12,7 +13,7 @@ pub const OPERATIONS: &[&str] = &["DescribeOrganization"];
 #[derive(Deserialize)]
 struct Empty {}
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "DescribeOrganization" => run(
             call,

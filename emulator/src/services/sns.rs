@@ -4,9 +4,13 @@
 //! from there: a subscription to another account's topic, or a lookup from another region, behaves as on
 //! AWS. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
-use super::{page, parse_arn, run, Call, Style};
+use super::handler::{page, run, Call, Style};
+use crate::arn::parse_arn;
 use crate::error::{ApiError, ApiResult};
-use crate::store::RegionState;
+use crate::model::sns::{Delivery, Subscription, Topic};
+use crate::model::RegionState;
+use crate::pipeline::delivery::{self, encode};
+use crate::protocol::Document;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -46,50 +50,6 @@ const PROTOCOLS: &[&str] = &[
 /// Publish: 256 KiB.
 const MAX_MESSAGE_BYTES: usize = 262_144;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Topic {
-    pub arn: String,
-    pub name: String,
-    #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Subscription {
-    pub arn: String,
-    pub topic_arn: String,
-    pub protocol: String,
-    pub endpoint: String,
-    pub owner: String,
-    pub confirmed: bool,
-    pub token: String,
-    #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
-}
-
-/// One message SNS sent (or would send) to an endpoint.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Delivery {
-    pub kind: String,
-    pub topic_arn: String,
-    #[serde(default)]
-    pub subscription_arn: Option<String>,
-    pub protocol: String,
-    pub endpoint: String,
-    pub message_id: String,
-    #[serde(default)]
-    pub subject: Option<String>,
-    pub message: String,
-    pub timestamp: f64,
-    /// For a SubscriptionConfirmation: the token and the URL that confirms it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscribe_url: Option<String>,
-}
-
 fn not_found(what: &str) -> ApiError {
     ApiError::new("NotFound", 404, format!("{what} does not exist"))
 }
@@ -114,7 +74,7 @@ fn topic_home<'c>(
     Ok(call.state.region(&a.account, &a.region))
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "CreateTopic" => run(call, input, STYLE, create_topic),
         "DeleteTopic" => run(call, input, STYLE, delete_topic),
@@ -222,7 +182,7 @@ fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
         .collect();
     // ListTopics: up to 100 topics per page.
     let (items, next) = page(&topics, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "Topics": items }),
         "NextToken",
         next,
@@ -343,7 +303,7 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
             format!("Invalid parameter: {} endpoint", i.protocol.to_uppercase()),
         ));
     }
-    let (caller, auto) = (call.ctx.account.clone(), call.auto_confirm);
+    let (caller, auto) = (call.ctx.account.clone(), call.fx.auto_confirm);
     let topic_owner = parse_arn(&i.topic_arn)
         .map(|a| a.account)
         .unwrap_or_default();
@@ -387,10 +347,11 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
         // The SubscribeURL points at this emulator, which serves it as AWS's endpoint does.
         let url = format!(
             "{}/?Action=ConfirmSubscription&TopicArn={}&Token={token}",
-            call.public_url,
+            call.fx.public_url,
             encode(&i.topic_arn)
         );
-        let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+        let home = parse_arn(&i.topic_arn)
+            .ok_or_else(|| ApiError::new(INVALID, 400, "Invalid parameter: TopicArn"))?;
         let confirmation = Delivery {
             kind: "SubscriptionConfirmation".into(),
             topic_arn: i.topic_arn.clone(),
@@ -404,11 +365,9 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
             token: Some(token.clone()),
             subscribe_url: Some(url),
         };
-        r.outbox.push(confirmation.clone());
+        let r = call.state.region(&home.account, &home.region);
         r.subscriptions.push(sub);
-        if is_http(&confirmation.protocol) {
-            call.outgoing.push(confirmation);
-        }
+        delivery::send(r, confirmation, &mut call.fx);
     } else {
         r.subscriptions.push(sub);
     }
@@ -443,17 +402,6 @@ fn confirm_subscription(call: &mut Call<'_>, i: ConfirmSubscriptionInput) -> Api
         .ok_or_else(|| ApiError::new(INVALID, 400, "Invalid parameter: Token"))?;
     s.confirmed = true;
     Ok(serde_json::json!({ "SubscriptionArn": s.arn }))
-}
-
-/// Confirms a pending subscription without its token (admin API: what a subscriber's click does).
-pub fn confirm_by_arn(r: &mut RegionState, arn: &str) -> bool {
-    match r.subscriptions.iter_mut().find(|s| s.arn == arn) {
-        Some(s) => {
-            s.confirmed = true;
-            true
-        }
-        None => false,
-    }
 }
 
 #[derive(Deserialize)]
@@ -496,7 +444,7 @@ fn listing(s: &Subscription) -> Value {
 fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
     let subs: Vec<Value> = call.region().subscriptions.iter().map(listing).collect();
     let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "Subscriptions": items }),
         "NextToken",
         next,
@@ -523,7 +471,7 @@ fn list_subscriptions_by_topic(call: &mut Call<'_>, i: ListByTopicInput) -> ApiR
         .collect();
     // ListSubscriptionsByTopic: up to 100 per page.
     let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::with_next_token(
+    Ok(super::handler::with_next_token(
         serde_json::json!({ "Subscriptions": items }),
         "NextToken",
         next,
@@ -595,59 +543,16 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> ApiResult<Value> {
     {
         return Err(not_found("Topic"));
     }
-    let id = publish_internal(call, &arn, i.subject.as_deref(), &i.message);
-    Ok(serde_json::json!({ "MessageId": id }))
-}
-
-/// Delivers a message to every confirmed subscriber of a topic (recorded in the topic's outbox); returns
-/// the message id. A missing topic delivers nothing, as an alarm action to a deleted topic does.
-pub fn publish_internal(
-    call: &mut Call<'_>,
-    topic_arn: &str,
-    subject: Option<&str>,
-    message: &str,
-) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
     let now = call.now();
-    let Some(a) = parse_arn(topic_arn) else {
-        return id;
-    };
-    let r = call.state.region(&a.account, &a.region);
-    if !r.topics.contains_key(topic_arn) {
-        return id;
-    }
-    let deliveries: Vec<Delivery> = r
-        .subscriptions
-        .iter()
-        .filter(|s| s.topic_arn == topic_arn && s.confirmed)
-        .map(|s| Delivery {
-            kind: "Notification".into(),
-            topic_arn: topic_arn.into(),
-            subscription_arn: Some(s.arn.clone()),
-            protocol: s.protocol.clone(),
-            endpoint: s.endpoint.clone(),
-            message_id: id.clone(),
-            subject: subject.map(str::to_string),
-            message: message.into(),
-            timestamp: now,
-            token: None,
-            subscribe_url: None,
-        })
-        .collect();
-    r.outbox.extend(deliveries.iter().cloned());
-    call.outgoing
-        .extend(deliveries.into_iter().filter(|d| is_http(&d.protocol)));
-    id
-}
-
-/// HTTP and HTTPS endpoints get real POSTs (`pipeline::http`); every other protocol only the outbox.
-pub fn is_http(protocol: &str) -> bool {
-    protocol == "http" || protocol == "https"
-}
-
-/// Percent-encodes a query-string value.
-pub fn encode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+    let id = delivery::publish(
+        call.state,
+        now,
+        &mut call.fx,
+        &arn,
+        i.subject.as_deref(),
+        &i.message,
+    );
+    Ok(serde_json::json!({ "MessageId": id }))
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,8 @@
 //! STS (`sts`, AWS Query with XML responses): who the caller is.
 
-use super::{run, Call, Style};
+use super::handler::{run, Call, Style};
 use crate::error::{ApiError, ApiResult};
+use crate::protocol::Document;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ pub const OPERATIONS: &[&str] = &["GetCallerIdentity"];
 #[derive(Deserialize)]
 struct Empty {}
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Value) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
     match op {
         "GetCallerIdentity" => run(
             call,

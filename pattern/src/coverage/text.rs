@@ -6,7 +6,7 @@
 //! is certain: any other text may or may not appear in a free field. `always` is claimed only from that
 //! certainty; every other verdict comes from records built here and checked with the matcher.
 
-use super::{EventClass, EventCoverage, OverMatch, Verdict};
+use super::verdict::{matches_any, Coverage, EventClass, EventCoverage, OverMatch, Verdict};
 use crate::eval::Program;
 use crate::syntax::ast::{Ast, Field, TermKind};
 use crate::Pattern;
@@ -15,14 +15,14 @@ use serde_json::Value;
 /// Free text placed in a field that no pattern kind treats specially.
 const FREE_FIELD: &str = "orgwatchNote";
 
-pub(super) fn coverage(patterns: &[&Pattern], class: &EventClass) -> super::Coverage {
+pub(super) fn coverage(patterns: &[&Pattern], class: &EventClass) -> Coverage {
     let events = class
         .names
         .iter()
         .map(|n| event(patterns, class, n))
         .collect();
     let over_match = over_match(patterns, class);
-    super::Coverage { events, over_match }
+    Coverage { events, over_match }
 }
 
 fn fragments(class: &EventClass, name: &str) -> [String; 2] {
@@ -129,11 +129,11 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
         .collect();
     let matching = candidates
         .iter()
-        .find(|r| super::matches_any(patterns, r))
+        .find(|r| matches_any(patterns, r))
         .cloned();
     let non_matching = candidates
         .iter()
-        .find(|r| !super::matches_any(patterns, r))
+        .find(|r| !matches_any(patterns, r))
         .cloned();
     let always = patterns.iter().any(|p| proves_always(p, class, name));
     let never = patterns.iter().all(|p| proves_never(p, class, name));
@@ -175,7 +175,7 @@ fn over_match(patterns: &[&Pattern], class: &EventClass) -> OverMatch {
     for r in &outside {
         for t in injections(patterns) {
             let r = with_text(r.clone(), &t);
-            if super::matches_any(patterns, &r) {
+            if matches_any(patterns, &r) {
                 return OverMatch::Found { witness: r };
             }
         }

@@ -66,7 +66,7 @@ impl ValueRef {
     /// Parses a `metricValue` (or a dimension value): a number or a `$` reference.
     pub fn parse(text: &str) -> Result<Self, String> {
         let t = text.trim();
-        if let Some(v) = crate::syntax::parse_number(t) {
+        if let Some(v) = crate::number::parse_number(t) {
             return Ok(ValueRef::Literal(v));
         }
         if t.starts_with("$.") || t.starts_with("$[") {

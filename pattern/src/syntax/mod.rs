@@ -23,8 +23,6 @@ pub const MAX_REGEXES: usize = 2;
 /// "up to three wildcard selectors in a filter pattern with compound expressions".
 pub const MAX_WILDCARD_SELECTORS: usize = 3;
 
-pub(crate) use cursor::parse_number;
-
 /// Parses and validates a filter pattern.
 pub fn parse(src: &str) -> Result<Ast, PatternError> {
     if src.chars().count() > MAX_PATTERN_CHARS {

@@ -1,8 +1,16 @@
-//! The emulator's state: per account, and within an account per region, as AWS keeps it.
+//! The model: the emulator's state per account, and within an account per region, as AWS keeps it; one
+//! module per service owns that service's types. The model imports nothing above it (no codec, handler or
+//! pipeline), so every layer can use it.
 //!
 //! Everything is plain serializable data, so the whole state can be exported and imported as versioned
-//! JSON (`GET/PUT /_orgwatch/state`) and saved to `--state FILE`. One mutex guards it: operations are short,
-//! and a single lock makes "64 writers at once lose nothing" true by construction.
+//! JSON (`GET/PUT /_orgwatch/state`) and saved to `--state FILE`; the persisted format is this model's, not
+//! a wire shape, and [`STATE_VERSION`] versions it. One mutex guards it: operations are short, and a single
+//! lock makes "64 writers at once lose nothing" true by construction.
+
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod logs;
+pub mod sns;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,7 +31,7 @@ pub struct AccountState {
     pub organization: OrgRole,
     /// Trails by name (names are unique per account across regions).
     #[serde(default)]
-    pub trails: BTreeMap<String, crate::services::cloudtrail::Trail>,
+    pub trails: BTreeMap<String, cloudtrail::Trail>,
     #[serde(default)]
     pub regions: BTreeMap<String, RegionState>,
 }
@@ -48,21 +56,34 @@ pub enum OrgRole {
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct RegionState {
     #[serde(default)]
-    pub log_groups: BTreeMap<String, crate::services::logs::LogGroup>,
+    pub log_groups: BTreeMap<String, logs::LogGroup>,
     #[serde(default)]
-    pub alarms: BTreeMap<String, crate::services::cloudwatch::Alarm>,
+    pub alarms: BTreeMap<String, cloudwatch::Alarm>,
     #[serde(default)]
-    pub alarm_history: Vec<crate::services::cloudwatch::HistoryItem>,
+    pub alarm_history: Vec<cloudwatch::HistoryItem>,
     #[serde(default)]
-    pub metrics: Vec<crate::services::cloudwatch::Datum>,
+    pub metrics: Vec<cloudwatch::Datum>,
     #[serde(default)]
-    pub topics: BTreeMap<String, crate::services::sns::Topic>,
+    pub topics: BTreeMap<String, sns::Topic>,
     #[serde(default)]
-    pub subscriptions: Vec<crate::services::sns::Subscription>,
+    pub subscriptions: Vec<sns::Subscription>,
     #[serde(default)]
-    pub outbox: Vec<crate::services::sns::Delivery>,
+    pub outbox: Vec<sns::Delivery>,
     #[serde(default)]
     pub tags: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl RegionState {
+    /// Confirms a subscription of this region's topics; false when there is no such subscription.
+    pub fn confirm_subscription(&mut self, arn: &str) -> bool {
+        match self.subscriptions.iter_mut().find(|s| s.arn == arn) {
+            Some(s) => {
+                s.confirmed = true;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl State {
@@ -83,4 +104,17 @@ impl State {
             .entry(region.to_string())
             .or_default()
     }
+}
+
+/// Parses exported state, refusing other versions.
+pub fn parse_state(bytes: &[u8]) -> Result<State, String> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let version = v
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or("the state has no \"version\"")?;
+    if version != u64::from(STATE_VERSION) {
+        return Err(format!("state version {version} is not supported (this emulator writes version {STATE_VERSION})"));
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
 }

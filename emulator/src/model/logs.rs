@@ -1,0 +1,94 @@
+//! CloudWatch Logs' model: log groups, their streams and events, and metric filters.
+
+use orgwatch_pattern::Pattern;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroup {
+    pub log_group_name: String,
+    pub creation_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_in_days: Option<i32>,
+    #[serde(default)]
+    pub metric_filters: Vec<MetricFilter>,
+    #[serde(default)]
+    pub streams: BTreeMap<String, LogStream>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogStream {
+    pub creation_time: i64,
+    #[serde(default)]
+    pub events: Vec<LogEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEvent {
+    pub timestamp: i64,
+    pub message: String,
+    pub ingestion_time: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricFilter {
+    pub filter_name: String,
+    pub filter_pattern: String,
+    pub metric_transformations: Vec<MetricTransformation>,
+    pub creation_time: i64,
+    pub log_group_name: String,
+    #[serde(default)]
+    pub apply_on_transformed_logs: bool,
+    /// The pattern, compiled when the filter is put (or, for a filter loaded from a state file, on first
+    /// use) and kept: ingest never re-parses it.
+    #[serde(skip)]
+    pub compiled: CompiledPattern,
+}
+
+impl MetricFilter {
+    /// The compiled pattern (`None` only for a stored pattern that no longer parses, which matches nothing).
+    pub fn pattern(&self) -> Option<&Pattern> {
+        self.compiled
+            .0
+            .get_or_init(|| Pattern::parse(&self.filter_pattern).ok().map(Arc::new))
+            .as_deref()
+    }
+}
+
+/// A metric filter's compiled pattern: a cache of the filter's text, so never persisted and never part of
+/// a filter's identity.
+#[derive(Debug, Clone, Default)]
+pub struct CompiledPattern(OnceLock<Option<Arc<Pattern>>>);
+
+impl From<Pattern> for CompiledPattern {
+    fn from(p: Pattern) -> Self {
+        CompiledPattern(OnceLock::from(Some(Arc::new(p))))
+    }
+}
+
+impl PartialEq for CompiledPattern {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricTransformation {
+    pub metric_name: String,
+    pub metric_namespace: String,
+    pub metric_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}

@@ -1,0 +1,155 @@
+//! Alarm actions, the stage between alarm evaluation and SNS delivery: a transition sets the alarm's state,
+//! writes its history, and, when the state changed and actions are enabled, publishes the alarm message
+//! (reference §11) to each action's topic. SetAlarmState and the evaluator both transition through here.
+
+use super::delivery::{self, Effects};
+use crate::model::cloudwatch::{Alarm, HistoryItem};
+use crate::model::State;
+
+/// Moves an alarm to a state, records the history, and runs the new state's actions when the state
+/// changed and actions are enabled.
+#[allow(clippy::too_many_arguments)]
+pub fn transition(
+    store: &mut State,
+    account: &str,
+    region: &str,
+    now: f64,
+    fx: &mut Effects<'_>,
+    name: &str,
+    state: &str,
+    reason: &str,
+    reason_data: Option<String>,
+) {
+    let Some(alarm) = store.region(account, region).alarms.get_mut(name) else {
+        return;
+    };
+    let old = alarm.state_value.clone();
+    alarm.state_value = state.to_string();
+    alarm.state_reason = reason.to_string();
+    alarm.state_reason_data = reason_data;
+    alarm.state_updated_timestamp = now;
+    let changed = old != state;
+    if changed {
+        alarm.state_transitioned_timestamp = now;
+    }
+    let snapshot = alarm.clone();
+    let summary = format!("Alarm updated from {old} to {state}");
+    let data = serde_json::json!({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": state, "stateReason": reason}});
+    let history = &mut store.region(account, region).alarm_history;
+    history.push(HistoryItem::new(
+        name,
+        now,
+        "StateUpdate",
+        summary,
+        data.to_string(),
+    ));
+    if changed && snapshot.actions_enabled {
+        let actions = match state {
+            "ALARM" => &snapshot.alarm_actions,
+            "OK" => &snapshot.ok_actions,
+            _ => &snapshot.insufficient_data_actions,
+        };
+        let message = alarm_message(account, region, &snapshot, &old);
+        let subject = format!(
+            "{state}: \"{}\" in {}",
+            snapshot.alarm_name,
+            region_long_name(region)
+        );
+        for arn in actions.clone() {
+            delivery::publish(store, now, fx, &arn, Some(&subject), &message);
+            let data = serde_json::json!({"actionState": "Succeeded", "notificationResource": arn});
+            store
+                .region(account, region)
+                .alarm_history
+                .push(HistoryItem::new(
+                    name,
+                    now,
+                    "Action",
+                    format!("Successfully executed action {arn}"),
+                    data.to_string(),
+                ));
+        }
+    }
+}
+
+/// The long region name AWS puts in alarm messages.
+pub fn region_long_name(region: &str) -> String {
+    match region {
+        "us-east-1" => "US East (N. Virginia)",
+        "us-east-2" => "US East (Ohio)",
+        "us-west-1" => "US West (N. California)",
+        "us-west-2" => "US West (Oregon)",
+        "eu-west-1" => "EU (Ireland)",
+        "eu-west-2" => "EU (London)",
+        "eu-central-1" => "EU (Frankfurt)",
+        "ap-southeast-1" => "Asia Pacific (Singapore)",
+        "ap-southeast-2" => "Asia Pacific (Sydney)",
+        "ap-northeast-1" => "Asia Pacific (Tokyo)",
+        other => other,
+    }
+    .to_string()
+}
+
+fn ts_plus0000(epoch: f64) -> String {
+    crate::clock::iso8601(epoch)
+        .trim_end_matches('Z')
+        .to_string()
+        + "+0000"
+}
+
+/// The JSON an alarm publishes to SNS (reference §11.1).
+fn alarm_message(account: &str, region: &str, a: &Alarm, old: &str) -> String {
+    let mut trigger = serde_json::json!({
+        "Period": a.period,
+        "EvaluationPeriods": a.evaluation_periods,
+        "ComparisonOperator": a.comparison_operator,
+        "TreatMissingData": a.treat_missing_data.clone().unwrap_or_else(|| "missing".into()),
+        "EvaluateLowSampleCountPercentile": a.evaluate_low_sample_count_percentile.clone().unwrap_or_default(),
+    });
+    if let Some(t) = a.threshold {
+        trigger["Threshold"] = t.into();
+    }
+    if let Some(m) = a.datapoints_to_alarm {
+        trigger["DatapointsToAlarm"] = m.into();
+    }
+    if let Some(metrics) = &a.metrics {
+        trigger["Metrics"] = serde_json::to_value(metrics).unwrap_or_default();
+    } else {
+        trigger["MetricName"] = a.metric_name.clone().into();
+        trigger["Namespace"] = a.namespace.clone().into();
+        match (&a.statistic, &a.extended_statistic) {
+            (Some(s), _) => {
+                trigger["StatisticType"] = "Statistic".into();
+                trigger["Statistic"] = s.to_uppercase().into();
+            }
+            (None, Some(e)) => {
+                trigger["StatisticType"] = "ExtendedStatistic".into();
+                trigger["ExtendedStatistic"] = e.clone().into();
+            }
+            _ => {}
+        }
+        trigger["Unit"] = a.unit.clone().into();
+        trigger["Dimensions"] = a
+            .dimensions
+            .iter()
+            .map(|d| serde_json::json!({"value": d.value, "name": d.name}))
+            .collect();
+    }
+    serde_json::json!({
+        "AlarmName": a.alarm_name,
+        "AlarmDescription": a.alarm_description,
+        "AWSAccountId": account,
+        "AlarmConfigurationUpdatedTimestamp": ts_plus0000(a.alarm_configuration_updated_timestamp),
+        "NewStateValue": a.state_value,
+        "NewStateReason": a.state_reason,
+        "StateChangeTime": ts_plus0000(a.state_updated_timestamp),
+        "Region": region_long_name(region),
+        "AlarmArn": a.alarm_arn,
+        "OldStateValue": old,
+        "OKActions": a.ok_actions,
+        "AlarmActions": a.alarm_actions,
+        "InsufficientDataActions": a.insufficient_data_actions,
+        "Trigger": trigger,
+    })
+    .to_string()
+}
