@@ -3,7 +3,19 @@
 
 mod setup;
 
+use orgwatch_emulator::admin::api::{Fault, FaultKind};
 use setup::{assert_reasons, Env};
+
+fn fault(kind: FaultKind, operation: &str, count: Option<u32>) -> Fault {
+    Fault {
+        kind,
+        operation: operation.into(),
+        account: None,
+        region: None,
+        count,
+        delay_ms: None,
+    }
+}
 
 const CALLS: &[&str] = &[
     "cloudtrail:DescribeTrails",
@@ -21,8 +33,10 @@ async fn access_denied_on_each_call_is_unknown() {
     for call in CALLS {
         let e = Env::new().await;
         e.compliant().await;
-        let body = format!(r#"{{"kind":"deny","operation":"{call}"}}"#);
-        assert_eq!(e.admin("POST", "/_orgwatch/faults", &body).await, 200);
+        e.admin()
+            .add_fault(&fault(FaultKind::Deny, call, None))
+            .await
+            .unwrap();
         let r = e.report().await;
         assert_eq!(r.status.as_str(), "UNKNOWN", "{call}: {}", r.to_text(None));
         assert!(
@@ -38,8 +52,8 @@ async fn throttling_is_retried() {
     let e = Env::new().await;
     e.compliant().await;
     for call in CALLS {
-        let body = format!(r#"{{"kind":"throttle","operation":"{call}","count":2}}"#);
-        assert_eq!(e.admin("POST", "/_orgwatch/faults", &body).await, 200);
+        let throttle = fault(FaultKind::Throttle, call, Some(2));
+        e.admin().add_fault(&throttle).await.unwrap();
     }
     assert_reasons(&e.report().await, "PASS", &[]);
 }

@@ -6,6 +6,7 @@ use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
 };
 use aws_sdk_cloudwatch::types::{StandardUnit, Statistic};
+use orgwatch_emulator::admin::api::{DeliveryError, Role, SetOrganization};
 use orgwatch_pattern::cis;
 use setup::{assert_reasons, Env, ACCOUNT, GROUP};
 
@@ -30,7 +31,7 @@ async fn the_control_as_printed_passes() {
 async fn checker_is_read_only() {
     let e = Env::new().await;
     e.compliant().await;
-    assert_eq!(e.admin("DELETE", "/_orgwatch/requests", "").await, 200);
+    e.admin().clear_requests().await.unwrap();
     let _ = e.report().await;
     let served = e.h.shared.served.lock().unwrap().clone();
     assert!(served.len() >= 8, "{served:?}");
@@ -178,12 +179,12 @@ async fn trail_without_cloudwatch_logs() {
 async fn delivery_failing() {
     let e = Env::new().await;
     e.compliant().await;
-    let body = r#"{"trail":"org-trail","error":"AccessDeniedException: the role cannot call logs:PutLogEvents"}"#;
-    assert_eq!(
-        e.admin("POST", "/_orgwatch/cloudtrail/delivery-error", body)
-            .await,
-        200
-    );
+    let error = DeliveryError {
+        account: None,
+        trail: "org-trail".into(),
+        error: Some("AccessDeniedException: the role cannot call logs:PutLogEvents".into()),
+    };
+    e.admin().set_delivery_error(&error).await.unwrap();
     assert_reasons(&e.report().await, "FAIL", &["trail-delivery-failing"]);
 }
 
@@ -529,15 +530,13 @@ async fn several_trails_where_one_is_complete() {
 async fn member_account_reports_its_role() {
     let e = Env::new().await;
     e.compliant().await;
-    assert_eq!(
-        e.admin(
-            "POST",
-            "/_orgwatch/organizations",
-            r#"{"account":"123456789012","role":"member","managementAccount":"111122223333"}"#
-        )
-        .await,
-        200
-    );
+    let member = SetOrganization {
+        account: "123456789012".into(),
+        role: Role::Member,
+        management_account: Some("111122223333".into()),
+        organization_id: None,
+    };
+    e.admin().set_organization(&member).await.unwrap();
     let r = e.report().await;
     assert!(
         r.organization.contains("member") && r.organization.contains("111122223333"),

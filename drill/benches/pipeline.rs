@@ -10,7 +10,7 @@
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use bytes::Bytes;
-use http_body_util::Full;
+use orgwatch_emulator::admin::client::AdminClient;
 use orgwatch_pattern::cis;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -118,24 +118,19 @@ fn batch() -> Bytes {
 
 async fn ingest(endpoint: &str) -> f64 {
     let body = batch();
-    let url = format!("{endpoint}/_orgwatch/cloudtrail/events");
     let deadline = Instant::now() + Duration::from_secs(SECONDS);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
-        let (body, url) = (body.clone(), url.clone());
+        let (body, admin) = (body.clone(), AdminClient::new(endpoint));
         tasks.push(tokio::spawn(async move {
-            let client =
-                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                    .build_http::<Full<Bytes>>();
             let mut sent = 0usize;
             while Instant::now() < deadline {
-                let req = hyper::Request::post(&url)
-                    .body(Full::new(body.clone()))
+                let (status, _) = admin
+                    .send("POST", "/cloudtrail/events", body.clone())
+                    .await
                     .unwrap();
-                let resp = client.request(req).await.unwrap();
-                assert_eq!(resp.status(), 200);
-                let _ = http_body_util::BodyExt::collect(resp.into_body()).await;
+                assert_eq!(status, 200);
                 sent += BATCH;
             }
             sent

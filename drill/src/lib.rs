@@ -5,13 +5,13 @@
 //!
 //! The drill writes (records, the clock), so [`drill`] refuses any endpoint that is not an orgwatch
 //! emulator. What it reads through AWS APIs (the caller's account, the alarms' periods and states) goes
-//! through the official SDK; what only the emulator can do goes through its admin API ([`admin`]).
+//! through the official SDK; what only the emulator can do goes through its admin API ([`AdminClient`]).
 
-pub mod admin;
 pub mod report;
 
-use admin::Admin;
 use aws_config::SdkConfig;
+use orgwatch_emulator::admin::api::OutboxMessage;
+use orgwatch_emulator::admin::client::{AdminClient, AdminError};
 use orgwatch_pattern::cis;
 use report::{DrillReport, EventResult, Notice};
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ const RECOVERY_HORIZONS: usize = 2;
 /// Runs the drill against the emulator at `endpoint`, with `conf` (its SDK configuration) for the AWS
 /// APIs. Fails before writing anything if the endpoint is not an orgwatch emulator.
 pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, String> {
-    let admin = Admin::new(endpoint);
+    let admin = AdminClient::new(endpoint);
     if !admin.is_emulator().await {
         return Err(format!(
             "{endpoint} is not an orgwatch emulator (no /_orgwatch/health): the drill writes records and moves the clock, so it only runs against one"
@@ -49,36 +49,55 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     let region = conf
         .region()
         .map_or("us-east-1".to_string(), |r| r.to_string());
-    let (now, virtual_clock) = admin.clock().await?;
+    let clock = admin.clock().await.map_err(text)?;
+    let (now, virtual_clock) = (clock.now, clock.is_virtual);
     if !virtual_clock {
         // Virtual time from here on: the drill's waits cost nothing and every run is the same.
-        admin.set_clock(now).await?;
+        admin.set_clock(now).await.map_err(text)?;
     }
     let cw = aws_sdk_cloudwatch::Client::new(conf);
     let horizon = horizon(&cw).await;
-    let mut seen: HashSet<String> = admin.outbox().await?.iter().map(key).collect();
+    let mut seen: HashSet<String> = admin
+        .outbox(None)
+        .await
+        .map_err(text)?
+        .iter()
+        .map(key)
+        .collect();
     // Warm up: a live account has had ordinary traffic all along, so quiet periods before the drill must
     // not look like missing data (under `breaching` they would hold the alarm in ALARM). Then wait for any
     // alarm already in ALARM (an earlier change, a test), which would swallow the first event's transition.
-    let (now, _) = admin.clock().await?;
-    admin.deliver(background(&account, now, horizon)).await?;
-    admin.advance(horizon).await?;
-    seen.extend(admin.outbox().await?.iter().map(key));
+    let now = admin.clock().await.map_err(text)?.now;
+    admin
+        .deliver(&background(&account, now, horizon))
+        .await
+        .map_err(text)?;
+    admin.advance(horizon).await.map_err(text)?;
+    seen.extend(admin.outbox(None).await.map_err(text)?.iter().map(key));
     settle(&admin, &cw, &account, horizon, &mut seen).await?;
     let mut events = Vec::new();
     for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
-        let (t0, _) = admin.clock().await?;
-        let delivered = admin.deliver(vec![record(name, &account, t0, i)]).await?;
-        let log_groups = delivered["deliveries"]
-            .as_array()
-            .map_or(0, |d| d.iter().filter(|w| w["error"].is_null()).count());
+        let t0 = admin.clock().await.map_err(text)?.now;
+        let delivered = admin
+            .deliver(&[record(name, &account, t0, i)])
+            .await
+            .map_err(text)?;
+        let log_groups = delivered
+            .deliveries
+            .iter()
+            .filter(|w| w.error.is_none())
+            .count();
         // A horizon of ordinary traffic, then the whole horizon at once: the emulator evaluates every alarm
         // at each instant it would have on the way, and the outbox's timestamps say when each message left.
-        admin.deliver(background(&account, t0, horizon)).await?;
-        admin.advance(horizon).await?;
-        let fresh: Vec<Value> = admin
-            .outbox()
-            .await?
+        admin
+            .deliver(&background(&account, t0, horizon))
+            .await
+            .map_err(text)?;
+        admin.advance(horizon).await.map_err(text)?;
+        let fresh: Vec<OutboxMessage> = admin
+            .outbox(None)
+            .await
+            .map_err(text)?
             .into_iter()
             .filter(|m| seen.insert(key(m)))
             .collect();
@@ -86,7 +105,7 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
         let first = fresh
             .iter()
             .filter(|m| alarm_notice(m).is_some())
-            .filter_map(|m| m["timestamp"].as_f64())
+            .map(|m| m.delivery.timestamp)
             .fold(f64::INFINITY, f64::min);
         let notified = !notifications.is_empty();
         let note = (!notified).then(|| {
@@ -136,7 +155,7 @@ async fn horizon(cw: &aws_sdk_cloudwatch::Client) -> f64 {
 /// [`RECOVERY_HORIZONS`] horizons; returns whether they all left ALARM. What is published meanwhile is
 /// marked as seen.
 async fn settle(
-    admin: &Admin,
+    admin: &AdminClient,
     cw: &aws_sdk_cloudwatch::Client,
     account: &str,
     horizon: f64,
@@ -146,10 +165,13 @@ async fn settle(
         if !in_alarm(cw).await? {
             return Ok(true);
         }
-        let (now, _) = admin.clock().await?;
-        admin.deliver(background(account, now, horizon)).await?;
-        admin.advance(horizon).await?;
-        seen.extend(admin.outbox().await?.iter().map(key));
+        let now = admin.clock().await.map_err(text)?.now;
+        admin
+            .deliver(&background(account, now, horizon))
+            .await
+            .map_err(text)?;
+        admin.advance(horizon).await.map_err(text)?;
+        seen.extend(admin.outbox(None).await.map_err(text)?.iter().map(key));
     }
     Ok(!in_alarm(cw).await?)
 }
@@ -169,12 +191,17 @@ async fn in_alarm(cw: &aws_sdk_cloudwatch::Client) -> Result<bool, String> {
         })
 }
 
-fn key(m: &Value) -> String {
+fn text(e: AdminError) -> String {
+    e.to_string()
+}
+
+fn key(m: &OutboxMessage) -> String {
+    let d = &m.delivery;
     format!(
         "{}|{}|{}",
-        m["message_id"].as_str().unwrap_or_default(),
-        m["subscription_arn"].as_str().unwrap_or_default(),
-        m["kind"].as_str().unwrap_or_default()
+        d.message_id,
+        d.subscription_arn.as_deref().unwrap_or_default(),
+        d.kind
     )
 }
 
@@ -190,19 +217,20 @@ fn cites_datapoints(reason: &str) -> bool {
 }
 
 /// An outbox entry that is an alarm's ALARM notification to a confirmed subscription, raised by data.
-fn alarm_notice(m: &Value) -> Option<Notice> {
-    if m["kind"] != "Notification" || m["subscription_arn"].as_str().is_none() {
+fn alarm_notice(m: &OutboxMessage) -> Option<Notice> {
+    let d = &m.delivery;
+    if d.kind != "Notification" || d.subscription_arn.is_none() {
         return None;
     }
-    let msg: Value = serde_json::from_str(m["message"].as_str()?).ok()?;
+    let msg: Value = serde_json::from_str(&d.message).ok()?;
     if msg["NewStateValue"] != "ALARM" || !cites_datapoints(msg["NewStateReason"].as_str()?) {
         return None;
     }
     Some(Notice {
         alarm: msg["AlarmName"].as_str().unwrap_or_default().to_string(),
-        topic: m["topic_arn"].as_str().unwrap_or_default().to_string(),
-        protocol: m["protocol"].as_str().unwrap_or_default().to_string(),
-        endpoint: m["endpoint"].as_str().unwrap_or_default().to_string(),
+        topic: d.topic_arn.clone(),
+        protocol: d.protocol.clone(),
+        endpoint: d.endpoint.clone(),
     })
 }
 

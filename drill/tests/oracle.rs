@@ -16,6 +16,8 @@ use aws_sdk_cloudtrail::types::{
 };
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
+use orgwatch_emulator::admin::api::DeliveryError;
+use orgwatch_emulator::admin::client::AdminClient;
 use orgwatch_pattern::cis;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -269,29 +271,12 @@ async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
         .await
 }
 
-async fn admin(endpoint: &str, path: &str, body: serde_json::Value) {
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<http_body_util::Full<bytes::Bytes>>();
-    let req = hyper::Request::post(format!("{endpoint}/_orgwatch{path}"))
-        .header("content-type", "application/json")
-        .body(http_body_util::Full::new(bytes::Bytes::from(
-            body.to_string(),
-        )))
-        .unwrap();
-    let resp = client.request(req).await.unwrap();
-    assert!(resp.status().is_success(), "{path}");
-}
-
 /// Builds the chain in a fresh emulator state, through the SDK (the admin API only for the delivery error).
 /// `Err`: the API refused the configuration (as AWS would), so it is not one to judge.
 async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) -> Result<(), String> {
-    admin(endpoint, "/reset", serde_json::json!({})).await;
-    admin(
-        endpoint,
-        "/clock",
-        serde_json::json!({"now": 1_800_000_000.0}),
-    )
-    .await;
+    let admin = AdminClient::new(endpoint);
+    admin.reset().await.unwrap();
+    admin.set_clock(1_800_000_000.0).await.unwrap();
     let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
     let ct = aws_sdk_cloudtrail::Client::new(conf);
     let cw = aws_sdk_cloudwatch::Client::new(conf);
@@ -366,12 +351,12 @@ async fn apply(endpoint: &str, conf: &aws_config::SdkConfig, c: &Chain) -> Resul
         p.send().await.unwrap();
     }
     if c.delivery_error {
-        admin(
-            endpoint,
-            "/cloudtrail/delivery-error",
-            serde_json::json!({"account": ACCOUNT, "trail": "trail", "error": "AccessDeniedException"}),
-        )
-        .await;
+        let error = DeliveryError {
+            account: Some(ACCOUNT.into()),
+            trail: "trail".into(),
+            error: Some("AccessDeniedException".into()),
+        };
+        admin.set_delivery_error(&error).await.unwrap();
     }
     let mut t = MetricTransformation::builder()
         .metric_name("organizations_changes")

@@ -4,11 +4,22 @@
 use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
 
+/// What a fault does.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultKind {
+    /// AccessDenied, as IAM answers.
+    Deny,
+    /// The service's throttling error (clients retry it).
+    Throttle,
+    /// Answers after `delayMs`.
+    Delay,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
-    /// `deny`, `throttle` or `delay`.
-    pub kind: String,
+    pub kind: FaultKind,
     /// The operation (`DescribeTrails`), optionally with its service (`cloudtrail:DescribeTrails`).
     pub operation: String,
     #[serde(default)]
@@ -24,13 +35,9 @@ pub struct Fault {
 
 impl Fault {
     pub fn validate(&self) -> Result<(), String> {
-        match self.kind.as_str() {
-            "deny" | "throttle" => Ok(()),
-            "delay" if self.delay_ms.is_some() => Ok(()),
-            "delay" => Err("a delay needs \"delayMs\"".into()),
-            other => Err(format!(
-                "unknown fault kind {other:?}: use deny, throttle or delay"
-            )),
+        match self.kind {
+            FaultKind::Delay if self.delay_ms.is_none() => Err("a delay needs \"delayMs\"".into()),
+            _ => Ok(()),
         }
     }
 
@@ -71,10 +78,10 @@ pub fn take(
             faults.remove(i);
         }
     }
-    Some(match f.kind.as_str() {
-        "deny" => Effect::Fail(denied(service, op, account)),
-        "throttle" => Effect::Fail(throttled(service)),
-        _ => Effect::Delay(f.delay_ms.unwrap_or(0)),
+    Some(match f.kind {
+        FaultKind::Deny => Effect::Fail(denied(service, op, account)),
+        FaultKind::Throttle => Effect::Fail(throttled(service)),
+        FaultKind::Delay => Effect::Delay(f.delay_ms.unwrap_or(0)),
     })
 }
 

@@ -39,12 +39,24 @@ async fn sns_tags_and_attributes_that_look_like_numbers_stay_strings() {
     );
     let r = query(&h, "sns", &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
+    // TagResource's output is an empty structure with a result wrapper: botocore reads the element
+    // (and fails without it); SetTopicAttributes has no output, so no result element.
+    assert!(
+        r.text().contains("<TagResourceResult></TagResourceResult>"),
+        "{}",
+        r.text()
+    );
     let body = format!(
         "Action=SetTopicAttributes&Version=2010-03-31&TopicArn={}&AttributeName=DisplayName&AttributeValue=42",
         urlencode(&topic)
     );
     let r = query(&h, "sns", &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        !r.text().contains("SetTopicAttributesResult"),
+        "{}",
+        r.text()
+    );
 
     let tags = sns
         .list_tags_for_resource()

@@ -5,6 +5,8 @@
 use super::format::{Account, Resources, Scenario};
 use anyhow::{Context, Result};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use orgwatch_emulator::admin::api::{DeliveryError, SetOrganization};
+use orgwatch_emulator::admin::client::AdminClient;
 
 /// One SDK configuration (and so one HTTP client, whose TLS set-up is the costly part) for every scenario.
 static BASE: tokio::sync::OnceCell<SdkConfig> = tokio::sync::OnceCell::const_new();
@@ -45,38 +47,15 @@ pub async fn sdk(endpoint: &str, account: &str, region: &str) -> SdkConfig {
         .build()
 }
 
-/// A bare admin call (`/_orgwatch/...`), which no AWS client covers; returns the response body.
-pub async fn admin_call(endpoint: &str, method: &str, path: &str, body: &[u8]) -> Result<Vec<u8>> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = endpoint.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    let head = format!("{method} /_orgwatch/{path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-    s.write_all(head.as_bytes()).await?;
-    s.write_all(body).await?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await?;
-    let text = String::from_utf8_lossy(&out);
-    anyhow::ensure!(
-        text.starts_with("HTTP/1.1 200"),
-        "admin {path} failed: {text}"
-    );
-    let split = out
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(out.len(), |p| p + 4);
-    Ok(out[split..].to_vec())
-}
-
-async fn admin(endpoint: &str, path: &str, body: &serde_json::Value) -> Result<()> {
-    admin_call(endpoint, "POST", path, body.to_string().as_bytes())
-        .await
-        .map(|_| ())
-}
-
 pub async fn apply(endpoint: &str, s: &Scenario) -> Result<()> {
     for a in &s.given.accounts {
-        let role = a.organization.clone().unwrap_or_else(|| "none".into());
-        admin(endpoint, "organizations", &serde_json::json!({"account": a.account, "role": role, "managementAccount": a.management_account})).await?;
+        let org = SetOrganization {
+            account: a.account.clone(),
+            role: a.organization.unwrap_or_default(),
+            management_account: a.management_account.clone(),
+            organization_id: None,
+        };
+        AdminClient::new(endpoint).set_organization(&org).await?;
     }
     for a in &s.given.accounts {
         for (region, r) in &a.regions {
@@ -153,12 +132,8 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
             .await
             .context("Subscribe")?;
         if sub.confirmed == Some(true) {
-            admin(
-                endpoint,
-                "sns/confirm",
-                &serde_json::json!({"subscriptionArn": out.subscription_arn()}),
-            )
-            .await?;
+            let arn = out.subscription_arn().unwrap_or_default();
+            AdminClient::new(endpoint).confirm(arn).await?;
         }
     }
     let cw = aws_sdk_cloudwatch::Client::new(&conf);
@@ -274,12 +249,14 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
             req.send().await.context("PutEventSelectors")?;
         }
         if let Some(e) = &t.latest_cloud_watch_logs_delivery_error {
-            admin(
-                endpoint,
-                "cloudtrail/delivery-error",
-                &serde_json::json!({"account": a.account, "trail": t.name, "error": e}),
-            )
-            .await?;
+            let error = DeliveryError {
+                account: Some(a.account.clone()),
+                trail: t.name.clone(),
+                error: Some(e.clone()),
+            };
+            AdminClient::new(endpoint)
+                .set_delivery_error(&error)
+                .await?;
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! CloudWatch Logs), so output pasted from `aws ... describe-*` needs little editing. Unknown fields are
 //! errors, reported as `file:line:column: what is wrong`.
 
+use orgwatch_emulator::admin::api::Role;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -56,7 +57,7 @@ pub struct Account {
     pub account: String,
     /// `none` (default), `management`, or `member` (with `managementAccount`).
     #[serde(default)]
-    pub organization: Option<String>,
+    pub organization: Option<Role>,
     #[serde(default, rename = "managementAccount")]
     pub management_account: Option<String>,
     #[serde(default)]

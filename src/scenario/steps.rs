@@ -3,10 +3,12 @@
 //! SNS delivered during the step. Changes go through the AWS APIs; records, time and the outbox through the
 //! emulator's admin API (no AWS API can do those).
 
-use super::apply::{admin_call, apply_region, sdk};
+use super::apply::{apply_region, sdk};
 use super::format::{Removal, Scenario, Step, StepExpect};
 use anyhow::{Context, Result};
 use aws_config::SdkConfig;
+use orgwatch_emulator::admin::api::OutboxMessage;
+use orgwatch_emulator::admin::client::AdminClient;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -16,8 +18,8 @@ pub const DEFAULT_CLOCK: &str = "2026-01-01T00:00:00Z";
 /// Starts the virtual clock (before anything is applied, so that every timestamp is reproducible).
 pub async fn start_clock(endpoint: &str, s: &Scenario) -> Result<()> {
     let iso = s.given.clock.as_deref().unwrap_or(DEFAULT_CLOCK);
-    let body = serde_json::json!({ "iso": iso }).to_string();
-    admin_call(endpoint, "POST", "clock", body.as_bytes())
+    AdminClient::new(endpoint)
+        .set_clock_iso(iso)
         .await
         .with_context(|| format!("given.clock {iso:?} is not an RFC 3339 time"))?;
     Ok(())
@@ -67,13 +69,14 @@ pub async fn run_step(
         (None, None) => None,
     };
     if let Some(body) = records {
-        admin_call(endpoint, "POST", "cloudtrail/events", &body)
+        AdminClient::new(endpoint)
+            .deliver_raw(body)
             .await
             .context("replaying CloudTrail records")?;
     }
     if let Some(seconds) = step.advance {
-        let body = serde_json::json!({ "seconds": seconds }).to_string();
-        admin_call(endpoint, "POST", "clock/advance", body.as_bytes())
+        AdminClient::new(endpoint)
+            .advance(seconds)
             .await
             .context("advancing the clock")?;
     }
@@ -158,17 +161,13 @@ async fn remove(endpoint: &str, s: &Scenario, r: &Removal) -> Result<()> {
     Ok(())
 }
 
-async fn outbox(endpoint: &str) -> Result<Vec<Value>> {
-    let body = admin_call(endpoint, "GET", "sns/outbox", b"").await?;
-    let v: Value = serde_json::from_slice(&body).context("the outbox is not JSON")?;
-    Ok(v["messages"].as_array().cloned().unwrap_or_default())
+async fn outbox(endpoint: &str) -> Result<Vec<OutboxMessage>> {
+    Ok(AdminClient::new(endpoint).outbox(None).await?)
 }
 
-fn key(m: &Value) -> String {
-    format!(
-        "{}|{}|{}",
-        m["message_id"], m["subscription_arn"], m["kind"]
-    )
+fn key(m: &OutboxMessage) -> String {
+    let d = &m.delivery;
+    format!("{}|{:?}|{}", d.message_id, d.subscription_arn, d.kind)
 }
 
 async fn outbox_keys(endpoint: &str) -> Result<HashSet<String>> {
@@ -220,11 +219,11 @@ async fn check_expect(
         }
     }
     if let Some(expected) = &e.notifications {
-        let fresh: Vec<Value> = outbox(endpoint)
+        let fresh: Vec<OutboxMessage> = outbox(endpoint)
             .await?
             .into_iter()
             .filter(|m| !before.contains(&key(m)))
-            .filter(|m| m["kind"] == "Notification" && m["subscription_arn"].is_string())
+            .filter(|m| m.delivery.kind == "Notification" && m.delivery.subscription_arn.is_some())
             .collect();
         if expected.is_empty() && !fresh.is_empty() {
             problems.push(format!(
@@ -237,14 +236,13 @@ async fn check_expect(
             let matching = fresh
                 .iter()
                 .filter(|m| {
-                    let topic = m["topic_arn"].as_str().unwrap_or_default();
+                    let topic = m.delivery.topic_arn.as_str();
                     topic == n.topic || topic.rsplit(':').next() == Some(n.topic.as_str())
                 })
                 .filter(|m| {
                     n.state.as_ref().is_none_or(|s| {
-                        m["message"]
-                            .as_str()
-                            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                        serde_json::from_str::<Value>(&m.delivery.message)
+                            .ok()
                             .is_some_and(|v| v["NewStateValue"] == s.as_str())
                     })
                 })
@@ -271,7 +269,7 @@ async fn check_expect(
     Ok(problems)
 }
 
-fn describe(messages: &[Value]) -> String {
+fn describe(messages: &[OutboxMessage]) -> String {
     if messages.is_empty() {
         return "none".into();
     }
@@ -280,9 +278,9 @@ fn describe(messages: &[Value]) -> String {
         .map(|m| {
             format!(
                 "{} to {} ({})",
-                m["subject"].as_str().unwrap_or("(no subject)"),
-                m["endpoint"].as_str().unwrap_or_default(),
-                m["topic_arn"].as_str().unwrap_or_default()
+                m.delivery.subject.as_deref().unwrap_or("(no subject)"),
+                m.delivery.endpoint,
+                m.delivery.topic_arn
             )
         })
         .collect::<Vec<_>>()

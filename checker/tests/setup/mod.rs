@@ -60,18 +60,9 @@ impl Env {
         .1
     }
 
-    pub async fn admin(&self, method: &str, path: &str, body: &str) -> u16 {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let addr = self.h.addr.to_string();
-        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        let req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-        s.write_all(req.as_bytes()).await.unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).await.unwrap();
-        out.split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
+    /// The emulator's admin API, typed.
+    pub fn admin(&self) -> orgwatch_emulator::admin::client::AdminClient {
+        orgwatch_emulator::admin::client::AdminClient::new(&self.h.endpoint)
     }
 
     pub async fn put_filter(

@@ -226,7 +226,7 @@ pub fn captures(t: &Trail, r: &Record) -> bool {
 }
 
 /// Where a trail wrote a batch of records.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Written {
     pub trail: String,
@@ -238,7 +238,7 @@ pub struct Written {
 }
 
 /// What a delivery did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub records: usize,

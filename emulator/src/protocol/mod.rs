@@ -237,10 +237,14 @@ pub fn respond_ok(
     output: &Value,
     request_id: &str,
 ) -> Response {
+    // No output shape (`Null`) is an empty structure on the JSON and CBOR wires; Query writes no
+    // result element for it.
+    let empty = Value::Object(Default::default());
+    let document = if output.is_null() { &empty } else { output };
     let (ct, body) = match protocol {
-        Protocol::Json10 => ("application/x-amz-json-1.0", json::encode(output)),
-        Protocol::Json11 => ("application/x-amz-json-1.1", json::encode(output)),
-        Protocol::Cbor => ("application/cbor", cbor::encode(output)),
+        Protocol::Json10 => ("application/x-amz-json-1.0", json::encode(document)),
+        Protocol::Json11 => ("application/x-amz-json-1.1", json::encode(document)),
+        Protocol::Cbor => ("application/cbor", cbor::encode(document)),
         Protocol::Query => (
             "text/xml",
             query::encode_ok(service, operation, output, request_id).into_bytes(),

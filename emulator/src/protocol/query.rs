@@ -151,7 +151,9 @@ fn annotate(v: &Value, list_key: &str) -> Value {
 
 pub fn encode_ok(service: &str, op: &str, output: &Value, request_id: &str) -> String {
     let mut out = format!("<{op}Response xmlns=\"{}\">", namespace(service));
-    if output.as_object().is_some_and(|m| !m.is_empty()) {
+    // An operation with no output shape answers `Null` and gets no result element; one whose
+    // output is an empty structure still gets `<OpResult></OpResult>` (botocore looks for it).
+    if output.is_object() {
         write(&mut out, &format!("{op}Result"), output);
     }
     out.push_str(&format!(

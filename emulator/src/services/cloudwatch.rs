@@ -3,7 +3,7 @@
 //! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
 //! filters, with statistics and percentiles computed from the stored datapoints.
 
-use super::handler::{check_enum, check_len, page, run, Call, Style};
+use super::handler::{check_enum, check_len, page, run, Call, EmptyOutput, NoOutput, Style};
 use crate::error::{ApiError, ApiResult};
 use crate::model::cloudwatch::{
     Alarm, Datum, Dimension, HistoryItem, MetricDataQuery, COMPARISON_OPERATORS, STATES,
@@ -267,7 +267,7 @@ fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: V
     call.region().alarm_history.push(item);
 }
 
-fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<Value> {
+fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<NoOutput> {
     validate_alarm(&i)?;
     let now = call.now();
     let arn = alarm_arn(call, &i.alarm_name);
@@ -333,7 +333,7 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<Va
         tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
     }
     history(call, &name, "ConfigurationUpdate", summary, data);
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -464,7 +464,7 @@ struct AlarmNames {
     alarm_names: Vec<String>,
 }
 
-fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<Value> {
+fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<NoOutput> {
     if i.alarm_names.len() > 100 {
         let c = "Member must have length less than or equal to 100";
         return Err(ApiError::new(
@@ -480,16 +480,16 @@ fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<Value> {
     for n in &i.alarm_names {
         r.alarms.remove(n);
     }
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
-fn set_actions(call: &mut Call<'_>, i: AlarmNames, enabled: bool) -> ApiResult<Value> {
+fn set_actions(call: &mut Call<'_>, i: AlarmNames, enabled: bool) -> ApiResult<NoOutput> {
     for n in &i.alarm_names {
         if let Some(a) = call.region().alarms.get_mut(n) {
             a.actions_enabled = enabled;
         }
     }
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -501,7 +501,7 @@ struct SetAlarmStateInput {
     state_reason_data: Option<String>,
 }
 
-fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<Value> {
+fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<NoOutput> {
     check_enum(VALIDATION, "stateValue", &i.state_value, STATES)?;
     check_len(VALIDATION, "stateReason", &i.state_reason, 0, 1023)?;
     if let Some(d) = &i.state_reason_data {
@@ -528,7 +528,7 @@ fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<Valu
         &i.state_reason,
         i.state_reason_data,
     );
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -624,7 +624,7 @@ struct PutMetricDataInput {
     metric_data: Vec<MetricDatumInput>,
 }
 
-fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<Value> {
+fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<NoOutput> {
     check_len(VALIDATION, "namespace", &i.namespace, 1, 255)?;
     if i.namespace.starts_with("AWS/") {
         return Err(invalid(
@@ -676,7 +676,7 @@ fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<Valu
         }
     }
     call.region().metrics.extend(data);
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -861,14 +861,14 @@ fn alarm_exists(call: &mut Call<'_>, arn: &str) -> ApiResult<()> {
     }
 }
 
-fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<Value> {
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<EmptyOutput> {
     alarm_exists(call, &i.resource_arn)?;
     call.region()
         .tags
         .entry(i.resource_arn)
         .or_default()
         .extend(i.tags.into_iter().map(|t| (t.key, t.value)));
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput)
 }
 
 #[derive(Deserialize)]
@@ -879,14 +879,14 @@ struct UntagResourceInput {
     tag_keys: Vec<String>,
 }
 
-fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<Value> {
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<EmptyOutput> {
     alarm_exists(call, &i.resource_arn)?;
     if let Some(t) = call.region().tags.get_mut(&i.resource_arn) {
         for k in &i.tag_keys {
             t.remove(k);
         }
     }
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput)
 }
 
 #[derive(Deserialize)]

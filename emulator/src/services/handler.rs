@@ -54,6 +54,26 @@ impl Output for Value {
     }
 }
 
+/// The operation has no output shape: JSON protocols answer `{}`, Query answers with no
+/// `<OpResult>` element (botocore reads nothing).
+pub struct NoOutput;
+
+impl Output for NoOutput {
+    fn into_document(self) -> ApiResult<Value> {
+        Ok(Value::Null)
+    }
+}
+
+/// The operation's output is an empty structure: JSON protocols answer `{}`, Query answers
+/// `<OpResult/>`, which botocore requires (`TagResource` in SNS and CloudWatch).
+pub struct EmptyOutput;
+
+impl Output for EmptyOutput {
+    fn into_document(self) -> ApiResult<Value> {
+        Ok(Value::Object(Default::default()))
+    }
+}
+
 /// A typed output, serialized into a document.
 pub struct Typed<T: Serialize>(pub T);
 

@@ -4,7 +4,7 @@
 //! from there: a subscription to another account's topic, or a lookup from another region, behaves as on
 //! AWS. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
-use super::handler::{page, run, Call, Style};
+use super::handler::{page, run, Call, EmptyOutput, NoOutput, Style};
 use crate::arn::parse_arn;
 use crate::error::{ApiError, ApiResult};
 use crate::model::sns::{Delivery, Subscription, Topic};
@@ -160,11 +160,11 @@ struct TopicArnInput {
     topic_arn: String,
 }
 
-fn delete_topic(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<Value> {
+fn delete_topic(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<NoOutput> {
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     r.topics.remove(&i.topic_arn);
     r.subscriptions.retain(|s| s.topic_arn != i.topic_arn);
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -236,7 +236,7 @@ struct SetTopicAttributesInput {
     attribute_value: Option<String>,
 }
 
-fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> ApiResult<Value> {
+fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> ApiResult<NoOutput> {
     const SETTABLE: &[&str] = &[
         "DeliveryPolicy",
         "DisplayName",
@@ -265,7 +265,7 @@ fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> ApiR
         .ok_or_else(|| not_found("Topic"))?;
     t.attributes
         .insert(i.attribute_name, i.attribute_value.unwrap_or_default());
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -421,14 +421,14 @@ fn subscription_home<'c>(call: &'c mut Call<'_>, arn: &str) -> ApiResult<&'c mut
     topic_home(call, arn, "SubscriptionArn")
 }
 
-fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<Value> {
+fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<NoOutput> {
     let r = subscription_home(call, &i.subscription_arn)?;
     let before = r.subscriptions.len();
     r.subscriptions.retain(|s| s.arn != i.subscription_arn);
     if r.subscriptions.len() == before {
         return Err(not_found("Subscription"));
     }
-    Ok(serde_json::json!({}))
+    Ok(NoOutput)
 }
 
 fn listing(s: &Subscription) -> Value {
@@ -562,14 +562,14 @@ struct TagResourceInput {
     tags: Vec<Tag>,
 }
 
-fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<Value> {
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<EmptyOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
     let t = r
         .topics
         .get_mut(&i.resource_arn)
         .ok_or_else(|| ApiError::new("ResourceNotFound", 404, "Resource does not exist"))?;
     t.tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput)
 }
 
 #[derive(Deserialize)]
@@ -579,7 +579,7 @@ struct UntagResourceInput {
     tag_keys: Vec<String>,
 }
 
-fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<Value> {
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<EmptyOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
     let t = r
         .topics
@@ -588,7 +588,7 @@ fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<Value
     for k in &i.tag_keys {
         t.tags.remove(k);
     }
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput)
 }
 
 #[derive(Deserialize)]

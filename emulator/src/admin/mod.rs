@@ -1,14 +1,21 @@
 //! The admin API under `/_orgwatch/`: what no AWS API can do (health, reset, state export and import,
-//! the clock, an account's organization role, the SNS outbox, a trail's delivery error).
+//! the clock, an account's organization role, the SNS outbox, a trail's delivery error). Its bodies are the
+//! public types of [`api`]; [`client`] is the one client every caller uses.
+
+pub mod api;
+pub mod client;
 
 use crate::model::{parse_state, OrgRole, State as Store};
 use crate::runtime::Shared;
+use api::{
+    Advance, Confirm, DeliveryError, Fault, Health, OutboxMessage, Role, Served, SetClock,
+    SetOrganization,
+};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,14 +52,17 @@ fn bad(message: impl Into<String>) -> Response {
         .into_response()
 }
 
-async fn health(State(s): S) -> Json<Value> {
-    let services: serde_json::Map<String, Value> = crate::services::SERVICES
+async fn health(State(s): S) -> Json<Health> {
+    let services = crate::services::SERVICES
         .iter()
-        .map(|(svc, ops)| (svc.to_string(), json!(ops)))
+        .map(|(svc, ops)| (svc.to_string(), ops.iter().map(|o| o.to_string()).collect()))
         .collect();
-    Json(
-        json!({"status": "ready", "version": env!("CARGO_PKG_VERSION"), "services": services, "virtualClock": s.clock.is_virtual()}),
-    )
+    Json(Health {
+        status: "ready".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        services,
+        virtual_clock: s.clock.is_virtual(),
+    })
 }
 
 async fn reset(State(s): S) -> Json<Value> {
@@ -94,16 +104,22 @@ async fn save(State(s): S) -> Response {
     }
 }
 
-async fn clock(State(s): S) -> Json<Value> {
-    Json(
-        json!({"now": s.clock.now(), "iso": crate::clock::iso8601(s.clock.now()), "virtual": s.clock.is_virtual()}),
-    )
+async fn clock(State(s): S) -> Json<api::Clock> {
+    let now = s.clock.now();
+    Json(api::Clock {
+        now,
+        iso: Some(crate::clock::iso8601(now)),
+        is_virtual: s.clock.is_virtual(),
+    })
 }
 
-#[derive(Deserialize)]
-struct SetClock {
-    now: Option<f64>,
-    iso: Option<String>,
+fn moved(now: f64) -> Response {
+    Json(api::Clock {
+        now,
+        iso: None,
+        is_virtual: true,
+    })
+    .into_response()
 }
 
 async fn set_clock(State(s): S, Json(b): Json<SetClock>) -> Response {
@@ -119,15 +135,10 @@ async fn set_clock(State(s): S, Json(b): Json<SetClock>) -> Response {
             } else {
                 s.restart_evaluation();
             }
-            Json(json!({"now": t, "virtual": true})).into_response()
+            moved(t)
         }
         None => bad("give \"now\" (epoch seconds) or \"iso\" (RFC 3339)"),
     }
-}
-
-#[derive(Deserialize)]
-struct Advance {
-    seconds: f64,
 }
 
 async fn advance(State(s): S, Json(b): Json<Advance>) -> Response {
@@ -136,61 +147,40 @@ async fn advance(State(s): S, Json(b): Json<Advance>) -> Response {
     }
     let t = s.clock.advance(b.seconds);
     s.evaluate_alarms();
-    Json(json!({"now": t, "virtual": true})).into_response()
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SetOrganization {
-    account: String,
-    role: String,
-    management_account: Option<String>,
-    organization_id: Option<String>,
+    moved(t)
 }
 
 async fn set_organization(State(s): S, Json(b): Json<SetOrganization>) -> Response {
-    let role = match (b.role.as_str(), b.management_account) {
-        ("none", _) => OrgRole::None,
-        ("management", _) => OrgRole::Management {
+    let role = match (b.role, b.management_account) {
+        (Role::None, _) => OrgRole::None,
+        (Role::Management, _) => OrgRole::Management {
             organization_id: b.organization_id,
         },
-        ("member", Some(m)) => OrgRole::Member {
+        (Role::Member, Some(m)) => OrgRole::Member {
             management_account: m,
             organization_id: b.organization_id,
         },
-        ("member", None) => return bad("a member account needs \"managementAccount\""),
-        (other, _) => {
-            return bad(format!(
-                "unknown role {other:?}: use none, management or member"
-            ))
-        }
+        (Role::Member, None) => return bad("a member account needs \"managementAccount\""),
     };
     s.lock().account(&b.account).organization = role;
     Json(json!({"account": b.account, "role": b.role})).into_response()
 }
 
-async fn outbox(State(s): S, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
+async fn outbox(State(s): S, Query(q): Query<HashMap<String, String>>) -> Json<api::Outbox> {
     let state = s.lock();
-    let items: Vec<Value> = state
+    let messages = state
         .accounts
         .iter()
         .flat_map(|(a, acc)| acc.regions.iter().map(move |(r, reg)| (a, r, reg)))
         .flat_map(|(a, r, reg)| reg.outbox.iter().map(move |d| (a, r, d)))
         .filter(|(_, _, d)| q.get("topic").is_none_or(|t| &d.topic_arn == t))
-        .map(|(a, r, d)| {
-            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-            v["account"] = json!(a);
-            v["region"] = json!(r);
-            v
+        .map(|(a, r, d)| OutboxMessage {
+            delivery: d.clone(),
+            account: a.clone(),
+            region: r.clone(),
         })
         .collect();
-    Json(json!({ "messages": items }))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Confirm {
-    subscription_arn: String,
+    Json(api::Outbox { messages })
 }
 
 async fn confirm(State(s): S, Json(b): Json<Confirm>) -> Response {
@@ -212,14 +202,6 @@ async fn confirm(State(s): S, Json(b): Json<Confirm>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeliveryError {
-    account: Option<String>,
-    trail: String,
-    error: Option<String>,
-}
-
 async fn delivery_error(State(s): S, Json(b): Json<DeliveryError>) -> Response {
     let account = b
         .account
@@ -238,13 +220,18 @@ async fn delivery_error(State(s): S, Json(b): Json<DeliveryError>) -> Response {
     }
 }
 
-async fn requests(State(s): S) -> Json<Value> {
+async fn requests(State(s): S) -> Json<api::Requests> {
     let served = s.served.lock().map(|v| v.clone()).unwrap_or_default();
-    let items: Vec<Value> = served
+    let requests = served
         .into_iter()
-        .map(|(svc, op, a, r)| json!({"service": svc, "operation": op, "account": a, "region": r}))
+        .map(|(service, operation, account, region)| Served {
+            service,
+            operation,
+            account,
+            region,
+        })
         .collect();
-    Json(json!({ "requests": items }))
+    Json(api::Requests { requests })
 }
 
 async fn clear_requests(State(s): S) -> Json<Value> {
@@ -254,12 +241,12 @@ async fn clear_requests(State(s): S) -> Json<Value> {
     Json(json!({"cleared": true}))
 }
 
-async fn list_faults(State(s): S) -> Json<Value> {
+async fn list_faults(State(s): S) -> Json<api::Faults> {
     let faults = s.faults.lock().map(|f| f.clone()).unwrap_or_default();
-    Json(json!({ "faults": faults }))
+    Json(api::Faults { faults })
 }
 
-async fn add_fault(State(s): S, Json(f): Json<crate::faults::Fault>) -> Response {
+async fn add_fault(State(s): S, Json(f): Json<Fault>) -> Response {
     if let Err(e) = f.validate() {
         return bad(e);
     }
@@ -296,7 +283,7 @@ async fn cloudtrail_events(State(s): S, body: axum::body::Bytes) -> Response {
         Err(e) => return bad(e),
     };
     let summary = crate::pipeline::trail::deliver(&mut s.lock(), &s.clock, records);
-    Json(serde_json::to_value(summary).unwrap_or(Value::Null)).into_response()
+    Json(summary).into_response()
 }
 
 /// Evaluates the alarms due up to now (the real-time ticker does this every 10 seconds).
@@ -306,12 +293,12 @@ async fn evaluate(State(s): S) -> Json<Value> {
 }
 
 /// Every POST made to HTTP/HTTPS subscribers, oldest first.
-async fn deliveries(State(s): S) -> Json<Value> {
-    let log: Vec<crate::pipeline::http::Attempt> = s
+async fn deliveries(State(s): S) -> Json<api::Deliveries> {
+    let attempts = s
         .pipeline
         .attempts
         .lock()
         .map(|l| l.iter().cloned().collect())
         .unwrap_or_default();
-    Json(json!({ "attempts": log }))
+    Json(api::Deliveries { attempts })
 }
