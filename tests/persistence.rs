@@ -113,3 +113,98 @@ fn state_survives_sigterm_and_restart() {
     terminate(child);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `kill -9` in the middle of a load: every log group whose creation was answered 200 is there after a
+/// restart. Four writers create groups as fast as they are answered; the process is killed while they
+/// run, so some requests are in flight (those may or may not have landed; none may be answered and lost).
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let dir = std::env::temp_dir().join(format!("orgwatch-kill9-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let _ = std::fs::remove_file(&state);
+    let port = free_port();
+    let mut child = spawn(port, &state);
+    wait_ready(port);
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let name = format!("g-{w}-{i}");
+                    let body = format!(r#"{{"logGroupName":"{name}"}}"#);
+                    // A killed process answers nothing (a refused or reset connection panics the
+                    // helper), which ends this writer.
+                    let Ok((status, _)) =
+                        std::panic::catch_unwind(|| logs(port, "CreateLogGroup", &body))
+                    else {
+                        return;
+                    };
+                    if status == 200 {
+                        acknowledged.lock().unwrap().push(name);
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill once a good number of writes has been answered, while the writers are still going.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while acknowledged.lock().unwrap().len() < 200 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    stop.store(true, Ordering::SeqCst);
+    for w in writers {
+        let _ = w.join();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 200,
+        "only {} writes answered",
+        acknowledged.len()
+    );
+
+    let port = free_port();
+    let child = spawn(port, &state);
+    wait_ready(port);
+    let mut found = std::collections::HashSet::new();
+    let mut token: Option<String> = None;
+    loop {
+        let body = match &token {
+            Some(t) => format!(r#"{{"nextToken":"{t}"}}"#),
+            None => "{}".to_string(),
+        };
+        let (status, out) = logs(port, "DescribeLogGroups", &body);
+        assert_eq!(status, 200, "{out}");
+        let json_start = out.find("\r\n\r\n").map_or(0, |p| p + 4);
+        let v: serde_json::Value = serde_json::from_str(&out[json_start..]).expect("JSON");
+        for g in v["logGroups"].as_array().into_iter().flatten() {
+            found.insert(g["logGroupName"].as_str().unwrap_or_default().to_string());
+        }
+        match v["nextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    terminate(child);
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|n| !found.contains(*n))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged log groups lost to kill -9: {:?}",
+        lost.len(),
+        acknowledged.len(),
+        &lost[..lost.len().min(10)]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,6 +20,7 @@ pub mod arn;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod durable;
 pub mod error;
 pub mod faults;
 pub mod model;

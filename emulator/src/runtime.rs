@@ -3,6 +3,7 @@
 //! the pipeline without a request: alarm evaluation up to the clock, and the real-time ticker.
 
 use crate::config::Config;
+use crate::durable::{write_atomically, Durable};
 use crate::model::State;
 use crate::pipeline::alarms;
 use crate::pipeline::delivery::Effects;
@@ -26,11 +27,14 @@ pub struct Shared {
     pub faults: Mutex<Vec<faults::Fault>>,
     /// Alarm evaluation bookkeeping and HTTP subscriber delivery.
     pub pipeline: pipeline::Pipeline,
+    /// Puts acknowledged changes on disk before they are answered (with a state file).
+    pub durable: Durable,
 }
 
 impl Shared {
     pub fn new(config: Config, state: State) -> Self {
         Shared {
+            durable: Durable::new(config.state_file.clone()),
             state: Mutex::new(state),
             clock: clock::Clock::default(),
             config,
@@ -50,10 +54,13 @@ impl Shared {
             return Ok(None);
         };
         let text = serde_json::to_vec_pretty(&*self.lock()).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)?;
+        write_atomically(path, &text)?;
         Ok(Some(path.clone()))
+    }
+
+    /// Returns once the changes made so far are on disk (see [`crate::durable`]).
+    pub async fn acknowledge(&self) -> std::io::Result<()> {
+        self.durable.commit(&self.state).await
     }
 
     /// Evaluates every alarm due up to the clock's current time.

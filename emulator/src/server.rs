@@ -23,7 +23,13 @@ const MAX_INFLATED: u64 = 8 * 1_048_576;
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .nest("/_orgwatch", crate::admin::router())
+        .nest(
+            "/_orgwatch",
+            crate::admin::router().route_layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                crate::admin::durable,
+            )),
+        )
         .fallback(api)
         .layer(DefaultBodyLimit::disable())
         .with_state(shared)
@@ -144,7 +150,7 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
         }
         None => None,
     };
-    let result = if let Some(e) = injected {
+    let mut result = if let Some(e) = injected {
         Err(e)
     } else {
         let mut state = shared.lock();
@@ -160,6 +166,15 @@ async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response 
         shared.pipeline.send(outgoing);
         result
     };
+    if result.is_ok() && services::changes_state(&decoded.operation) {
+        if let Err(e) = shared.acknowledge().await {
+            tracing::error!(error = %e, "the state could not be written");
+            result = Err(ApiError::server(
+                "InternalFailure",
+                format!("The change could not be made durable: {e}"),
+            ));
+        }
+    }
     if let Ok(mut served) = shared.served.lock() {
         if served.len() >= SERVED_LOG_LIMIT {
             served.pop_front();

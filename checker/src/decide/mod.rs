@@ -5,8 +5,8 @@
 //! the chain is `PASS` when nothing breaks it, `UNKNOWN` when only unverifiable links stand in the way, and
 //! `FAIL` otherwise. The check passes when one chain passes.
 //!
-//! One module per link ([`trail`], [`log_group`], [`filter`], [`alarm`], [`topic`]), sharing the
-//! [`chain::Builder`]; this module walks the chain. The rules read here (what a trail records, when an
+//! One module per link (`trail`, `log_group`, `filter`, `alarm`, `topic`), sharing the
+//! `chain::Builder`; this module walks the chain. The rules read here (what a trail records, when an
 //! alarm fires) are the checker's own reading of AWS's documentation, kept independent of the emulator's
 //! on purpose: the oracle test compares the two readings, so the crates share vocabulary (the pattern
 //! engine, enums), never verdict code.

@@ -44,6 +44,27 @@ pub fn router() -> Router<Arc<Shared>> {
         )
 }
 
+/// A layer over the admin routes: a write that succeeded is answered once it is on disk
+/// ([`crate::durable`]), as API writes are.
+pub async fn durable(
+    State(s): S,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = req.method() != axum::http::Method::GET;
+    let resp = next.run(req).await;
+    if writes && resp.status().is_success() {
+        if let Err(e) = s.acknowledge().await {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"error": format!("the change could not be made durable: {e}")})),
+            )
+                .into_response();
+        }
+    }
+    resp
+}
+
 fn bad(message: impl Into<String>) -> Response {
     (
         StatusCode::BAD_REQUEST,

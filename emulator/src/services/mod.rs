@@ -30,6 +30,13 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("organizations", organizations::OPERATIONS),
 ];
 
+/// Whether an operation can change the state: all do but those whose name says they read. A write
+/// misfiled here would be answered before it is on disk, so the rule errs towards writing.
+pub fn changes_state(operation: &str) -> bool {
+    const READS: &[&str] = &["Describe", "Get", "List", "Lookup", "Test", "Filter"];
+    !READS.iter().any(|r| operation.starts_with(r))
+}
+
 pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -> ApiResult<Value> {
     match service {
         "cloudtrail" => cloudtrail::dispatch(call, op, input),
