@@ -30,6 +30,7 @@ pub mod runtime;
 pub mod server;
 pub mod services;
 pub mod sigv4;
+pub mod transport;
 
 pub use config::Config;
 pub use runtime::{Shared, SERVED_LOG_LIMIT};

@@ -1,5 +1,6 @@
-//! The HTTP server: the admin API under `/_orgwatch/`, and every other request decoded, routed by the
-//! SigV4 credential scope to a service, handled, and encoded back in the client's protocol.
+//! The HTTP server: the admin API under `/_orgwatch/`, and every other request, once through the
+//! [`crate::transport`] layers, decoded, routed by the SigV4 credential scope to a service, handled,
+//! made durable, and encoded back in the client's protocol.
 
 use crate::context::{account_for_key, parse_scope, RequestContext};
 use crate::error::ApiError;
@@ -7,99 +8,56 @@ use crate::pipeline::delivery::Effects;
 use crate::protocol::{self, Protocol};
 use crate::runtime::{Shared, SERVED_LOG_LIMIT};
 use crate::services::{self, Call};
+use crate::transport::{self, RequestId};
 use axum::body::{to_bytes, Body};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Extension, State};
 use axum::http::Request;
+use axum::middleware;
 use axum::response::Response;
 use axum::Router;
-use std::io::Read;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The largest request body accepted (AWS's largest, PutLogEvents and PutMetricData, is about 1 MiB).
-pub const MAX_BODY: usize = 1_048_576 + 65_536;
-/// The largest body after gzip decompression.
-const MAX_INFLATED: u64 = 8 * 1_048_576;
+pub use crate::transport::MAX_BODY;
 
+/// The admin API, and the AWS API behind the transport layers (see [`crate::transport`]; the last
+/// added runs first).
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .nest(
-            "/_orgwatch",
-            crate::admin::router().route_layer(axum::middleware::from_fn_with_state(
-                shared.clone(),
-                crate::admin::durable,
-            )),
-        )
+    let admin = crate::admin::router().route_layer(middleware::from_fn_with_state(
+        shared.clone(),
+        crate::admin::durable,
+    ));
+    let aws = Router::new()
         .fallback(api)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            transport::body,
+        ))
+        .layer(middleware::from_fn(transport::request_id));
+    Router::new()
+        .nest("/_orgwatch", admin)
+        .merge(aws)
         .layer(DefaultBodyLimit::disable())
         .with_state(shared)
 }
 
-fn service_name(service: &str) -> &str {
-    match service {
-        "monitoring" | "cloudwatch" => "monitoring",
-        other => other,
-    }
-}
-
-/// A unique, UUID-shaped request id; a counter rather than a random draw, which costs a system call.
-fn request_id() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("0rgw4tch-0000-4000-8000-{n:012x}")
-}
-
-async fn api(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
+/// Decodes, routes, injects faults, dispatches, makes the change durable, logs, and answers.
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    req: Request<Body>,
+) -> Response {
     let started = Instant::now();
-    let request_id = request_id();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let detected = protocol::detect(&path, &parts.headers);
     let scope = parse_scope(&parts.headers);
-    let scoped_service = scope.as_ref().map(|s| service_name(&s.service).to_string());
+    let scoped_service = transport::scoped_service(&parts);
     let fail = |protocol: Protocol, service: &str, e: ApiError| {
         protocol::respond_err(protocol, service, &e, &request_id, true)
     };
-
-    let body = match to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            let e = ApiError::new(
-                "RequestEntityTooLargeException",
-                413,
-                format!("Request body exceeds the limit of {MAX_BODY} bytes"),
-            );
-            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
-        }
-    };
-    if let Some(keys) = &shared.config.verify_signatures {
-        if let Err(e) = crate::sigv4::verify(
-            keys,
-            parts.method.as_str(),
-            &path,
-            parts.uri.query(),
-            &parts.headers,
-            &body,
-        ) {
-            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
-        }
-    }
-    let gzip = protocol::header(&parts.headers, "content-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    let body: Vec<u8> = if gzip {
-        let mut out = Vec::new();
-        let mut dec = flate2::read::GzDecoder::new(&body[..]).take(MAX_INFLATED + 1);
-        if dec.read_to_end(&mut out).is_err() || out.len() as u64 > MAX_INFLATED {
-            let e = ApiError::serialization(
-                "The request body is not valid gzip, or inflates past the limit",
-            );
-            return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e);
-        }
-        out
-    } else {
-        body.to_vec()
-    };
+    // The transport layer has read the body whole already.
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let decoded = match protocol::decode(&path, parts.uri.query(), &parts.headers, &body) {
         Ok(d) => d,
         Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),

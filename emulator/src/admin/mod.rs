@@ -287,15 +287,12 @@ async fn clear_faults(State(s): S) -> Json<Value> {
 /// Delivers CloudTrail records (a record, an array, or `{"Records": [...]}`, optionally gzip) to the
 /// trails that capture them.
 async fn cloudtrail_events(State(s): S, body: axum::body::Bytes) -> Response {
+    // CloudTrail log files are gzip without a content-encoding: known by their magic bytes.
     let body = if body.starts_with(&[0x1f, 0x8b]) {
-        use std::io::Read;
-        let mut out = Vec::new();
-        let limit = 64 * 1_048_576;
-        let mut dec = flate2::read::GzDecoder::new(&body[..]).take(limit + 1);
-        if dec.read_to_end(&mut out).is_err() || out.len() as u64 > limit {
-            return bad("the body is not valid gzip, or inflates past 64 MiB");
+        match crate::transport::gunzip(&body) {
+            Ok(b) => b,
+            Err(e) => return bad(e),
         }
-        out
     } else {
         body.to_vec()
     };
