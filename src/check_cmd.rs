@@ -42,7 +42,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let (inv, report) = match &args.scenario {
         Some(path) => {
-            let s = match crate::scenario::load(path) {
+            let s = match orgwatch_scenarios::load(path) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("{e}");
@@ -84,40 +84,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
 
 /// Boots the embedded emulator with the scenario and checks it.
 async fn scenario_check(
-    s: &crate::scenario::format::Scenario,
+    s: &orgwatch_scenarios::format::Scenario,
     verify: bool,
 ) -> anyhow::Result<(
     orgwatch_checker::inventory::Inventory,
     orgwatch_checker::Report,
 )> {
-    let (h, conf) = boot(s).await?;
-    let out = orgwatch_checker::check_config(&conf, verify).await;
-    let _ = h.shutdown().await;
+    let booted = orgwatch_scenarios::boot(s).await?;
+    let out = orgwatch_checker::check_config(&booted.sdk, verify).await;
+    let _ = booted.emulator.shutdown().await;
     Ok(out)
-}
-
-/// Starts an embedded emulator holding the scenario's configuration; returns it and the SDK
-/// configuration of the scenario's checked account and region.
-pub async fn boot(
-    s: &crate::scenario::format::Scenario,
-) -> anyhow::Result<(orgwatch_emulator::Handle, aws_config::SdkConfig)> {
-    let account = s
-        .given
-        .check_account
-        .clone()
-        .unwrap_or_else(|| s.given.accounts[0].account.clone());
-    let region = s
-        .given
-        .check_region
-        .clone()
-        .unwrap_or_else(|| "us-east-1".into());
-    let h = orgwatch_emulator::start(orgwatch_emulator::Config {
-        port: 0,
-        default_account: account.clone(),
-        ..Default::default()
-    })
-    .await?;
-    crate::scenario::apply::apply(&h.endpoint, s).await?;
-    let conf = crate::scenario::apply::sdk(&h.endpoint, &account, &region).await;
-    Ok((h, conf))
 }

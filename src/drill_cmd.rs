@@ -39,12 +39,12 @@ pub fn run(args: DrillArgs) -> ExitCode {
     let result = rt.block_on(async {
         match &args.scenario {
             Some(path) => {
-                let s = crate::scenario::load(path)?;
-                let (h, conf) = crate::check_cmd::boot(&s)
+                let s = orgwatch_scenarios::load(path)?;
+                let b = orgwatch_scenarios::boot(&s)
                     .await
                     .map_err(|e| format!("{e:#}"))?;
-                let out = orgwatch_drill::drill(&h.endpoint, &conf).await;
-                let _ = h.shutdown().await;
+                let out = orgwatch_drill::drill(&b.emulator.endpoint, &b.sdk).await;
+                let _ = b.emulator.shutdown().await;
                 out
             }
             None => {

@@ -5,7 +5,6 @@ mod check_cmd;
 mod drill_cmd;
 mod emulator_cmd;
 mod pattern_cmd;
-mod scenario;
 mod scenarios_cmd;
 
 use clap::{Parser, Subcommand};

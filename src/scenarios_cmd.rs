@@ -3,7 +3,6 @@
 //! error. `record` captures a live configuration into a scenario; `load` applies one to a running emulator.
 
 use crate::pattern_cmd::emit;
-use crate::scenario;
 use clap::Subcommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,7 +86,7 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         } => {
             return from_terraform(
                 &file,
-                scenario::terraform::Place { account, region },
+                orgwatch_scenarios::terraform::Place { account, region },
                 &name,
                 output,
             )
@@ -102,7 +101,7 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
     } else {
         paths
     };
-    let files = scenario::discover(&paths);
+    let files = orgwatch_scenarios::discover(&paths);
     if files.is_empty() {
         eprintln!(
             "orgwatch: no scenario files under {}",
@@ -129,7 +128,7 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         let tasks: Vec<_> = files
             .iter()
             .cloned()
-            .map(|f| tokio::spawn(async move { scenario::test_one(&f).await }))
+            .map(|f| tokio::spawn(async move { orgwatch_scenarios::test_one(&f).await }))
             .collect();
         let mut out = Vec::new();
         for t in tasks {
@@ -192,7 +191,7 @@ fn xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn junit(outcomes: &[scenario::Outcome]) -> String {
+fn junit(outcomes: &[orgwatch_scenarios::Outcome]) -> String {
     let failures = outcomes.iter().filter(|o| !o.passed).count();
     let total: f64 = outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n", outcomes.len());
@@ -233,12 +232,13 @@ fn record(
         return ExitCode::from(2);
     };
     let (inv, report) = rt.block_on(orgwatch_checker::check(&target));
-    let mut text = serde_json::to_string_pretty(&scenario::record::scenario(&inv, &report, name))
-        .unwrap_or_default()
-        + "\n";
+    let mut text =
+        serde_json::to_string_pretty(&orgwatch_scenarios::record::scenario(&inv, &report, name))
+            .unwrap_or_default()
+            + "\n";
     if anonymize {
         if let Ok(c) = &inv.caller {
-            text = scenario::record::anonymize(text, &c.account);
+            text = orgwatch_scenarios::record::anonymize(text, &c.account);
         }
     }
     match output {
@@ -254,7 +254,7 @@ fn record(
 }
 
 fn load(file: &std::path::Path, endpoint: &str) -> ExitCode {
-    let s = match scenario::load(file) {
+    let s = match orgwatch_scenarios::load(file) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -264,7 +264,7 @@ fn load(file: &std::path::Path, endpoint: &str) -> ExitCode {
     let Some(rt) = runtime() else {
         return ExitCode::from(2);
     };
-    match rt.block_on(scenario::apply::apply(endpoint, &s)) {
+    match rt.block_on(orgwatch_scenarios::apply::apply(endpoint, &s)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("orgwatch: {e:#}");
@@ -275,7 +275,7 @@ fn load(file: &std::path::Path, endpoint: &str) -> ExitCode {
 
 fn from_terraform(
     file: &std::path::Path,
-    place: scenario::terraform::Place,
+    place: orgwatch_scenarios::terraform::Place,
     name: &str,
     output: Option<PathBuf>,
 ) -> ExitCode {
@@ -293,7 +293,7 @@ fn from_terraform(
             return ExitCode::from(2);
         }
     };
-    match scenario::terraform::convert(&tf, &place, name) {
+    match orgwatch_scenarios::terraform::convert(&tf, &place, name) {
         Ok(s) => {
             let out = serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
             match output {

@@ -4,11 +4,15 @@
 //! One-way layers, each importing only those below it:
 //!
 //! ```text
-//! server (transport)  axum router: body limit, gunzip, SigV4 scope, faults, served-operations log
-//!   → protocol        one codec per wire protocol; a Query input is typed by the operation's input struct
-//!   → services        one typed handler per operation, protocol-agnostic
-//!   → pipeline        where services meet: trail → ingest → metrics → alarms → actions → delivery
-//!   → model           state per service, per account and region; the persisted format
+//! transport   tower layers: request id, body limit, SigV4, one gunzip        (transport.rs)
+//! server      route by credential scope, faults, dispatch, durability, log  (server.rs, durable.rs)
+//!   → protocol   one codec per wire protocol; a Query input is typed by the
+//!                operation's input struct, outputs by the operation          (protocol/)
+//!   → services   one typed handler per operation, protocol-agnostic          (services/)
+//!   → pipeline   where services meet: trail → ingest → metrics → alarms
+//!                → actions → delivery                                         (pipeline/)
+//!   → model      state per service, per account and region; the persisted
+//!                format, versioned                                            (model/)
 //! ```
 //!
 //! Beside them: [`clock`] (every timestamp), [`admin`] (`/_orgwatch/...`), [`runtime`] (what requests

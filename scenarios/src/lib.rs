@@ -1,6 +1,9 @@
 //! Scenarios: a configuration plus the verdict the checker must reach, run against a fresh embedded
-//! emulator. `format` (the file format and its `file:line:col` errors), `apply` (the harness), and here the
-//! runner behind `orgwatch check --scenario` and `orgwatch scenarios test`.
+//! emulator. [`format`] (the file format and its `file:line:col` errors), [`apply`] (the configuration,
+//! through the AWS APIs), [`steps`] (what happens after, and what must hold), [`record`] (a scenario from
+//! a live account's inventory), [`terraform`] (a scenario from `terraform show -json`), and here the
+//! runner behind `orgwatch check --scenario` and `orgwatch scenarios test`, and [`boot_catalogue`]: an
+//! emulator holding a catalogue scenario in one call. The command line only parses arguments and prints.
 
 pub mod apply;
 pub mod format;
@@ -22,9 +25,27 @@ pub fn load(path: &Path) -> Result<Scenario, String> {
     Ok(s)
 }
 
-/// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
-/// the steps; returns the report on `given` and every step's unmet expectation.
-pub async fn run_all(s: &Scenario) -> Result<(Report, Vec<String>)> {
+/// The catalogue: the scenario files beside this crate (`scenarios/*.json`), for tests and benches of
+/// this workspace.
+pub fn catalogue_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a catalogue scenario by name (`compliant-as-the-control-prints-it`).
+pub fn catalogue(name: &str) -> Result<Scenario> {
+    load(&catalogue_dir().join(format!("{name}.json"))).map_err(anyhow::Error::msg)
+}
+
+/// An embedded emulator holding a scenario's configuration, and the SDK configuration of the account
+/// and region the scenario checks.
+pub struct Booted {
+    pub emulator: orgwatch_emulator::Handle,
+    pub sdk: aws_config::SdkConfig,
+}
+
+/// Starts a fresh embedded emulator and applies the scenario to it through the AWS APIs (its virtual
+/// clock started first when the scenario has steps, so that every timestamp is reproducible).
+pub async fn boot(s: &Scenario) -> Result<Booted> {
     let account = s
         .given
         .check_account
@@ -49,7 +70,22 @@ pub async fn run_all(s: &Scenario) -> Result<(Report, Vec<String>)> {
     apply::apply(&h.endpoint, s)
         .await
         .with_context(|| format!("applying scenario {}", s.name))?;
-    let conf = apply::sdk(&h.endpoint, &account, &region).await;
+    let sdk = apply::sdk(&h.endpoint, &account, &region).await;
+    Ok(Booted { emulator: h, sdk })
+}
+
+/// Boots an emulator holding a catalogue scenario: one call for other crates' tests and benches.
+pub async fn boot_catalogue(name: &str) -> Result<Booted> {
+    boot(&catalogue(name)?).await
+}
+
+/// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
+/// the steps; returns the report on `given` and every step's unmet expectation.
+pub async fn run_all(s: &Scenario) -> Result<(Report, Vec<String>)> {
+    let Booted {
+        emulator: h,
+        sdk: conf,
+    } = boot(s).await?;
     let (_, report) = check_config(&conf, false).await;
     let mut problems = Vec::new();
     for (i, step) in s.steps.iter().enumerate() {
@@ -173,5 +209,26 @@ pub async fn test_one(path: &Path) -> Outcome {
             detail: format!("{e:#}"),
             time: t.elapsed(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_catalogue_scenario_boots_in_one_call_and_gets_its_verdict() {
+        let s = catalogue("compliant-as-the-control-prints-it").expect("in the catalogue");
+        let b = boot(&s).await.expect("boots");
+        let (_, report) = check_config(&b.sdk, false).await;
+        let _ = b.emulator.shutdown().await;
+        assert_eq!(meets(&s, &report), Ok(()), "{}", report.to_text(None));
+        assert_eq!(report.status.as_str(), "PASS");
+    }
+
+    #[test]
+    fn a_name_outside_the_catalogue_is_an_error_naming_the_file() {
+        let e = catalogue("no-such-scenario").expect_err("an error");
+        assert!(e.to_string().contains("no-such-scenario.json"), "{e}");
     }
 }

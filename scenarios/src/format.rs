@@ -396,3 +396,42 @@ fn locate(text: &str, needle: &str) -> (usize, usize) {
     let off = text.find(needle).unwrap_or(0);
     orgwatch_pattern::syntax::error::line_col(text, off)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+  "name": "n",
+  "description": "d",
+  "control": "cis-4.15",
+  "given": {"accounts": [{"account": "123456789012", "organization": "ORG"}]},
+  "expect": {"status": "STATUS"}
+}"#;
+
+    fn with(org: &str, status: &str) -> String {
+        MINIMAL.replace("ORG", org).replace("STATUS", status)
+    }
+
+    #[test]
+    fn a_valid_file_reads_its_role_as_the_admin_api_vocabulary() {
+        let s = parse("s.json", &with("member", "PASS")).expect("valid");
+        assert_eq!(s.given.accounts[0].organization, Some(Role::Member));
+    }
+
+    #[test]
+    fn an_unknown_role_is_refused_at_its_line_and_column() {
+        let e = parse("s.json", &with("owner", "PASS")).expect_err("refused");
+        assert!(e.starts_with("s.json:5:76:"), "{e}");
+        assert!(e.contains("owner") && e.contains("member"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_status_is_refused_where_it_is_written() {
+        let e = parse("s.json", &with("none", "GREEN")).expect_err("refused");
+        assert_eq!(
+            e,
+            "s.json:6:14: expect.status must be PASS, FAIL or UNKNOWN, not \"GREEN\""
+        );
+    }
+}
