@@ -7,6 +7,18 @@ use crate::reason::{Reason, Severity};
 use crate::report::{Chain, Finding, Link, Status};
 use orgwatch_pattern::ValueRef;
 
+/// A link's state: `broken` by a failure, else `unknown` where something could not be verified, else
+/// `passed`.
+pub fn link_state(broken: bool, unknown: bool) -> &'static str {
+    if broken {
+        "broken"
+    } else if unknown {
+        "unknown"
+    } else {
+        "passed"
+    }
+}
+
 /// The metric a filter publishes to: namespace, name and dimension names.
 pub type MetricKey = (String, String, Vec<String>);
 

@@ -1,7 +1,7 @@
 //! The metric filter link: the filters publishing one metric, judged together by what they match (the
 //! 18 Organizations events, ordinary traffic), and the value a match publishes.
 
-use super::chain::{is_extracted, Builder, MetricKey};
+use super::chain::{is_extracted, link_state, Builder, MetricKey};
 use crate::inventory::*;
 use crate::reason::Reason;
 use orgwatch_pattern::coverage::{analyze_union, brief, EventClass, OverMatch, Verdict};
@@ -186,13 +186,7 @@ pub(super) fn judge_metric(
         );
         f.witness = Some(record);
     }
-    let state = if broken {
-        "broken"
-    } else if unknown {
-        "unknown"
-    } else {
-        "passed"
-    };
+    let state = link_state(broken, unknown);
     b.link("metric-filter", &metric, state, evidence);
     true
 }

@@ -1,7 +1,7 @@
 //! The trail link: logging, multi-region, and management events (write events at least) recorded,
 //! by basic or advanced event selectors.
 
-use super::chain::Builder;
+use super::chain::{link_state, Builder};
 use crate::inventory::*;
 use crate::reason::{Reason, Severity};
 use orgwatch_pattern::cis;
@@ -71,13 +71,7 @@ pub(super) fn judge_trail(b: &mut Builder, t: &Trail) {
     let broken = b.findings[before..]
         .iter()
         .any(|f| f.severity == Severity::Failure);
-    let state = if broken {
-        "broken"
-    } else if unknown {
-        "unknown"
-    } else {
-        "passed"
-    };
+    let state = link_state(broken, unknown);
     b.link("trail", &t.arn, state, evidence);
 }
 

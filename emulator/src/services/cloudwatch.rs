@@ -3,7 +3,7 @@
 //! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
 //! filters, with statistics and percentiles computed from the stored datapoints.
 
-use super::handler::{check_enum, check_len, page, run, Call, EmptyOutput, NoOutput, Style};
+use super::handler::{check_enum, check_len, paged, run, Call, EmptyOutput, NoOutput, Style};
 use crate::error::{ApiError, ApiResult};
 use crate::model::cloudwatch::{
     Alarm, Datum, Dimension, HistoryItem, MetricDataQuery, COMPARISON_OPERATORS, STATES,
@@ -408,12 +408,14 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
         })
         .cloned()
         .collect();
-    let (items, next) = page(&alarms, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] }),
+    paged(
+        &alarms,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -586,12 +588,14 @@ fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> 
     if i.scan_by.as_deref() != Some("TimestampAscending") {
         items.reverse();
     }
-    let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "AlarmHistoryItems": items }),
+    paged(
+        &items,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "AlarmHistoryItems": items }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -718,12 +722,14 @@ fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
         .map(|(ns, name, dims)| serde_json::json!({"Namespace": ns, "MetricName": name, "Dimensions": dims}))
         .collect();
     // ListMetrics: up to 500 results per page.
-    let (items, next) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "Metrics": items }),
+    paged(
+        &metrics,
+        i.next_token.as_deref(),
+        500,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "Metrics": items }),
+    )
 }
 
 #[derive(Deserialize)]

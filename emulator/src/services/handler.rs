@@ -195,6 +195,20 @@ pub fn page<T: Clone>(
     Ok((items[start..end].to_vec(), next))
 }
 
+/// One page of a listing, as the output `out` builds from the page's items, with its next-page token
+/// under `token_key` (as [`with_next_token`]).
+pub fn paged<T: Clone>(
+    items: &[T],
+    token: Option<&str>,
+    limit: usize,
+    bad_token: impl FnOnce() -> ApiError,
+    token_key: &str,
+    out: impl FnOnce(Vec<T>) -> Value,
+) -> ApiResult<Value> {
+    let (items, next) = page(items, token, limit, bad_token)?;
+    Ok(with_next_token(out(items), token_key, next))
+}
+
 /// A listing's output with its next-page token (`nextToken` or `NextToken`, as the service spells it),
 /// present only when there is another page.
 pub fn with_next_token(mut out: Value, key: &str, next: Option<String>) -> Value {

@@ -4,7 +4,7 @@
 //! stage of the pipeline: every ingested event runs through the group's metric filters, which publish
 //! datapoints to CloudWatch ([`crate::services::cloudwatch::Datum`]).
 
-use super::handler::{check_enum, check_len, page, run, Call, Style};
+use super::handler::{check_enum, check_len, paged, run, Call, Style};
 use crate::error::{ApiError, ApiResult};
 use crate::model::cloudwatch::UNITS;
 use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
@@ -260,12 +260,14 @@ fn describe_log_groups(call: &mut Call<'_>, i: DescribeLogGroupsInput) -> ApiRes
             v
         })
         .collect();
-    let (items, next) = page(&groups, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "logGroups": items }),
+    paged(
+        &groups,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "nextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "logGroups": items }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -374,12 +376,14 @@ fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiR
             v
         })
         .collect();
-    let (items, next) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "logStreams": items }),
+    paged(
+        &items,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "nextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "logStreams": items }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -599,12 +603,14 @@ fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<
         }
     }
     events.sort_by_key(|e| e["timestamp"].as_i64().unwrap_or(0));
-    let (items, next) = page(&events, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "events": items, "searchedLogStreams": [] }),
+    paged(
+        &events,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "nextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "events": items, "searchedLogStreams": [] }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -850,12 +856,14 @@ fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -
         })
         .cloned()
         .collect();
-    let (items, next) = page(&filters, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "metricFilters": items }),
+    paged(
+        &filters,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
         "nextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "metricFilters": items }),
+    )
 }
 
 #[derive(Deserialize)]

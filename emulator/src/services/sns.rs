@@ -4,7 +4,7 @@
 //! from there: a subscription to another account's topic, or a lookup from another region, behaves as on
 //! AWS. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
-use super::handler::{page, run, Call, EmptyOutput, NoOutput, Style};
+use super::handler::{paged, run, Call, EmptyOutput, NoOutput, Style};
 use crate::arn::parse_arn;
 use crate::error::{ApiError, ApiResult};
 use crate::model::sns::{Delivery, Subscription, Topic};
@@ -181,12 +181,14 @@ fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
         .map(|a| serde_json::json!({ "TopicArn": a }))
         .collect();
     // ListTopics: up to 100 topics per page.
-    let (items, next) = page(&topics, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "Topics": items }),
+    paged(
+        &topics,
+        i.next_token.as_deref(),
+        100,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "Topics": items }),
+    )
 }
 
 fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<Value> {
@@ -443,12 +445,14 @@ fn listing(s: &Subscription) -> Value {
 
 fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
     let subs: Vec<Value> = call.region().subscriptions.iter().map(listing).collect();
-    let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "Subscriptions": items }),
+    paged(
+        &subs,
+        i.next_token.as_deref(),
+        100,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "Subscriptions": items }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -470,12 +474,14 @@ fn list_subscriptions_by_topic(call: &mut Call<'_>, i: ListByTopicInput) -> ApiR
         .map(listing)
         .collect();
     // ListSubscriptionsByTopic: up to 100 per page.
-    let (items, next) = page(&subs, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "Subscriptions": items }),
+    paged(
+        &subs,
+        i.next_token.as_deref(),
+        100,
+        bad_token,
         "NextToken",
-        next,
-    ))
+        |items| serde_json::json!({ "Subscriptions": items }),
+    )
 }
 
 fn get_subscription_attributes(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<Value> {
