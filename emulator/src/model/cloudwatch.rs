@@ -3,17 +3,71 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const COMPARISON_OPERATORS: &[&str] = &[
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-    "LessThanLowerOrGreaterThanUpperThreshold",
-    "LessThanLowerThreshold",
-    "GreaterThanUpperThreshold",
-];
+/// One of AWS's closed value sets: a Rust enum that reads and writes AWS's spelling (on the wire and in
+/// the persisted state alike), lists it for validation messages, and parses text already validated.
+macro_rules! aws_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            /// AWS's spellings, in AWS's order.
+            pub const NAMES: &'static [&'static str] = &[$($wire),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($wire => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+    };
+}
+
+aws_enum!(
+    /// An alarm's state.
+    StateValue {
+        InsufficientData = "INSUFFICIENT_DATA",
+        Alarm = "ALARM",
+        Ok = "OK",
+    }
+);
+
+aws_enum!(
+    /// How an alarm compares its statistic with the threshold (the last three are anomaly bands).
+    ComparisonOperator {
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        GreaterThanThreshold = "GreaterThanThreshold",
+        LessThanThreshold = "LessThanThreshold",
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+        LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+        LessThanLowerThreshold = "LessThanLowerThreshold",
+        GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+    }
+);
+
 pub const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-pub const STATES: &[&str] = &["INSUFFICIENT_DATA", "ALARM", "OK"];
 pub const TREAT_MISSING: &[&str] = &["breaching", "notBreaching", "ignore", "missing"];
 
 /// CloudWatch's StandardUnit values (MetricTransformation.unit).
@@ -106,7 +160,7 @@ pub struct Alarm {
     pub ok_actions: Vec<String>,
     pub alarm_actions: Vec<String>,
     pub insufficient_data_actions: Vec<String>,
-    pub state_value: String,
+    pub state_value: StateValue,
     pub state_reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_reason_data: Option<String>,
@@ -130,7 +184,7 @@ pub struct Alarm {
     pub datapoints_to_alarm: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    pub comparison_operator: String,
+    pub comparison_operator: ComparisonOperator,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub treat_missing_data: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

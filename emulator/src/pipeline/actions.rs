@@ -3,7 +3,7 @@
 //! (reference §11) to each action's topic. SetAlarmState and the evaluator both transition through here.
 
 use super::delivery::{self, Effects};
-use crate::model::cloudwatch::{Alarm, HistoryItem};
+use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue};
 use crate::model::State;
 
 /// Moves an alarm to a state, records the history, and runs the new state's actions when the state
@@ -16,15 +16,15 @@ pub fn transition(
     now: f64,
     fx: &mut Effects<'_>,
     name: &str,
-    state: &str,
+    state: StateValue,
     reason: &str,
     reason_data: Option<String>,
 ) {
     let Some(alarm) = store.region(account, region).alarms.get_mut(name) else {
         return;
     };
-    let old = alarm.state_value.clone();
-    alarm.state_value = state.to_string();
+    let old = alarm.state_value;
+    alarm.state_value = state;
     alarm.state_reason = reason.to_string();
     alarm.state_reason_data = reason_data;
     alarm.state_updated_timestamp = now;
@@ -45,11 +45,11 @@ pub fn transition(
     ));
     if changed && snapshot.actions_enabled {
         let actions = match state {
-            "ALARM" => &snapshot.alarm_actions,
-            "OK" => &snapshot.ok_actions,
-            _ => &snapshot.insufficient_data_actions,
+            StateValue::Alarm => &snapshot.alarm_actions,
+            StateValue::Ok => &snapshot.ok_actions,
+            StateValue::InsufficientData => &snapshot.insufficient_data_actions,
         };
-        let message = alarm_message(account, region, &snapshot, &old);
+        let message = alarm_message(account, region, &snapshot, old);
         let subject = format!(
             "{state}: \"{}\" in {}",
             snapshot.alarm_name,
@@ -98,7 +98,7 @@ fn ts_plus0000(epoch: f64) -> String {
 }
 
 /// The JSON an alarm publishes to SNS (reference §11.1).
-fn alarm_message(account: &str, region: &str, a: &Alarm, old: &str) -> String {
+fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> String {
     let mut trigger = serde_json::json!({
         "Period": a.period,
         "EvaluationPeriods": a.evaluation_periods,

@@ -11,7 +11,7 @@ use super::actions;
 use super::delivery::Effects;
 use super::evaluation::{decide, Decision, Outcome, Treat, RANGE_EXTRA};
 use super::metrics::{self, MetricKey};
-use crate::model::cloudwatch::{Alarm, Datum};
+use crate::model::cloudwatch::{Alarm, ComparisonOperator, Datum};
 use crate::model::State;
 use serde_json::json;
 
@@ -132,13 +132,17 @@ pub fn window(data: &[Datum], a: &Alarm, t: f64) -> Vec<Period> {
 }
 
 /// Whether `value` breaches under the comparison operator.
-pub fn breaches(op: &str, value: f64, threshold: f64) -> bool {
+pub fn breaches(op: ComparisonOperator, value: f64, threshold: f64) -> bool {
+    use ComparisonOperator as C;
     match op {
-        "GreaterThanOrEqualToThreshold" => value >= threshold,
-        "GreaterThanThreshold" => value > threshold,
-        "LessThanThreshold" => value < threshold,
-        "LessThanOrEqualToThreshold" => value <= threshold,
-        _ => false,
+        C::GreaterThanOrEqualToThreshold => value >= threshold,
+        C::GreaterThanThreshold => value > threshold,
+        C::LessThanThreshold => value < threshold,
+        C::LessThanOrEqualToThreshold => value <= threshold,
+        // Anomaly bands: not evaluated (only SetAlarmState moves these alarms).
+        C::LessThanLowerOrGreaterThanUpperThreshold
+        | C::LessThanLowerThreshold
+        | C::GreaterThanUpperThreshold => false,
     }
 }
 
@@ -181,7 +185,7 @@ fn evaluate_at(
         .map(|p| {
             p.value
                 .filter(|(_, n)| !too_few_samples(&a, *n))
-                .map(|(v, _)| breaches(&a.comparison_operator, v, threshold))
+                .map(|(v, _)| breaches(a.comparison_operator, v, threshold))
         })
         .collect();
     let empty = points.iter().all(Option::is_none);
@@ -225,13 +229,16 @@ fn datapoint(p: &Period) -> String {
     )
 }
 
-fn relation(op: &str) -> &'static str {
+fn relation(op: ComparisonOperator) -> &'static str {
+    use ComparisonOperator as C;
     match op {
-        "GreaterThanOrEqualToThreshold" => "greater than or equal to",
-        "GreaterThanThreshold" => "greater than",
-        "LessThanThreshold" => "less than",
-        "LessThanOrEqualToThreshold" => "less than or equal to",
-        _ => "compared with",
+        C::GreaterThanOrEqualToThreshold => "greater than or equal to",
+        C::GreaterThanThreshold => "greater than",
+        C::LessThanThreshold => "less than",
+        C::LessThanOrEqualToThreshold => "less than or equal to",
+        C::LessThanLowerOrGreaterThanUpperThreshold
+        | C::LessThanLowerThreshold
+        | C::GreaterThanUpperThreshold => "compared with",
     }
 }
 
@@ -274,7 +281,7 @@ pub fn reason_text(
         .filter(|&i| {
             periods[i]
                 .value
-                .is_some_and(|(v, _)| breaches(&a.comparison_operator, v, threshold) == alarm)
+                .is_some_and(|(v, _)| breaches(a.comparison_operator, v, threshold) == alarm)
         })
         .collect();
     let list = shown
@@ -283,7 +290,7 @@ pub fn reason_text(
         .collect::<Vec<_>>()
         .join(", ");
     let not = if alarm { "" } else { "not " };
-    let rel = relation(&a.comparison_operator);
+    let rel = relation(a.comparison_operator);
     let fills = if d.filled > 0 {
         format!(
             " and {} {} treated as [{}]",

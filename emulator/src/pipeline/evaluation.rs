@@ -14,6 +14,8 @@
 //! - Only complete periods are evaluated: at time T the newest point is the period that ended at or
 //!   before T (see `alarms::window`).
 
+use crate::model::cloudwatch::StateValue;
+
 /// How many periods beyond N the evaluation range holds.
 pub const RANGE_EXTRA: usize = 2;
 
@@ -59,11 +61,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn state(self) -> Option<&'static str> {
+    pub fn state(self) -> Option<StateValue> {
         match self {
-            Outcome::Alarm => Some("ALARM"),
-            Outcome::Ok => Some("OK"),
-            Outcome::InsufficientData => Some("INSUFFICIENT_DATA"),
+            Outcome::Alarm => Some(StateValue::Alarm),
+            Outcome::Ok => Some(StateValue::Ok),
+            Outcome::InsufficientData => Some(StateValue::InsufficientData),
             Outcome::Retain => None,
         }
     }

@@ -3,10 +3,12 @@
 //! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
 //! filters, with statistics and percentiles computed from the stored datapoints.
 
-use super::handler::{check_enum, check_len, paged, run, Call, EmptyOutput, NoOutput, Style};
+use super::handler::{
+    check_enum, check_len, paged, read_enum, run, Call, EmptyOutput, NoOutput, Style,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::model::cloudwatch::{
-    Alarm, Datum, Dimension, HistoryItem, MetricDataQuery, COMPARISON_OPERATORS, STATES,
+    Alarm, ComparisonOperator, Datum, Dimension, HistoryItem, MetricDataQuery, StateValue,
     STATISTICS, TREAT_MISSING, UNITS,
 };
 use crate::pipeline::actions;
@@ -135,7 +137,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
         VALIDATION,
         "comparisonOperator",
         &i.comparison_operator,
-        COMPARISON_OPERATORS,
+        ComparisonOperator::NAMES,
     )?;
     if let Some(s) = &i.statistic {
         check_enum(VALIDATION, "statistic", s, STATISTICS)?;
@@ -269,18 +271,25 @@ fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: V
 
 fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<NoOutput> {
     validate_alarm(&i)?;
+    let comparison_operator = read_enum(
+        VALIDATION,
+        "comparisonOperator",
+        &i.comparison_operator,
+        ComparisonOperator::NAMES,
+        ComparisonOperator::parse,
+    )?;
     let now = call.now();
     let arn = alarm_arn(call, &i.alarm_name);
     let previous = call.region().alarms.get(&i.alarm_name).cloned();
     let (state, reason, updated, transitioned) = match &previous {
         Some(a) => (
-            a.state_value.clone(),
+            a.state_value,
             a.state_reason.clone(),
             a.state_updated_timestamp,
             a.state_transitioned_timestamp,
         ),
         None => (
-            "INSUFFICIENT_DATA".to_string(),
+            StateValue::InsufficientData,
             "Unchecked: Initial alarm creation".to_string(),
             now,
             now,
@@ -310,7 +319,7 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<No
         evaluation_periods: i.evaluation_periods as i64,
         datapoints_to_alarm: i.datapoints_to_alarm.map(|d| d as i64),
         threshold: i.threshold,
-        comparison_operator: i.comparison_operator,
+        comparison_operator,
         treat_missing_data: i.treat_missing_data,
         evaluate_low_sample_count_percentile: i.evaluate_low_sample_count_percentile,
         metrics: i.metrics,
@@ -374,7 +383,7 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
         ));
     }
     if let Some(s) = &i.state_value {
-        check_enum(VALIDATION, "stateValue", s, STATES)?;
+        check_enum(VALIDATION, "stateValue", s, StateValue::NAMES)?;
     }
     let lim = max_records(i.max_records, 100.0, 50)?;
     let wants_metric = i
@@ -396,7 +405,11 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
                 .as_ref()
                 .is_none_or(|p| a.alarm_name.starts_with(p.as_str()))
         })
-        .filter(|a| i.state_value.as_ref().is_none_or(|s| &a.state_value == s))
+        .filter(|a| {
+            i.state_value
+                .as_ref()
+                .is_none_or(|s| a.state_value == *s.as_str())
+        })
         .filter(|a| {
             i.action_prefix.as_ref().is_none_or(|p| {
                 a.alarm_actions
@@ -504,7 +517,13 @@ struct SetAlarmStateInput {
 }
 
 fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<NoOutput> {
-    check_enum(VALIDATION, "stateValue", &i.state_value, STATES)?;
+    let state = read_enum(
+        VALIDATION,
+        "stateValue",
+        &i.state_value,
+        StateValue::NAMES,
+        StateValue::parse,
+    )?;
     check_len(VALIDATION, "stateReason", &i.state_reason, 0, 1023)?;
     if let Some(d) = &i.state_reason_data {
         if serde_json::from_str::<Value>(d).is_err() {
@@ -526,7 +545,7 @@ fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<NoOu
         now,
         &mut call.fx,
         &i.alarm_name,
-        &i.state_value,
+        state,
         &i.state_reason,
         i.state_reason_data,
     );

@@ -152,6 +152,18 @@ pub fn check_enum(shape: &str, field: &str, value: &str, allowed: &[&str]) -> Ap
     ))
 }
 
+/// Reads a member of one of AWS's closed value sets into its enum, with AWS's message when it is not one.
+pub fn read_enum<E>(
+    shape: &str,
+    field: &str,
+    value: &str,
+    allowed: &[&str],
+    parse: fn(&str) -> Option<E>,
+) -> ApiResult<E> {
+    check_enum(shape, field, value, allowed)?;
+    parse(value).ok_or_else(|| ApiError::new(shape, 400, format!("Invalid {field}: {value}")))
+}
+
 /// Checks a string member's length, with AWS's message.
 pub fn check_len(shape: &str, field: &str, value: &str, min: usize, max: usize) -> ApiResult<()> {
     let n = value.chars().count();
