@@ -19,7 +19,16 @@ fn binary() -> std::path::PathBuf {
         .status()
         .expect("cargo build");
     assert!(status.success());
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/orgwatch")
+    // Where cargo put it: CARGO_TARGET_DIR when set (CI keeps its cache outside the clone), else ./target.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(target)
+    };
+    target.join("release/orgwatch")
 }
 
 fn free_port() -> u16 {
