@@ -12,6 +12,7 @@ pub mod report;
 use aws_config::SdkConfig;
 use orgwatch_emulator::admin::api::OutboxMessage;
 use orgwatch_emulator::admin::client::{AdminClient, AdminError};
+use orgwatch_emulator::model::sns::DeliveryKind;
 use orgwatch_pattern::cis;
 use report::{DrillReport, EventResult, Notice};
 use serde_json::{json, Value};
@@ -219,7 +220,7 @@ fn cites_datapoints(reason: &str) -> bool {
 /// An outbox entry that is an alarm's ALARM notification to a confirmed subscription, raised by data.
 fn alarm_notice(m: &OutboxMessage) -> Option<Notice> {
     let d = &m.delivery;
-    if d.kind != "Notification" || d.subscription_arn.is_none() {
+    if d.kind != DeliveryKind::Notification || d.subscription_arn.is_none() {
         return None;
     }
     let msg: Value = serde_json::from_str(&d.message).ok()?;
@@ -229,7 +230,7 @@ fn alarm_notice(m: &OutboxMessage) -> Option<Notice> {
     Some(Notice {
         alarm: msg["AlarmName"].as_str().unwrap_or_default().to_string(),
         topic: d.topic_arn.clone(),
-        protocol: d.protocol.clone(),
+        protocol: d.protocol.to_string(),
         endpoint: d.endpoint.clone(),
     })
 }

@@ -25,7 +25,7 @@ impl ApiError {
             code: shape.into(),
             message: message.into(),
             status,
-            sender: true,
+            sender: status < 500,
         }
     }
 
@@ -36,10 +36,7 @@ impl ApiError {
     }
 
     pub fn server(shape: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            sender: false,
-            ..ApiError::new(shape, 500, message)
-        }
+        ApiError::new(shape, 500, message)
     }
 
     /// AWS's generic validation text for one member: `1 validation error detected: Value 'x' at 'field'
@@ -74,3 +71,35 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Declares a service's error enum: one variant per error AWS documents for the service, each carrying
+/// its message, with the shape name, HTTP status and (where it differs) the Query code in one line. Its
+/// `From` conversion is the only place the service's errors become an [`ApiError`].
+macro_rules! service_errors {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $shape:literal, $status:literal $(, code $code:literal)?; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant(String), )*
+        }
+
+        impl From<$name> for $crate::error::ApiError {
+            fn from(e: $name) -> Self {
+                match e {
+                    $( $name::$variant(message) => {
+                        #[allow(unused_mut)]
+                        let mut err = $crate::error::ApiError::new($shape, $status, message);
+                        $( err = err.with_code($code); )?
+                        err
+                    } )*
+                }
+            }
+        }
+    };
+}
+pub(crate) use service_errors;

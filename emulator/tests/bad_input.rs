@@ -253,7 +253,8 @@ proptest! {
         let _ = protocol::decode("/", Some(&text), &q, text.as_bytes());
         let form = format!("Action=PutMetricData&Version=2010-08-01&{}", text);
         if let Ok(d) = protocol::decode("/", None, &q, form.as_bytes()) {
-            let _ = protocol::respond_ok(d.protocol, "monitoring", &d.operation, d.input.value(), "id");
+            let out = protocol::output::to_out(d.input.value()).unwrap();
+            let _ = protocol::respond_ok(d.protocol, "monitoring", &d.operation, &out, "id");
         }
     }
 }

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use aws_config::SdkConfig;
 use orgwatch_emulator::admin::api::OutboxMessage;
 use orgwatch_emulator::admin::client::AdminClient;
+use orgwatch_emulator::model::sns::DeliveryKind;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -223,7 +224,10 @@ async fn check_expect(
             .await?
             .into_iter()
             .filter(|m| !before.contains(&key(m)))
-            .filter(|m| m.delivery.kind == "Notification" && m.delivery.subscription_arn.is_some())
+            .filter(|m| {
+                m.delivery.kind == DeliveryKind::Notification
+                    && m.delivery.subscription_arn.is_some()
+            })
             .collect();
         if expected.is_empty() && !fresh.is_empty() {
             problems.push(format!(

@@ -3,6 +3,15 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+aws_enum!(
+    /// Which management events a classic event selector records.
+    ReadWriteType {
+        ReadOnly = "ReadOnly",
+        WriteOnly = "WriteOnly",
+        All = "All",
+    }
+);
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub struct DataResource {
@@ -16,7 +25,7 @@ pub struct DataResource {
 #[serde(rename_all = "PascalCase")]
 pub struct EventSelector {
     #[serde(default = "all")]
-    pub read_write_type: String,
+    pub read_write_type: ReadWriteType,
     #[serde(default = "yes")]
     pub include_management_events: bool,
     #[serde(default)]
@@ -25,8 +34,8 @@ pub struct EventSelector {
     pub exclude_management_event_sources: Vec<String>,
 }
 
-pub fn all() -> String {
-    "All".into()
+fn all() -> ReadWriteType {
+    ReadWriteType::All
 }
 fn yes() -> bool {
     true

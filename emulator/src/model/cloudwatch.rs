@@ -3,48 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One of AWS's closed value sets: a Rust enum that reads and writes AWS's spelling (on the wire and in
-/// the persisted state alike), lists it for validation messages, and parses text already validated.
-macro_rules! aws_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $wire)] $variant),+
-        }
-
-        impl $name {
-            /// AWS's spellings, in AWS's order.
-            pub const NAMES: &'static [&'static str] = &[$($wire),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $wire),+
-                }
-            }
-
-            pub fn parse(text: &str) -> Option<$name> {
-                match text {
-                    $($wire => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.as_str() == other
-            }
-        }
-    };
-}
-
 aws_enum!(
     /// An alarm's state.
     StateValue {
@@ -67,8 +25,26 @@ aws_enum!(
     }
 );
 
-pub const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-pub const TREAT_MISSING: &[&str] = &["breaching", "notBreaching", "ignore", "missing"];
+aws_enum!(
+    /// The standard statistics (extended statistics, `p99` and the like, stay text).
+    Statistic {
+        SampleCount = "SampleCount",
+        Average = "Average",
+        Sum = "Sum",
+        Minimum = "Minimum",
+        Maximum = "Maximum",
+    }
+);
+
+aws_enum!(
+    /// How an alarm treats periods without data (absent means `missing`).
+    TreatMissingData {
+        Breaching = "breaching",
+        NotBreaching = "notBreaching",
+        Ignore = "ignore",
+        Missing = "missing",
+    }
+);
 
 /// CloudWatch's StandardUnit values (MetricTransformation.unit).
 pub const UNITS: &[&str] = &[
@@ -171,7 +147,7 @@ pub struct Alarm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistic: Option<String>,
+    pub statistic: Option<Statistic>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_statistic: Option<String>,
     pub dimensions: Vec<Dimension>,
@@ -186,7 +162,7 @@ pub struct Alarm {
     pub threshold: Option<f64>,
     pub comparison_operator: ComparisonOperator,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub treat_missing_data: Option<String>,
+    pub treat_missing_data: Option<TreatMissingData>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluate_low_sample_count_percentile: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,48 @@
 //! a wire shape, and [`STATE_VERSION`] versions it. One mutex guards it: operations are short, and a single
 //! lock makes "64 writers at once lose nothing" true by construction.
 
+/// One of AWS's closed value sets: a Rust enum that reads and writes AWS's spelling (on the wire and in
+/// the persisted state alike), lists it for validation messages, and parses text already validated.
+macro_rules! aws_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            /// AWS's spellings, in AWS's order.
+            pub const NAMES: &'static [&'static str] = &[$($wire),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($wire => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+    };
+}
+
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod logs;

@@ -3,6 +3,44 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+aws_enum!(
+    /// The protocols SNS accepts for a subscription.
+    SubscriptionProtocol {
+        Http = "http",
+        Https = "https",
+        Email = "email",
+        EmailJson = "email-json",
+        Sms = "sms",
+        Sqs = "sqs",
+        Application = "application",
+        Lambda = "lambda",
+        Firehose = "firehose",
+    }
+);
+
+impl SubscriptionProtocol {
+    /// HTTP/S and email endpoints must confirm a subscription before they receive messages.
+    pub fn needs_confirmation(self) -> bool {
+        matches!(
+            self,
+            Self::Http | Self::Https | Self::Email | Self::EmailJson
+        )
+    }
+
+    /// HTTP and HTTPS endpoints get real POSTs; every other protocol only the outbox.
+    pub fn is_http(self) -> bool {
+        matches!(self, Self::Http | Self::Https)
+    }
+}
+
+aws_enum!(
+    /// What a message SNS sent is (the `Type` of its HTTP body).
+    DeliveryKind {
+        Notification = "Notification",
+        SubscriptionConfirmation = "SubscriptionConfirmation",
+    }
+);
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Topic {
     pub arn: String,
@@ -17,7 +55,7 @@ pub struct Topic {
 pub struct Subscription {
     pub arn: String,
     pub topic_arn: String,
-    pub protocol: String,
+    pub protocol: SubscriptionProtocol,
     pub endpoint: String,
     pub owner: String,
     pub confirmed: bool,
@@ -29,11 +67,11 @@ pub struct Subscription {
 /// One message SNS sent (or would send) to an endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivery {
-    pub kind: String,
+    pub kind: DeliveryKind,
     pub topic_arn: String,
     #[serde(default)]
     pub subscription_arn: Option<String>,
-    pub protocol: String,
+    pub protocol: SubscriptionProtocol,
     pub endpoint: String,
     pub message_id: String,
     #[serde(default)]

@@ -3,7 +3,7 @@
 //! (reference §11) to each action's topic. SetAlarmState and the evaluator both transition through here.
 
 use super::delivery::{self, Effects};
-use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue};
+use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue, TreatMissingData};
 use crate::model::State;
 
 /// Moves an alarm to a state, records the history, and runs the new state's actions when the state
@@ -103,7 +103,7 @@ fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> Str
         "Period": a.period,
         "EvaluationPeriods": a.evaluation_periods,
         "ComparisonOperator": a.comparison_operator,
-        "TreatMissingData": a.treat_missing_data.clone().unwrap_or_else(|| "missing".into()),
+        "TreatMissingData": a.treat_missing_data.unwrap_or(TreatMissingData::Missing).as_str(),
         "EvaluateLowSampleCountPercentile": a.evaluate_low_sample_count_percentile.clone().unwrap_or_default(),
     });
     if let Some(t) = a.threshold {
@@ -120,7 +120,7 @@ fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> Str
         match (&a.statistic, &a.extended_statistic) {
             (Some(s), _) => {
                 trigger["StatisticType"] = "Statistic".into();
-                trigger["Statistic"] = s.to_uppercase().into();
+                trigger["Statistic"] = s.as_str().to_uppercase().into();
             }
             (None, Some(e)) => {
                 trigger["StatisticType"] = "ExtendedStatistic".into();

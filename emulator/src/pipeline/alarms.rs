@@ -11,7 +11,7 @@ use super::actions;
 use super::delivery::Effects;
 use super::evaluation::{decide, Decision, Outcome, Treat, RANGE_EXTRA};
 use super::metrics::{self, MetricKey};
-use crate::model::cloudwatch::{Alarm, ComparisonOperator, Datum};
+use crate::model::cloudwatch::{Alarm, ComparisonOperator, Datum, Statistic};
 use crate::model::State;
 use serde_json::json;
 
@@ -116,7 +116,7 @@ pub fn window(data: &[Datum], a: &Alarm, t: f64) -> Vec<Period> {
     let buckets = metrics::periods(data, &metric_key(a), start, newest + period, period);
     let stat = a
         .statistic
-        .as_deref()
+        .map(Statistic::as_str)
         .or(a.extended_statistic.as_deref())
         .unwrap_or("Sum");
     (0..len)
@@ -191,7 +191,7 @@ fn evaluate_at(
     let empty = points.iter().all(Option::is_none);
     let n = a.evaluation_periods.max(1) as usize;
     let m = a.datapoints_to_alarm.map_or(n, |m| m.max(1) as usize);
-    let treat = Treat::parse(a.treat_missing_data.as_deref());
+    let treat = a.treat_missing_data.unwrap_or(Treat::Missing);
     let d = decide(&points, n, m, treat);
     let Some(new_state) = d.outcome.state() else {
         return (false, empty);
@@ -338,7 +338,7 @@ fn reason_data(a: &Alarm, periods: &[Period], d: &Decision, t: f64, threshold: f
         "evaluatedDatapoints": d.used.iter().rev().filter_map(|&i| periods[i].value.map(|(v, n)| json!({"timestamp": ts(periods[i].start), "sampleCount": n, "value": v}))).collect::<Vec<_>>(),
     });
     match (&a.statistic, &a.extended_statistic) {
-        (Some(s), _) => v["statistic"] = json!(s),
+        (Some(s), _) => v["statistic"] = json!(s.as_str()),
         (None, Some(e)) => v["extendedStatistic"] = json!(e),
         _ => {}
     }

@@ -3,7 +3,7 @@
 //! [`super::http`]).
 
 use crate::arn::parse_arn;
-use crate::model::sns::Delivery;
+use crate::model::sns::{Delivery, DeliveryKind};
 use crate::model::{RegionState, State};
 
 /// What a step of the pipeline (or a handler) leaves to do once the state lock is released, and what it
@@ -30,7 +30,7 @@ impl<'a> Effects<'a> {
 
 /// Records one message SNS sends: in the outbox, and queued for a POST when the endpoint is HTTP/HTTPS.
 pub fn send(r: &mut RegionState, d: Delivery, fx: &mut Effects<'_>) {
-    if is_http(&d.protocol) {
+    if d.protocol.is_http() {
         fx.outgoing.push(d.clone());
     }
     r.outbox.push(d);
@@ -59,10 +59,10 @@ pub fn publish(
         .iter()
         .filter(|s| s.topic_arn == topic_arn && s.confirmed)
         .map(|s| Delivery {
-            kind: "Notification".into(),
+            kind: DeliveryKind::Notification,
             topic_arn: topic_arn.into(),
             subscription_arn: Some(s.arn.clone()),
-            protocol: s.protocol.clone(),
+            protocol: s.protocol,
             endpoint: s.endpoint.clone(),
             message_id: id.clone(),
             subject: subject.map(str::to_string),
@@ -76,11 +76,6 @@ pub fn publish(
         send(r, d, fx);
     }
     id
-}
-
-/// HTTP and HTTPS endpoints get real POSTs (`pipeline::http`); every other protocol only the outbox.
-pub fn is_http(protocol: &str) -> bool {
-    protocol == "http" || protocol == "https"
 }
 
 /// Percent-encodes a query-string value.

@@ -22,25 +22,10 @@ pub const RANGE_EXTRA: usize = 2;
 /// One point of the range: `None` missing, `Some(true)` breaching, `Some(false)` not breaching.
 pub type Point = Option<bool>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Treat {
-    Missing,
-    Ignore,
-    Breaching,
-    NotBreaching,
-}
+/// An alarm's TreatMissingData, as the model stores it.
+pub use crate::model::cloudwatch::TreatMissingData as Treat;
 
 impl Treat {
-    /// The alarm's TreatMissingData (absent means `missing`).
-    pub fn parse(s: Option<&str>) -> Treat {
-        match s {
-            Some("ignore") => Treat::Ignore,
-            Some("breaching") => Treat::Breaching,
-            Some("notBreaching") => Treat::NotBreaching,
-            _ => Treat::Missing,
-        }
-    }
-
     /// How AWS names the treatment in reason texts.
     pub fn label(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@
 //! Every attempt is recorded (`GET /_orgwatch/sns/deliveries`).
 
 use super::delivery::encode;
-use crate::model::sns::Delivery;
+use crate::model::sns::{Delivery, DeliveryKind};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -31,7 +31,7 @@ const LOG_LIMIT: usize = 10_000;
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     pub message_id: String,
-    pub kind: String,
+    pub kind: DeliveryKind,
     pub endpoint: String,
     pub attempt: u32,
     /// The HTTP status, when the subscriber answered.
@@ -107,7 +107,7 @@ async fn deliver<C>(
         let mut req = hyper::Request::post(&d.endpoint)
             .header("content-type", "text/plain; charset=UTF-8")
             .header("user-agent", "Amazon Simple Notification Service Agent")
-            .header("x-amz-sns-message-type", &d.kind)
+            .header("x-amz-sns-message-type", d.kind.as_str())
             .header("x-amz-sns-message-id", &d.message_id)
             .header("x-amz-sns-topic-arn", &d.topic_arn);
         if let Some(arn) = &d.subscription_arn {
@@ -127,7 +127,7 @@ async fn deliver<C>(
             log,
             Attempt {
                 message_id: d.message_id.clone(),
-                kind: d.kind.clone(),
+                kind: d.kind,
                 endpoint: d.endpoint.clone(),
                 attempt,
                 status: result.as_ref().ok().copied(),

@@ -13,7 +13,7 @@
 use super::ingest::{self, Place};
 use crate::arn::parse_arn;
 use crate::clock::Clock;
-use crate::model::cloudtrail::{AdvancedEventSelector, FieldSelector, Trail};
+use crate::model::cloudtrail::{AdvancedEventSelector, FieldSelector, ReadWriteType, Trail};
 use crate::model::{OrgRole, State};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -213,10 +213,10 @@ pub fn captures(t: &Trail, r: &Record) -> bool {
     }
     t.effective_selectors().iter().any(|s| {
         s.include_management_events
-            && match s.read_write_type.as_str() {
-                "ReadOnly" => r.read_only,
-                "WriteOnly" => !r.read_only,
-                _ => true,
+            && match s.read_write_type {
+                ReadWriteType::ReadOnly => r.read_only,
+                ReadWriteType::WriteOnly => !r.read_only,
+                ReadWriteType::All => true,
             }
             && !s
                 .exclude_management_event_sources

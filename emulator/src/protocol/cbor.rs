@@ -1,10 +1,10 @@
 //! Smithy RPC v2 CBOR (CloudWatch for the AWS SDK for Rust).
 //!
 //! Decoding accepts definite and indefinite lengths and turns tag-1 timestamps into epoch seconds.
-//! Encoding writes floats for every non-integral or double-typed number (the Rust decoder rejects an
-//! integer where a double is modelled), and tag 1 + float64 for timestamp members ([`super::shapes`]).
+//! Encoding follows the output's Rust types ([`super::output`]): a float wherever a double is modelled (the
+//! Rust decoder rejects an integer there), and tag 1 + float64 for timestamps.
 
-use super::shapes::{is, TIMESTAMPS};
+use super::output::Out;
 use crate::error::ApiError;
 use ciborium::value::{Integer, Value as Cbor};
 use serde_json::{Map, Number, Value};
@@ -65,34 +65,32 @@ fn to_json(v: Cbor, depth: usize) -> Result<Value, ApiError> {
     })
 }
 
-pub fn encode(v: &Value) -> Vec<u8> {
+pub fn encode(v: &Out) -> Vec<u8> {
     let mut out = Vec::new();
-    let _ = ciborium::ser::into_writer(&to_cbor(v, None), &mut out);
+    let _ = ciborium::ser::into_writer(&to_cbor(v), &mut out);
     out
 }
 
-fn number(n: &Number, timestamp: bool) -> Cbor {
-    let float = Cbor::Float(n.as_f64().unwrap_or(0.0));
-    if timestamp {
-        return Cbor::Tag(1, Box::new(float));
-    }
-    match (n.as_i64(), n.is_f64()) {
-        (Some(i), false) => Cbor::Integer(Integer::from(i)),
-        _ => float,
-    }
-}
-
-fn to_cbor(v: &Value, key: Option<&str>) -> Cbor {
-    let ts = key.is_some_and(|k| is(TIMESTAMPS, k));
+fn to_cbor(v: &Out) -> Cbor {
     match v {
-        Value::Null => Cbor::Null,
-        Value::Bool(b) => Cbor::Bool(*b),
-        Value::Number(n) => number(n, ts),
-        Value::String(s) => Cbor::Text(s.clone()),
-        Value::Array(a) => Cbor::Array(a.iter().map(|x| to_cbor(x, key)).collect()),
-        Value::Object(m) => Cbor::Map(
-            m.iter()
-                .map(|(k, v)| (Cbor::Text(k.clone()), to_cbor(v, Some(k))))
+        Out::Absent => Cbor::Map(Vec::new()),
+        Out::Null => Cbor::Null,
+        Out::Bool(b) => Cbor::Bool(*b),
+        Out::Int(i) => Cbor::Integer(Integer::from(*i)),
+        Out::Float(f) => Cbor::Float(*f),
+        Out::Timestamp(t) => Cbor::Tag(1, Box::new(Cbor::Float(*t))),
+        Out::Str(s) => Cbor::Text(s.clone()),
+        Out::List(items) => Cbor::Array(items.iter().map(to_cbor).collect()),
+        Out::Struct(fields) => Cbor::Map(
+            fields
+                .iter()
+                .map(|(k, v)| (Cbor::Text(k.to_string()), to_cbor(v)))
+                .collect(),
+        ),
+        Out::Map(entries) => Cbor::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (Cbor::Text(k.clone()), to_cbor(v)))
                 .collect(),
         ),
     }

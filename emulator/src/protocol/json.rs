@@ -1,5 +1,6 @@
 //! AWS JSON 1.0 and 1.1: the document is the body. An empty body is an empty input.
 
+use super::output::Out;
 use crate::error::ApiError;
 use serde_json::Value;
 
@@ -18,6 +19,6 @@ pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
     Ok(v)
 }
 
-pub fn encode(v: &Value) -> Vec<u8> {
-    serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec())
+pub fn encode(v: &Out) -> Vec<u8> {
+    serde_json::to_vec(&super::output::to_json(v)).unwrap_or_else(|_| b"{}".to_vec())
 }

@@ -4,8 +4,8 @@
 //! Between codecs and handlers an input is a [`Document`], read into the operation's typed input struct:
 //! JSON and CBOR documents carry their own scalar types, while a Query document's leaves are all text and
 //! take the type the operation's input asks for ([`query_input`]), so a tag value `1234` stays a string.
-//! Outputs are documents too; the few facts an output format needs and the document lacks (which members are
-//! timestamps, which are maps) are kept in [`shapes`].
+//! Outputs are the operation's output types, serialized into a typed tree ([`output::Out`]) that tells each
+//! codec what a member is (structure or map, integer or double, timestamp) from its Rust type.
 //!
 //! | protocol | recognised by | used by |
 //! |---|---|---|
@@ -16,13 +16,14 @@
 
 pub mod cbor;
 pub mod json;
+pub mod output;
 pub mod query;
 pub mod query_input;
-pub mod shapes;
 
 use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use output::Out;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,17 +235,15 @@ pub fn respond_ok(
     protocol: Protocol,
     service: &str,
     operation: &str,
-    output: &Value,
+    output: &Out,
     request_id: &str,
 ) -> Response {
-    // No output shape (`Null`) is an empty structure on the JSON and CBOR wires; Query writes no
-    // result element for it.
-    let empty = Value::Object(Default::default());
-    let document = if output.is_null() { &empty } else { output };
+    // No output shape is an empty structure on the JSON and CBOR wires; Query writes no result
+    // element for it.
     let (ct, body) = match protocol {
-        Protocol::Json10 => ("application/x-amz-json-1.0", json::encode(document)),
-        Protocol::Json11 => ("application/x-amz-json-1.1", json::encode(document)),
-        Protocol::Cbor => ("application/cbor", cbor::encode(document)),
+        Protocol::Json10 => ("application/x-amz-json-1.0", json::encode(output)),
+        Protocol::Json11 => ("application/x-amz-json-1.1", json::encode(output)),
+        Protocol::Cbor => ("application/cbor", cbor::encode(output)),
         Protocol::Query => (
             "text/xml",
             query::encode_ok(service, operation, output, request_id).into_bytes(),
@@ -280,18 +279,17 @@ pub fn respond_err(
             } else {
                 "application/x-amz-json-1.1"
             };
-            let body = serde_json::json!({"__type": err.shape, "message": err.message});
-            finish(protocol, status, ct, json::encode(&body), request_id)
-        }
-        Protocol::Cbor => {
-            let body = serde_json::json!({"__type": err.shape, "message": err.message});
             finish(
                 protocol,
                 status,
-                "application/cbor",
-                cbor::encode(&body),
+                ct,
+                json::encode(&error_body(err)),
                 request_id,
             )
+        }
+        Protocol::Cbor => {
+            let body = cbor::encode(&error_body(err));
+            finish(protocol, status, "application/cbor", body, request_id)
         }
         Protocol::Query => finish(
             protocol,
@@ -310,6 +308,14 @@ pub fn respond_err(
         }
     }
     resp
+}
+
+/// The JSON and CBOR error document.
+fn error_body(err: &ApiError) -> Out {
+    Out::Struct(vec![
+        ("__type", Out::Str(err.shape.clone())),
+        ("message", Out::Str(err.message.clone())),
+    ])
 }
 
 fn finish(

@@ -1,7 +1,7 @@
 //! AWS Query: form-encoded requests (`Dimensions.member.1.Name=...`, `Attributes.entry.1.key=...`) and XML
 //! responses (`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...`), with lists as `<member>`.
 
-use super::shapes::{is, MAPS, TIMESTAMPS};
+use super::output::Out;
 use crate::error::ApiError;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -100,61 +100,51 @@ fn escape(s: &str) -> String {
     o
 }
 
-fn write(out: &mut String, key: &str, v: &Value) {
+fn write(out: &mut String, key: &str, v: &Out) {
     match v {
-        Value::Null => {}
-        Value::Array(items) => {
+        Out::Null | Out::Absent => {}
+        Out::List(items) => {
             out.push_str(&format!("<{key}>"));
             for i in items {
-                write(out, "member", &annotate(i, key));
+                write(out, "member", i);
             }
             out.push_str(&format!("</{key}>"));
         }
-        Value::Object(m) if is(MAPS, key) => {
+        Out::Map(entries) => {
             out.push_str(&format!("<{key}>"));
-            for (k, v) in m {
+            for (k, v) in entries {
                 out.push_str(&format!("<entry><key>{}</key>", escape(k)));
                 write(out, "value", v);
                 out.push_str("</entry>");
             }
             out.push_str(&format!("</{key}>"));
         }
-        Value::Object(m) => {
+        Out::Struct(fields) => {
             out.push_str(&format!("<{key}>"));
-            for (k, v) in m {
+            for (k, v) in fields {
                 write(out, k, v);
             }
             out.push_str(&format!("</{key}>"));
         }
-        Value::String(s) => out.push_str(&format!("<{key}>{}</{key}>", escape(s))),
-        Value::Bool(b) => out.push_str(&format!("<{key}>{b}</{key}>")),
-        Value::Number(n) => {
-            let text = if is(TIMESTAMPS, key) {
-                crate::clock::iso8601(n.as_f64().unwrap_or(0.0))
-            } else {
-                n.to_string()
-            };
-            out.push_str(&format!("<{key}>{text}</{key}>"))
-        }
+        Out::Str(s) => out.push_str(&format!("<{key}>{}</{key}>", escape(s))),
+        Out::Bool(b) => out.push_str(&format!("<{key}>{b}</{key}>")),
+        Out::Int(i) => out.push_str(&format!("<{key}>{i}</{key}>")),
+        // Doubles as AWS writes them (`1.0`, not `1`).
+        Out::Float(f) => out.push_str(&format!("<{key}>{}</{key}>", Value::from(*f))),
+        Out::Timestamp(t) => out.push_str(&format!("<{key}>{}</{key}>", crate::clock::iso8601(*t))),
     }
 }
 
-/// List members inherit their list's timestamp-ness (`Timestamps` → each `member` is a timestamp).
-fn annotate(v: &Value, list_key: &str) -> Value {
-    match v {
-        Value::Number(n) if is(TIMESTAMPS, list_key) => {
-            Value::String(crate::clock::iso8601(n.as_f64().unwrap_or(0.0)))
-        }
-        _ => v.clone(),
-    }
-}
-
-pub fn encode_ok(service: &str, op: &str, output: &Value, request_id: &str) -> String {
+pub fn encode_ok(service: &str, op: &str, output: &Out, request_id: &str) -> String {
     let mut out = format!("<{op}Response xmlns=\"{}\">", namespace(service));
-    // An operation with no output shape answers `Null` and gets no result element; one whose
-    // output is an empty structure still gets `<OpResult></OpResult>` (botocore looks for it).
-    if output.is_object() {
-        write(&mut out, &format!("{op}Result"), output);
+    // An operation with no output shape gets no result element; one whose output is an empty
+    // structure still gets `<OpResult></OpResult>` (botocore looks for it).
+    if let Out::Struct(fields) = output {
+        if fields.is_empty() {
+            out.push_str(&format!("<{op}Result></{op}Result>"));
+        } else {
+            write(&mut out, &format!("{op}Result"), output);
+        }
     }
     out.push_str(&format!(
         "<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{op}Response>"

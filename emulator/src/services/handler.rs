@@ -6,10 +6,10 @@ use crate::context::RequestContext;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{RegionState, State};
 use crate::pipeline::delivery::Effects;
+use crate::protocol::output::{to_out, Out};
 use crate::protocol::Document;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 
 /// Everything a handler may touch for one call.
 pub struct Call<'a> {
@@ -43,62 +43,34 @@ pub enum Style {
     Query(&'static str),
 }
 
-/// What a handler returns: a document, or a typed output serialized into one.
-pub trait Output {
-    fn into_document(self) -> ApiResult<Value>;
-}
-
-impl Output for Value {
-    fn into_document(self) -> ApiResult<Value> {
-        Ok(self)
-    }
-}
-
 /// The operation has no output shape: JSON protocols answer `{}`, Query answers with no
 /// `<OpResult>` element (botocore reads nothing).
+#[derive(Serialize)]
 pub struct NoOutput;
-
-impl Output for NoOutput {
-    fn into_document(self) -> ApiResult<Value> {
-        Ok(Value::Null)
-    }
-}
 
 /// The operation's output is an empty structure: JSON protocols answer `{}`, Query answers
 /// `<OpResult/>`, which botocore requires (`TagResource` in SNS and CloudWatch).
-pub struct EmptyOutput;
+#[derive(Serialize)]
+pub struct EmptyOutput {}
 
-impl Output for EmptyOutput {
-    fn into_document(self) -> ApiResult<Value> {
-        Ok(Value::Object(Default::default()))
-    }
-}
-
-/// A typed output, serialized into a document.
-pub struct Typed<T: Serialize>(pub T);
-
-impl<T: Serialize> Output for Typed<T> {
-    fn into_document(self) -> ApiResult<Value> {
-        serde_json::to_value(self.0).map_err(|e| ApiError::server("InternalFailure", e.to_string()))
-    }
-}
-
-/// Reads the input, calls the handler, writes the output.
-pub fn run<I, O>(
+/// Reads the input, calls the handler, writes its typed output.
+pub fn run<I, O, E>(
     call: &mut Call<'_>,
     input: Document,
     style: Style,
-    f: impl FnOnce(&mut Call<'_>, I) -> ApiResult<O>,
-) -> ApiResult<Value>
+    f: impl FnOnce(&mut Call<'_>, I) -> Result<O, E>,
+) -> ApiResult<Out>
 where
     I: DeserializeOwned,
-    O: Output,
+    O: Serialize,
+    E: Into<ApiError>,
 {
     let input: I = input
         .without_nulls()
         .read()
         .map_err(|e| input_error(style, &e.to_string()))?;
-    f(call, input)?.into_document()
+    let output = f(call, input).map_err(Into::into)?;
+    to_out(&output).map_err(|e| ApiError::server("InternalFailure", e.to_string()))
 }
 
 fn input_error(style: Style, serde_msg: &str) -> ApiError {
@@ -136,64 +108,57 @@ fn input_error(style: Style, serde_msg: &str) -> ApiError {
     }
 }
 
-/// Checks an enum member, with AWS's message.
-pub fn check_enum(shape: &str, field: &str, value: &str, allowed: &[&str]) -> ApiResult<()> {
+/// Checks an enum member: AWS's validation message when it is not one of `allowed`.
+pub fn check_enum(field: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         return Ok(());
     }
-    let constraint = format!(
-        "Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    );
-    Err(ApiError::new(
-        shape,
-        400,
-        ApiError::validation_message(Some(value), field, &constraint),
-    ))
+    Err(not_in_set(field, value, allowed))
 }
 
 /// Reads a member of one of AWS's closed value sets into its enum, with AWS's message when it is not one.
 pub fn read_enum<E>(
-    shape: &str,
     field: &str,
     value: &str,
-    allowed: &[&str],
+    names: &[&str],
     parse: fn(&str) -> Option<E>,
-) -> ApiResult<E> {
-    check_enum(shape, field, value, allowed)?;
-    parse(value).ok_or_else(|| ApiError::new(shape, 400, format!("Invalid {field}: {value}")))
+) -> Result<E, String> {
+    parse(value).ok_or_else(|| not_in_set(field, value, names))
 }
 
-/// Checks a string member's length, with AWS's message.
-pub fn check_len(shape: &str, field: &str, value: &str, min: usize, max: usize) -> ApiResult<()> {
+fn not_in_set(field: &str, value: &str, allowed: &[&str]) -> String {
+    let constraint = format!(
+        "Member must satisfy enum value set: [{}]",
+        allowed.join(", ")
+    );
+    ApiError::validation_message(Some(value), field, &constraint)
+}
+
+/// Checks a string member's length: AWS's validation message when it is out of bounds.
+pub fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), String> {
     let n = value.chars().count();
-    if n < min {
-        let c = format!("Member must have length greater than or equal to {min}");
-        return Err(ApiError::new(
-            shape,
-            400,
-            ApiError::validation_message(Some(value), field, &c),
-        ));
-    }
-    if n > max {
-        let c = format!("Member must have length less than or equal to {max}");
-        return Err(ApiError::new(
-            shape,
-            400,
-            ApiError::validation_message(Some(value), field, &c),
-        ));
-    }
-    Ok(())
+    let constraint = if n < min {
+        format!("Member must have length greater than or equal to {min}")
+    } else if n > max {
+        format!("Member must have length less than or equal to {max}")
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::validation_message(
+        Some(value),
+        field,
+        &constraint,
+    ))
 }
 
 /// One page of `items` after the opaque `token`, at most `limit` long, and the token for the next page.
 /// Tokens are positions, prefixed so that foreign tokens are recognised as invalid.
-pub fn page<T: Clone>(
+pub fn page<T: Clone, E>(
     items: &[T],
     token: Option<&str>,
     limit: usize,
-    bad_token: impl FnOnce() -> ApiError,
-) -> ApiResult<(Vec<T>, Option<String>)> {
+    bad_token: impl FnOnce() -> E,
+) -> Result<(Vec<T>, Option<String>), E> {
     let start = match token {
         None | Some("") => 0,
         Some(t) => t
@@ -205,27 +170,4 @@ pub fn page<T: Clone>(
     let end = (start + limit.max(1)).min(items.len());
     let next = (end < items.len()).then(|| format!("orgwatch-{end}"));
     Ok((items[start..end].to_vec(), next))
-}
-
-/// One page of a listing, as the output `out` builds from the page's items, with its next-page token
-/// under `token_key` (as [`with_next_token`]).
-pub fn paged<T: Clone>(
-    items: &[T],
-    token: Option<&str>,
-    limit: usize,
-    bad_token: impl FnOnce() -> ApiError,
-    token_key: &str,
-    out: impl FnOnce(Vec<T>) -> Value,
-) -> ApiResult<Value> {
-    let (items, next) = page(items, token, limit, bad_token)?;
-    Ok(with_next_token(out(items), token_key, next))
-}
-
-/// A listing's output with its next-page token (`nextToken` or `NextToken`, as the service spells it),
-/// present only when there is another page.
-pub fn with_next_token(mut out: Value, key: &str, next: Option<String>) -> Value {
-    if let Some(n) = next {
-        out[key] = n.into();
-    }
-    out
 }

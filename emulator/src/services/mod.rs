@@ -15,8 +15,8 @@ pub mod sts;
 pub mod handler;
 
 use crate::error::{ApiError, ApiResult};
+use crate::protocol::output::Out;
 use crate::protocol::Document;
-use serde_json::Value;
 
 pub use handler::Call;
 
@@ -37,7 +37,7 @@ pub fn changes_state(operation: &str) -> bool {
     !READS.iter().any(|r| operation.starts_with(r))
 }
 
-pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -> ApiResult<Out> {
     match service {
         "cloudtrail" => cloudtrail::dispatch(call, op, input),
         "logs" => logs::dispatch(call, op, input),

@@ -2,18 +2,43 @@
 //! API (management account, member, or none).
 
 use super::handler::{run, Call, Style};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{service_errors, ApiError, ApiResult};
 use crate::model::OrgRole;
+use crate::protocol::output::Out;
 use crate::protocol::Document;
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 pub const OPERATIONS: &[&str] = &["DescribeOrganization"];
+
+service_errors! {
+    /// The errors Organizations answers with here.
+    pub enum OrganizationsError {
+        NotInUse = "AWSOrganizationsNotInUseException", 400;
+    }
+}
 
 #[derive(Deserialize)]
 struct Empty {}
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeOrganizationOutput {
+    organization: Organization,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Organization {
+    id: String,
+    arn: String,
+    feature_set: &'static str,
+    master_account_arn: String,
+    master_account_id: String,
+    master_account_email: String,
+    available_policy_types: Vec<String>,
+}
+
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
     match op {
         "DescribeOrganization" => run(
             call,
@@ -25,14 +50,15 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Val
     }
 }
 
-fn describe_organization(call: &mut Call<'_>, _: Empty) -> ApiResult<Value> {
+fn describe_organization(
+    call: &mut Call<'_>,
+    _: Empty,
+) -> Result<DescribeOrganizationOutput, OrganizationsError> {
     let account = call.ctx.account.clone();
     let (management, id) = match &call.state.account(&account).organization {
         OrgRole::None => {
-            return Err(ApiError::new(
-                "AWSOrganizationsNotInUseException",
-                400,
-                "Your account is not a member of an organization.",
+            return Err(OrganizationsError::NotInUse(
+                "Your account is not a member of an organization.".into(),
             ))
         }
         OrgRole::Management { organization_id } => (account.clone(), organization_id.clone()),
@@ -47,15 +73,17 @@ fn describe_organization(call: &mut Call<'_>, _: Empty) -> ApiResult<Value> {
             &format!("{:x}", management.parse::<u64>().unwrap_or(0) * 7919)
         )
     });
-    Ok(serde_json::json!({
-        "Organization": {
-            "Id": id,
-            "Arn": format!("arn:aws:organizations::{management}:organization/{id}"),
-            "FeatureSet": "ALL",
-            "MasterAccountArn": format!("arn:aws:organizations::{management}:account/{id}/{management}"),
-            "MasterAccountId": management,
-            "MasterAccountEmail": format!("aws+{management}@example.com"),
-            "AvailablePolicyTypes": [],
-        }
-    }))
+    Ok(DescribeOrganizationOutput {
+        organization: Organization {
+            arn: format!("arn:aws:organizations::{management}:organization/{id}"),
+            feature_set: "ALL",
+            master_account_arn: format!(
+                "arn:aws:organizations::{management}:account/{id}/{management}"
+            ),
+            master_account_email: format!("aws+{management}@example.com"),
+            master_account_id: management,
+            available_policy_types: vec![],
+            id,
+        },
+    })
 }

@@ -3,20 +3,23 @@
 //! Alarms (metric and metric-math), their history and actions; metrics from PutMetricData and from metric
 //! filters, with statistics and percentiles computed from the stored datapoints.
 
+mod output;
+
 use super::handler::{
-    check_enum, check_len, paged, read_enum, run, Call, EmptyOutput, NoOutput, Style,
+    check_enum, check_len, page, read_enum, run, Call, EmptyOutput, NoOutput, Style,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{service_errors, ApiError, ApiResult};
 use crate::model::cloudwatch::{
     Alarm, ComparisonOperator, Datum, Dimension, HistoryItem, MetricDataQuery, StateValue,
-    STATISTICS, TREAT_MISSING, UNITS,
+    Statistic, TreatMissingData, UNITS,
 };
 use crate::pipeline::actions;
 use crate::pipeline::metrics::{periods, statistic, MetricKey};
+use crate::protocol::output::{to_json, to_out, Out, Timestamp};
 use crate::protocol::Document;
-use serde::{Deserialize, Serialize};
+use output::*;
+use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub const OPERATIONS: &[&str] = &[
     "PutMetricAlarm",
@@ -37,9 +40,24 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 const STYLE: Style = Style::CloudWatch;
-const VALIDATION: &str = "ValidationError";
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
+service_errors! {
+    /// The errors CloudWatch answers with here (the Query code where it differs from the shape).
+    pub enum CloudWatchError {
+        Validation = "ValidationError", 400;
+        InvalidParameterValue = "InvalidParameterValueException", 400, code "InvalidParameterValue";
+        InvalidParameterCombination = "InvalidParameterCombinationException", 400, code "InvalidParameterCombination";
+        MissingParameter = "MissingRequiredParameterException", 400, code "MissingParameter";
+        ResourceNotFound = "ResourceNotFound", 404;
+        ResourceNotFoundException = "ResourceNotFoundException", 404;
+        InvalidNextToken = "InvalidNextToken", 400;
+    }
+}
+
+type Result<T> = std::result::Result<T, CloudWatchError>;
+use CloudWatchError::Validation;
+
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
     match op {
         "PutMetricAlarm" => run(call, input, STYLE, put_metric_alarm),
         "DescribeAlarms" => run(call, input, STYLE, describe_alarms),
@@ -64,25 +82,32 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Val
     }
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new("InvalidParameterValueException", 400, message).with_code("InvalidParameterValue")
+fn invalid(message: impl Into<String>) -> CloudWatchError {
+    CloudWatchError::InvalidParameterValue(message.into())
 }
 
-fn combination(message: impl Into<String>) -> ApiError {
-    ApiError::new("InvalidParameterCombinationException", 400, message)
-        .with_code("InvalidParameterCombination")
+fn combination(message: impl Into<String>) -> CloudWatchError {
+    CloudWatchError::InvalidParameterCombination(message.into())
 }
 
-fn not_found(message: impl Into<String>) -> ApiError {
-    ApiError::new("ResourceNotFound", 404, message)
+fn missing(parameter: &str) -> CloudWatchError {
+    CloudWatchError::MissingParameter(format!("The parameter {parameter} is required."))
 }
 
-fn bad_token() -> ApiError {
-    ApiError::new(
-        "InvalidNextToken",
-        400,
-        "The service couldn't process your request because the NextToken value is invalid.",
+fn bad_token() -> CloudWatchError {
+    CloudWatchError::InvalidNextToken(
+        "The service couldn't process your request because the NextToken value is invalid.".into(),
     )
+}
+
+/// AWS's validation message for a number out of bounds.
+fn out_of_bounds(field: &str, value: Option<f64>, constraint: &str) -> CloudWatchError {
+    let value = value.map(|v| v.to_string());
+    Validation(ApiError::validation_message(
+        value.as_deref(),
+        field,
+        constraint,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -114,12 +139,12 @@ struct PutMetricAlarmInput {
     metrics: Option<Vec<MetricDataQuery>>,
     threshold_metric_id: Option<String>,
     #[serde(default)]
-    tags: Vec<Tag>,
+    tags: Vec<TagInput>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Tag {
+struct TagInput {
     key: String,
     value: String,
 }
@@ -131,28 +156,42 @@ fn alarm_arn(call: &Call<'_>, name: &str) -> String {
     )
 }
 
-fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
-    check_len(VALIDATION, "alarmName", &i.alarm_name, 1, 255)?;
-    check_enum(
-        VALIDATION,
+/// The alarm's closed-set members, read into their enums once the request is valid.
+struct AlarmEnums {
+    comparison_operator: ComparisonOperator,
+    statistic: Option<Statistic>,
+    treat_missing_data: Option<TreatMissingData>,
+}
+
+fn validate_alarm(i: &PutMetricAlarmInput) -> Result<AlarmEnums> {
+    check_len("alarmName", &i.alarm_name, 1, 255).map_err(Validation)?;
+    let comparison_operator = read_enum(
         "comparisonOperator",
         &i.comparison_operator,
         ComparisonOperator::NAMES,
-    )?;
-    if let Some(s) = &i.statistic {
-        check_enum(VALIDATION, "statistic", s, STATISTICS)?;
-    }
-    if let Some(t) = &i.treat_missing_data {
-        check_len(VALIDATION, "treatMissingData", t, 1, 255)?;
-        if !TREAT_MISSING.contains(&t.as_str()) {
-            return Err(invalid(format!(
-                "Invalid treatMissingData value: {t}. Valid values are: {}",
-                TREAT_MISSING.join(", ")
-            )));
+        ComparisonOperator::parse,
+    )
+    .map_err(Validation)?;
+    let statistic = match &i.statistic {
+        Some(s) => Some(
+            read_enum("statistic", s, Statistic::NAMES, Statistic::parse).map_err(Validation)?,
+        ),
+        None => None,
+    };
+    let treat_missing_data = match &i.treat_missing_data {
+        Some(t) => {
+            check_len("treatMissingData", t, 1, 255).map_err(Validation)?;
+            Some(TreatMissingData::parse(t).ok_or_else(|| {
+                invalid(format!(
+                    "Invalid treatMissingData value: {t}. Valid values are: {}",
+                    TreatMissingData::NAMES.join(", ")
+                ))
+            })?)
         }
-    }
+        None => None,
+    };
     if let Some(u) = &i.unit {
-        check_enum(VALIDATION, "unit", u, UNITS)?;
+        check_enum("unit", u, UNITS).map_err(Validation)?;
     }
     for (field, list) in [
         ("alarmActions", &i.alarm_actions),
@@ -161,23 +200,15 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
     ] {
         if list.len() > 5 {
             let c = "Member must have length less than or equal to 5";
-            return Err(ApiError::new(
-                VALIDATION,
-                400,
-                ApiError::validation_message(None, field, c),
-            ));
+            return Err(out_of_bounds(field, None, c));
         }
     }
     if i.evaluation_periods < 1.0 {
         let c = "Member must have value greater than or equal to 1";
-        return Err(ApiError::new(
-            VALIDATION,
-            400,
-            ApiError::validation_message(
-                Some(&i.evaluation_periods.to_string()),
-                "evaluationPeriods",
-                c,
-            ),
+        return Err(out_of_bounds(
+            "evaluationPeriods",
+            Some(i.evaluation_periods),
+            c,
         ));
     }
     let math = i.metrics.is_some();
@@ -203,12 +234,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
         }
     } else {
         if i.metric_name.is_none() || i.namespace.is_none() {
-            return Err(ApiError::new(
-                "MissingRequiredParameterException",
-                400,
-                "The parameter MetricName is required.",
-            )
-            .with_code("MissingParameter"));
+            return Err(missing("MetricName"));
         }
         match (&i.statistic, &i.extended_statistic) {
             (Some(_), Some(_)) => {
@@ -223,14 +249,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
             }
             _ => {}
         }
-        let period = i.period.ok_or_else(|| {
-            ApiError::new(
-                "MissingRequiredParameterException",
-                400,
-                "The parameter Period is required.",
-            )
-            .with_code("MissingParameter")
-        })?;
+        let period = i.period.ok_or_else(|| missing("Period"))?;
         let p = period as i64;
         if !(p == 10 || p == 20 || p == 30 || (p >= 60 && p % 60 == 0)) || period.fract() != 0.0 {
             return Err(invalid(
@@ -246,12 +265,7 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
         }
     }
     if i.threshold.is_none() && i.threshold_metric_id.is_none() {
-        return Err(ApiError::new(
-            "MissingRequiredParameterException",
-            400,
-            "The parameter Threshold is required.",
-        )
-        .with_code("MissingParameter"));
+        return Err(missing("Threshold"));
     }
     if let Some(m) = i.datapoints_to_alarm {
         if m < 1.0 || m > i.evaluation_periods {
@@ -260,7 +274,11 @@ fn validate_alarm(i: &PutMetricAlarmInput) -> ApiResult<()> {
             ));
         }
     }
-    Ok(())
+    Ok(AlarmEnums {
+        comparison_operator,
+        statistic,
+        treat_missing_data,
+    })
 }
 
 fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: Value) {
@@ -269,15 +287,8 @@ fn history(call: &mut Call<'_>, name: &str, kind: &str, summary: String, data: V
     call.region().alarm_history.push(item);
 }
 
-fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<NoOutput> {
-    validate_alarm(&i)?;
-    let comparison_operator = read_enum(
-        VALIDATION,
-        "comparisonOperator",
-        &i.comparison_operator,
-        ComparisonOperator::NAMES,
-        ComparisonOperator::parse,
-    )?;
+fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> Result<NoOutput> {
+    let enums = validate_alarm(&i)?;
     let now = call.now();
     let arn = alarm_arn(call, &i.alarm_name);
     let previous = call.region().alarms.get(&i.alarm_name).cloned();
@@ -311,7 +322,7 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<No
         state_transitioned_timestamp: transitioned,
         metric_name: i.metric_name,
         namespace: i.namespace,
-        statistic: i.statistic,
+        statistic: enums.statistic,
         extended_statistic: i.extended_statistic,
         dimensions: i.dimensions,
         period: i.period.map(|p| p as i64),
@@ -319,8 +330,8 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<No
         evaluation_periods: i.evaluation_periods as i64,
         datapoints_to_alarm: i.datapoints_to_alarm.map(|d| d as i64),
         threshold: i.threshold,
-        comparison_operator,
-        treat_missing_data: i.treat_missing_data,
+        comparison_operator: enums.comparison_operator,
+        treat_missing_data: enums.treat_missing_data,
         evaluate_low_sample_count_percentile: i.evaluate_low_sample_count_percentile,
         metrics: i.metrics,
         threshold_metric_id: i.threshold_metric_id,
@@ -334,7 +345,8 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> ApiResult<No
             "created"
         }
     );
-    let data = serde_json::json!({"type": if previous.is_some() { "Update" } else { "Create" }, "version": "1.0", "updatedAlarm": serde_json::to_value(&alarm).unwrap_or(Value::Null)});
+    let shown = to_out(&MetricAlarmOut::from(&alarm)).map_or(Value::Null, |o| to_json(&o));
+    let data = serde_json::json!({"type": if previous.is_some() { "Update" } else { "Create" }, "version": "1.0", "updatedAlarm": shown});
     let name = alarm.alarm_name.clone();
     call.region().alarms.insert(name.clone(), alarm);
     if !i.tags.is_empty() {
@@ -357,7 +369,7 @@ struct DescribeAlarmsInput {
     next_token: Option<String>,
 }
 
-fn max_records(v: Option<f64>, max: f64, default: usize) -> ApiResult<usize> {
+fn max_records(v: Option<f64>, max: f64, default: usize) -> Result<usize> {
     match v {
         None => Ok(default),
         Some(n) if n >= 1.0 && n <= max => Ok(n as usize),
@@ -367,30 +379,26 @@ fn max_records(v: Option<f64>, max: f64, default: usize) -> ApiResult<usize> {
             } else {
                 format!("Member must have value less than or equal to {max}")
             };
-            Err(ApiError::new(
-                VALIDATION,
-                400,
-                ApiError::validation_message(Some(&n.to_string()), "maxRecords", &c),
-            ))
+            Err(out_of_bounds("maxRecords", Some(n), &c))
         }
     }
 }
 
-fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Value> {
+fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<DescribeAlarmsOutput> {
     if i.alarm_names.is_some() && i.alarm_name_prefix.is_some() {
         return Err(combination(
             "AlarmNames and AlarmNamePrefix cannot be specified together.",
         ));
     }
     if let Some(s) = &i.state_value {
-        check_enum(VALIDATION, "stateValue", s, StateValue::NAMES)?;
+        check_enum("stateValue", s, StateValue::NAMES).map_err(Validation)?;
     }
     let lim = max_records(i.max_records, 100.0, 50)?;
     let wants_metric = i
         .alarm_types
         .as_ref()
         .is_none_or(|t| t.iter().any(|x| x == "MetricAlarm"));
-    let alarms: Vec<Alarm> = call
+    let alarms: Vec<&Alarm> = call
         .region()
         .alarms
         .values()
@@ -419,16 +427,13 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> ApiResult<Val
                     .any(|x| x.starts_with(p.as_str()))
             })
         })
-        .cloned()
         .collect();
-    paged(
-        &alarms,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "MetricAlarms": items, "CompositeAlarms": [] }),
-    )
+    let (items, next_token) = page(&alarms, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(DescribeAlarmsOutput {
+        metric_alarms: items.into_iter().map(MetricAlarmOut::from).collect(),
+        composite_alarms: vec![],
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -446,10 +451,10 @@ struct DescribeAlarmsForMetricInput {
 fn describe_alarms_for_metric(
     call: &mut Call<'_>,
     i: DescribeAlarmsForMetricInput,
-) -> ApiResult<Value> {
+) -> Result<DescribeAlarmsForMetricOutput> {
     let mut want_dims = i.dimensions.clone().unwrap_or_default();
     want_dims.sort();
-    let alarms: Vec<Alarm> = call
+    let metric_alarms = call
         .region()
         .alarms
         .values()
@@ -457,7 +462,11 @@ fn describe_alarms_for_metric(
             a.metric_name.as_deref() == Some(&i.metric_name)
                 && a.namespace.as_deref() == Some(&i.namespace)
         })
-        .filter(|a| i.statistic.is_none() || a.statistic == i.statistic)
+        .filter(|a| {
+            i.statistic
+                .as_deref()
+                .is_none_or(|s| a.statistic.is_some_and(|x| x == *s))
+        })
         .filter(|a| i.extended_statistic.is_none() || a.extended_statistic == i.extended_statistic)
         .filter(|a| i.period.is_none_or(|p| a.period == Some(p as i64)))
         .filter(|a| i.unit.is_none() || a.unit == i.unit)
@@ -468,9 +477,9 @@ fn describe_alarms_for_metric(
                 d == want_dims
             }
         })
-        .cloned()
+        .map(MetricAlarmOut::from)
         .collect();
-    Ok(serde_json::json!({ "MetricAlarms": alarms }))
+    Ok(DescribeAlarmsForMetricOutput { metric_alarms })
 }
 
 #[derive(Deserialize)]
@@ -479,18 +488,16 @@ struct AlarmNames {
     alarm_names: Vec<String>,
 }
 
-fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<NoOutput> {
+fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> Result<NoOutput> {
     if i.alarm_names.len() > 100 {
         let c = "Member must have length less than or equal to 100";
-        return Err(ApiError::new(
-            VALIDATION,
-            400,
-            ApiError::validation_message(None, "alarmNames", c),
-        ));
+        return Err(out_of_bounds("alarmNames", None, c));
     }
     let r = call.region();
     if let Some(missing) = i.alarm_names.iter().find(|n| !r.alarms.contains_key(*n)) {
-        return Err(not_found(format!("Alarm {missing} does not exist")));
+        return Err(CloudWatchError::ResourceNotFound(format!(
+            "Alarm {missing} does not exist"
+        )));
     }
     for n in &i.alarm_names {
         r.alarms.remove(n);
@@ -498,7 +505,7 @@ fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> ApiResult<NoOutput> {
     Ok(NoOutput)
 }
 
-fn set_actions(call: &mut Call<'_>, i: AlarmNames, enabled: bool) -> ApiResult<NoOutput> {
+fn set_actions(call: &mut Call<'_>, i: AlarmNames, enabled: bool) -> Result<NoOutput> {
     for n in &i.alarm_names {
         if let Some(a) = call.region().alarms.get_mut(n) {
             a.actions_enabled = enabled;
@@ -516,22 +523,25 @@ struct SetAlarmStateInput {
     state_reason_data: Option<String>,
 }
 
-fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> ApiResult<NoOutput> {
+fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> Result<NoOutput> {
     let state = read_enum(
-        VALIDATION,
         "stateValue",
         &i.state_value,
         StateValue::NAMES,
         StateValue::parse,
-    )?;
-    check_len(VALIDATION, "stateReason", &i.state_reason, 0, 1023)?;
+    )
+    .map_err(Validation)?;
+    check_len("stateReason", &i.state_reason, 0, 1023).map_err(Validation)?;
     if let Some(d) = &i.state_reason_data {
         if serde_json::from_str::<Value>(d).is_err() {
             return Err(invalid("The StateReasonData is not valid JSON."));
         }
     }
     if !call.region().alarms.contains_key(&i.alarm_name) {
-        return Err(not_found(format!("Alarm {} does not exist", i.alarm_name)));
+        return Err(CloudWatchError::ResourceNotFound(format!(
+            "Alarm {} does not exist",
+            i.alarm_name
+        )));
     }
     let (account, region, now) = (
         call.ctx.account.clone(),
@@ -564,10 +574,12 @@ struct DescribeAlarmHistoryInput {
     scan_by: Option<String>,
 }
 
-fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> ApiResult<Value> {
+fn describe_alarm_history(
+    call: &mut Call<'_>,
+    i: DescribeAlarmHistoryInput,
+) -> Result<DescribeAlarmHistoryOutput> {
     if let Some(t) = &i.history_item_type {
         check_enum(
-            VALIDATION,
             "historyItemType",
             t,
             &[
@@ -577,18 +589,15 @@ fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> 
                 "AlarmContributorStateUpdate",
                 "AlarmContributorAction",
             ],
-        )?;
+        )
+        .map_err(Validation)?;
     }
     if let Some(s) = &i.scan_by {
-        check_enum(
-            VALIDATION,
-            "scanBy",
-            s,
-            &["TimestampDescending", "TimestampAscending"],
-        )?;
+        check_enum("scanBy", s, &["TimestampDescending", "TimestampAscending"])
+            .map_err(Validation)?;
     }
     let lim = max_records(i.max_records, 100.0, 100)?;
-    let mut items: Vec<HistoryItem> = call
+    let mut items: Vec<&HistoryItem> = call
         .region()
         .alarm_history
         .iter()
@@ -602,19 +611,15 @@ fn describe_alarm_history(call: &mut Call<'_>, i: DescribeAlarmHistoryInput) -> 
             i.start_date.is_none_or(|s| h.timestamp >= s)
                 && i.end_date.is_none_or(|e| h.timestamp <= e)
         })
-        .cloned()
         .collect();
     if i.scan_by.as_deref() != Some("TimestampAscending") {
         items.reverse();
     }
-    paged(
-        &items,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "AlarmHistoryItems": items }),
-    )
+    let (items, next_token) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(DescribeAlarmHistoryOutput {
+        alarm_history_items: items.into_iter().map(AlarmHistoryItemOut::from).collect(),
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -647,8 +652,8 @@ struct PutMetricDataInput {
     metric_data: Vec<MetricDatumInput>,
 }
 
-fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<NoOutput> {
-    check_len(VALIDATION, "namespace", &i.namespace, 1, 255)?;
+fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> Result<NoOutput> {
+    check_len("namespace", &i.namespace, 1, 255).map_err(Validation)?;
     if i.namespace.starts_with("AWS/") {
         return Err(invalid(
             "The value AWS/ for parameter Namespace is invalid.",
@@ -656,22 +661,14 @@ fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<NoOu
     }
     if i.metric_data.len() > 1000 {
         let c = "Member must have length less than or equal to 1000";
-        return Err(ApiError::new(
-            VALIDATION,
-            400,
-            ApiError::validation_message(None, "metricData", c),
-        ));
+        return Err(out_of_bounds("metricData", None, c));
     }
     let now = call.now();
     let mut data = Vec::new();
     for (k, m) in i.metric_data.into_iter().enumerate() {
         if let Some(u) = &m.unit {
-            check_enum(
-                VALIDATION,
-                &format!("metricData.{}.member.unit", k + 1),
-                u,
-                UNITS,
-            )?;
+            check_enum(&format!("metricData.{}.member.unit", k + 1), u, UNITS)
+                .map_err(Validation)?;
         }
         if m.dimensions.len() > 30 {
             return Err(invalid(
@@ -694,7 +691,7 @@ fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> ApiResult<NoOu
                     data.push(Datum { sum: v * c, count: c, min: v, max: v, ..base.clone() });
                 }
             }
-            (None, None, None) => return Err(ApiError::new("MissingRequiredParameterException", 400, "The parameter MetricData.member.N.Value is required.").with_code("MissingParameter")),
+            (None, None, None) => return Err(missing("MetricData.member.N.Value")),
             _ => return Err(combination("The parameters MetricData.member.N.Value, StatisticValues and Values are mutually exclusive.")),
         }
     }
@@ -718,7 +715,7 @@ struct ListMetricsInput {
     next_token: Option<String>,
 }
 
-fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
+fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> Result<ListMetricsOutput> {
     let mut seen: Vec<(String, String, Vec<Dimension>)> = Vec::new();
     for d in &call.region().metrics {
         let key = (
@@ -731,24 +728,33 @@ fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> ApiResult<Value> {
         }
     }
     seen.sort();
-    let metrics: Vec<Value> = seen
+    let metrics: Vec<(String, String, Vec<Dimension>)> = seen
         .into_iter()
         .filter(|(ns, name, dims)| {
             i.namespace.as_ref().is_none_or(|n| n == ns)
                 && i.metric_name.as_ref().is_none_or(|m| m == name)
-                && i.dimensions.as_ref().is_none_or(|fs| fs.iter().all(|f| dims.iter().any(|d| d.name == f.name && f.value.as_ref().is_none_or(|v| v == &d.value))))
+                && i.dimensions.as_ref().is_none_or(|fs| {
+                    fs.iter().all(|f| {
+                        dims.iter().any(|d| {
+                            d.name == f.name && f.value.as_ref().is_none_or(|v| v == &d.value)
+                        })
+                    })
+                })
         })
-        .map(|(ns, name, dims)| serde_json::json!({"Namespace": ns, "MetricName": name, "Dimensions": dims}))
         .collect();
     // ListMetrics: up to 500 results per page.
-    paged(
-        &metrics,
-        i.next_token.as_deref(),
-        500,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "Metrics": items }),
-    )
+    let (items, next_token) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
+    Ok(ListMetricsOutput {
+        metrics: items
+            .into_iter()
+            .map(|(namespace, metric_name, dimensions)| MetricOut {
+                namespace,
+                metric_name,
+                dimensions,
+            })
+            .collect(),
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -768,18 +774,21 @@ struct GetMetricStatisticsInput {
     unit: Option<String>,
 }
 
-fn get_metric_statistics(call: &mut Call<'_>, i: GetMetricStatisticsInput) -> ApiResult<Value> {
+fn get_metric_statistics(
+    call: &mut Call<'_>,
+    i: GetMetricStatisticsInput,
+) -> Result<GetMetricStatisticsOutput> {
     if i.statistics.is_empty() && i.extended_statistics.is_empty() {
-        return Err(ApiError::new(
-            "MissingRequiredParameterException",
-            400,
-            "Must specify either Statistics or ExtendedStatistics.",
-        )
-        .with_code("MissingParameter"));
+        return Err(CloudWatchError::MissingParameter(
+            "Must specify either Statistics or ExtendedStatistics.".into(),
+        ));
     }
-    for s in &i.statistics {
-        check_enum(VALIDATION, "statistics", s, STATISTICS)?;
-    }
+    let statistics = i
+        .statistics
+        .iter()
+        .map(|s| read_enum("statistics", s, Statistic::NAMES, Statistic::parse))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Validation)?;
     if i.period < 1.0 {
         return Err(invalid("The parameter Period must be greater than 0."));
     }
@@ -796,21 +805,44 @@ fn get_metric_statistics(call: &mut Call<'_>, i: GetMetricStatisticsInput) -> Ap
         unit: i.unit.as_deref(),
     };
     let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, i.period);
-    let points: Vec<Value> = buckets
+    let datapoints = buckets
         .iter()
         .map(|(t, ds)| {
-            let mut p = serde_json::json!({"Timestamp": *t as f64, "Unit": i.unit.clone().or_else(|| ds[0].unit.clone()).unwrap_or_else(|| "None".into())});
-            for s in &i.statistics {
-                p[s] = statistic(ds, s).into();
+            let mut p = DatapointOut {
+                timestamp: Some(Timestamp(*t as f64)),
+                unit: Some(
+                    i.unit
+                        .clone()
+                        .or_else(|| ds[0].unit.clone())
+                        .unwrap_or_else(|| "None".into()),
+                ),
+                ..DatapointOut::default()
+            };
+            for s in &statistics {
+                let v = statistic(ds, s.as_str());
+                match s {
+                    Statistic::SampleCount => p.sample_count = v,
+                    Statistic::Average => p.average = v,
+                    Statistic::Sum => p.sum = v,
+                    Statistic::Minimum => p.minimum = v,
+                    Statistic::Maximum => p.maximum = v,
+                }
             }
             if !i.extended_statistics.is_empty() {
-                let ext: BTreeMap<&String, Option<f64>> = i.extended_statistics.iter().map(|s| (s, statistic(ds, s))).collect();
-                p["ExtendedStatistics"] = serde_json::to_value(ext).unwrap_or(Value::Null);
+                p.extended_statistics = Some(
+                    i.extended_statistics
+                        .iter()
+                        .filter_map(|s| statistic(ds, s).map(|v| (s.clone(), v)))
+                        .collect(),
+                );
             }
             p
         })
         .collect();
-    Ok(serde_json::json!({ "Label": i.metric_name, "Datapoints": points }))
+    Ok(GetMetricStatisticsOutput {
+        label: i.metric_name,
+        datapoints,
+    })
 }
 
 #[derive(Deserialize)]
@@ -822,7 +854,7 @@ struct GetMetricDataInput {
     scan_by: Option<String>,
 }
 
-fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Value> {
+fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> Result<GetMetricDataOutput> {
     if i.end_time <= i.start_time {
         return Err(invalid(
             "The parameter StartTime must be less than the parameter EndTime.",
@@ -837,7 +869,17 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Valu
     {
         let Some(ms) = &q.metric_stat else {
             let expr = q.expression.clone().unwrap_or_default();
-            results.push(serde_json::json!({"Id": q.id, "Label": q.label.clone().unwrap_or_else(|| q.id.clone()), "Timestamps": [], "Values": [], "StatusCode": "InternalError", "Messages": [{"Code": "Unsupported", "Value": format!("metric math is not supported by this emulator: {expr}")}]}));
+            results.push(MetricDataResult {
+                id: q.id.clone(),
+                label: q.label.clone().unwrap_or_else(|| q.id.clone()),
+                timestamps: vec![],
+                values: vec![],
+                status_code: "InternalError",
+                messages: Some(vec![MessageData {
+                    code: "Unsupported".into(),
+                    value: format!("metric math is not supported by this emulator: {expr}"),
+                }]),
+            });
             continue;
         };
         let key = MetricKey {
@@ -854,15 +896,22 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Valu
         if i.scan_by.as_deref() != Some("TimestampAscending") {
             pts.reverse();
         }
-        results.push(serde_json::json!({
-            "Id": q.id,
-            "Label": q.label.clone().unwrap_or_else(|| ms.metric.metric_name.clone()),
-            "Timestamps": pts.iter().map(|p| p.0 as f64).collect::<Vec<_>>(),
-            "Values": pts.iter().map(|p| p.1).collect::<Vec<_>>(),
-            "StatusCode": "Complete",
-        }));
+        results.push(MetricDataResult {
+            id: q.id.clone(),
+            label: q
+                .label
+                .clone()
+                .unwrap_or_else(|| ms.metric.metric_name.clone()),
+            timestamps: pts.iter().map(|p| Timestamp(p.0 as f64)).collect(),
+            values: pts.iter().map(|p| p.1).collect(),
+            status_code: "Complete",
+            messages: None,
+        });
     }
-    Ok(serde_json::json!({ "MetricDataResults": results, "Messages": [] }))
+    Ok(GetMetricDataOutput {
+        metric_data_results: results,
+        messages: vec![],
+    })
 }
 
 #[derive(Deserialize)]
@@ -870,30 +919,28 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> ApiResult<Valu
 struct TagResourceInput {
     #[serde(rename = "ResourceARN")]
     resource_arn: String,
-    tags: Vec<Tag>,
+    tags: Vec<TagInput>,
 }
 
-fn alarm_exists(call: &mut Call<'_>, arn: &str) -> ApiResult<()> {
+fn alarm_exists(call: &mut Call<'_>, arn: &str) -> Result<()> {
     let name = arn.rsplit(":alarm:").next().unwrap_or("");
     if arn.contains(":alarm:") && call.region().alarms.contains_key(name) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            "ResourceNotFoundException",
-            404,
-            format!("Resource {arn} does not exist"),
-        ))
+        Err(CloudWatchError::ResourceNotFoundException(format!(
+            "Resource {arn} does not exist"
+        )))
     }
 }
 
-fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<EmptyOutput> {
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<EmptyOutput> {
     alarm_exists(call, &i.resource_arn)?;
     call.region()
         .tags
         .entry(i.resource_arn)
         .or_default()
         .extend(i.tags.into_iter().map(|t| (t.key, t.value)));
-    Ok(EmptyOutput)
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -904,14 +951,14 @@ struct UntagResourceInput {
     tag_keys: Vec<String>,
 }
 
-fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<EmptyOutput> {
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> Result<EmptyOutput> {
     alarm_exists(call, &i.resource_arn)?;
     if let Some(t) = call.region().tags.get_mut(&i.resource_arn) {
         for k in &i.tag_keys {
             t.remove(k);
         }
     }
-    Ok(EmptyOutput)
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -921,7 +968,7 @@ struct ArnInput {
     resource_arn: String,
 }
 
-fn list_tags(call: &mut Call<'_>, i: ArnInput) -> ApiResult<Value> {
+fn list_tags(call: &mut Call<'_>, i: ArnInput) -> Result<ListTagsForResourceOutput> {
     alarm_exists(call, &i.resource_arn)?;
     let tags: Vec<Tag> = call
         .region()
@@ -934,5 +981,5 @@ fn list_tags(call: &mut Call<'_>, i: ArnInput) -> ApiResult<Value> {
             value: v.clone(),
         })
         .collect();
-    Ok(serde_json::json!({ "Tags": tags }))
+    Ok(ListTagsForResourceOutput { tags })
 }

@@ -4,15 +4,18 @@
 //! from there: a subscription to another account's topic, or a lookup from another region, behaves as on
 //! AWS. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
-use super::handler::{paged, run, Call, EmptyOutput, NoOutput, Style};
+mod output;
+
+use super::handler::{page, run, Call, EmptyOutput, NoOutput, Style};
 use crate::arn::parse_arn;
-use crate::error::{ApiError, ApiResult};
-use crate::model::sns::{Delivery, Subscription, Topic};
+use crate::error::{service_errors, ApiResult};
+use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol, Topic};
 use crate::model::RegionState;
 use crate::pipeline::delivery::{self, encode};
+use crate::protocol::output::Out;
 use crate::protocol::Document;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use output::*;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub const OPERATIONS: &[&str] = &[
@@ -33,48 +36,48 @@ pub const OPERATIONS: &[&str] = &[
     "ListTagsForResource",
 ];
 
-const INVALID: &str = "InvalidParameter";
-const STYLE: Style = Style::Query(INVALID);
-/// Subscribe: the protocols SNS accepts.
-const PROTOCOLS: &[&str] = &[
-    "http",
-    "https",
-    "email",
-    "email-json",
-    "sms",
-    "sqs",
-    "application",
-    "lambda",
-    "firehose",
-];
+const STYLE: Style = Style::Query("InvalidParameter");
+
+service_errors! {
+    /// The errors SNS answers with here.
+    pub enum SnsError {
+        InvalidParameter = "InvalidParameter", 400;
+        NotFound = "NotFound", 404;
+        ResourceNotFound = "ResourceNotFound", 404;
+        InvalidAction = "InvalidAction", 400;
+    }
+}
+
+type Result<T> = std::result::Result<T, SnsError>;
+
+fn invalid(what: impl std::fmt::Display) -> SnsError {
+    SnsError::InvalidParameter(format!("Invalid parameter: {what}"))
+}
+
 /// Publish: 256 KiB.
 const MAX_MESSAGE_BYTES: usize = 262_144;
 
-fn not_found(what: &str) -> ApiError {
-    ApiError::new("NotFound", 404, format!("{what} does not exist"))
+fn not_found(what: &str) -> SnsError {
+    SnsError::NotFound(format!("{what} does not exist"))
 }
 
-fn bad_token() -> ApiError {
-    ApiError::new(INVALID, 400, "Invalid parameter: NextToken")
+fn no_resource() -> SnsError {
+    SnsError::ResourceNotFound("Resource does not exist".into())
 }
 
-fn needs_confirmation(protocol: &str) -> bool {
-    matches!(protocol, "http" | "https" | "email" | "email-json")
+fn bad_token() -> SnsError {
+    invalid("NextToken")
 }
 
 /// The state of the region and account a topic ARN names.
-fn topic_home<'c>(
-    call: &'c mut Call<'_>,
-    arn: &str,
-    param: &str,
-) -> ApiResult<&'c mut RegionState> {
+fn topic_home<'c>(call: &'c mut Call<'_>, arn: &str, param: &str) -> Result<&'c mut RegionState> {
     let a = parse_arn(arn)
         .filter(|a| a.service == "sns")
-        .ok_or_else(|| ApiError::new(INVALID, 400, format!("Invalid parameter: {param}")))?;
+        .ok_or_else(|| invalid(param))?;
     Ok(call.state.region(&a.account, &a.region))
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
     match op {
         "CreateTopic" => run(call, input, STYLE, create_topic),
         "DeleteTopic" => run(call, input, STYLE, delete_topic),
@@ -91,17 +94,16 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Val
         "TagResource" => run(call, input, STYLE, tag_resource),
         "UntagResource" => run(call, input, STYLE, untag_resource),
         "ListTagsForResource" => run(call, input, STYLE, list_tags),
-        _ => Err(ApiError::new(
-            "InvalidAction",
-            400,
-            format!("The action {op} is not valid for this web service."),
-        )),
+        _ => Err(SnsError::InvalidAction(format!(
+            "The action {op} is not valid for this web service."
+        ))
+        .into()),
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Tag {
+struct TagInput {
     key: String,
     value: String,
 }
@@ -113,10 +115,10 @@ struct CreateTopicInput {
     #[serde(default)]
     attributes: BTreeMap<String, String>,
     #[serde(default)]
-    tags: Vec<Tag>,
+    tags: Vec<TagInput>,
 }
 
-fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> ApiResult<Value> {
+fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> Result<TopicArnOutput> {
     let base = i.name.strip_suffix(".fifo").unwrap_or(&i.name);
     if base.is_empty()
         || i.name.len() > 256
@@ -124,7 +126,7 @@ fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> ApiResult<Value> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(ApiError::new(INVALID, 400, "Invalid parameter: Topic Name"));
+        return Err(invalid("Topic Name"));
     }
     let arn = format!(
         "arn:aws:sns:{}:{}:{}",
@@ -137,9 +139,11 @@ fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> ApiResult<Value> {
             .iter()
             .any(|(k, v)| t.attributes.get(k) != Some(v));
         if differs {
-            return Err(ApiError::new(INVALID, 400, "Invalid parameter: Attributes Reason: Topic already exists with different attributes"));
+            return Err(invalid(
+                "Attributes Reason: Topic already exists with different attributes",
+            ));
         }
-        return Ok(serde_json::json!({ "TopicArn": arn }));
+        return Ok(TopicArnOutput { topic_arn: arn });
     }
     let tags = i.tags.into_iter().map(|t| (t.key, t.value)).collect();
     r.topics.insert(
@@ -151,7 +155,7 @@ fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> ApiResult<Value> {
             tags,
         },
     );
-    Ok(serde_json::json!({ "TopicArn": arn }))
+    Ok(TopicArnOutput { topic_arn: arn })
 }
 
 #[derive(Deserialize)]
@@ -160,7 +164,7 @@ struct TopicArnInput {
     topic_arn: String,
 }
 
-fn delete_topic(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<NoOutput> {
+fn delete_topic(call: &mut Call<'_>, i: TopicArnInput) -> Result<NoOutput> {
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     r.topics.remove(&i.topic_arn);
     r.subscriptions.retain(|s| s.topic_arn != i.topic_arn);
@@ -173,25 +177,20 @@ struct NextTokenInput {
     next_token: Option<String>,
 }
 
-fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
-    let topics: Vec<Value> = call
-        .region()
-        .topics
-        .keys()
-        .map(|a| serde_json::json!({ "TopicArn": a }))
-        .collect();
+fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> Result<ListTopicsOutput> {
+    let topics: Vec<String> = call.region().topics.keys().cloned().collect();
     // ListTopics: up to 100 topics per page.
-    paged(
-        &topics,
-        i.next_token.as_deref(),
-        100,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "Topics": items }),
-    )
+    let (items, next_token) = page(&topics, i.next_token.as_deref(), 100, bad_token)?;
+    Ok(ListTopicsOutput {
+        topics: items
+            .into_iter()
+            .map(|topic_arn| TopicArnOutput { topic_arn })
+            .collect(),
+        next_token,
+    })
 }
 
-fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<Value> {
+fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> Result<AttributesOutput> {
     let owner = parse_arn(&i.topic_arn)
         .map(|a| a.account)
         .unwrap_or_default();
@@ -227,7 +226,7 @@ fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> ApiResult<Valu
         serde_json::json!({"http": {"defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3, "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0, "backoffFunction": "linear"}, "disableSubscriptionOverrides": false}}).to_string(),
     );
     attrs.extend(t.attributes.clone());
-    Ok(serde_json::json!({ "Attributes": attrs }))
+    Ok(AttributesOutput { attributes: attrs })
 }
 
 #[derive(Deserialize)]
@@ -238,7 +237,7 @@ struct SetTopicAttributesInput {
     attribute_value: Option<String>,
 }
 
-fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> ApiResult<NoOutput> {
+fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> Result<NoOutput> {
     const SETTABLE: &[&str] = &[
         "DeliveryPolicy",
         "DisplayName",
@@ -254,11 +253,7 @@ fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> ApiR
         && !i.attribute_name.ends_with("FeedbackRoleArn")
         && !i.attribute_name.ends_with("SuccessFeedbackSampleRate")
     {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: AttributeName",
-        ));
+        return Err(invalid("AttributeName"));
     }
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     let t = r
@@ -282,28 +277,23 @@ struct SubscribeInput {
     return_subscription_arn: bool,
 }
 
-fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
-    if !PROTOCOLS.contains(&i.protocol.as_str()) {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: Amazon SNS does not support this protocol string",
-        ));
-    }
+fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOutput> {
+    use SubscriptionProtocol as P;
+    let protocol = SubscriptionProtocol::parse(&i.protocol)
+        .ok_or_else(|| invalid("Amazon SNS does not support this protocol string"))?;
     let endpoint = i.endpoint.unwrap_or_default();
-    let valid_endpoint = match i.protocol.as_str() {
-        "http" => endpoint.starts_with("http://"),
-        "https" => endpoint.starts_with("https://"),
-        "email" | "email-json" => endpoint.contains('@'),
-        "sqs" | "lambda" | "firehose" | "application" => endpoint.starts_with("arn:"),
-        _ => !endpoint.is_empty(),
+    let valid_endpoint = match protocol {
+        P::Http => endpoint.starts_with("http://"),
+        P::Https => endpoint.starts_with("https://"),
+        P::Email | P::EmailJson => endpoint.contains('@'),
+        P::Sqs | P::Lambda | P::Firehose | P::Application => endpoint.starts_with("arn:"),
+        P::Sms => !endpoint.is_empty(),
     };
     if !valid_endpoint {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            format!("Invalid parameter: {} endpoint", i.protocol.to_uppercase()),
-        ));
+        return Err(invalid(format!(
+            "{} endpoint",
+            protocol.as_str().to_uppercase()
+        )));
     }
     let (caller, auto) = (call.ctx.account.clone(), call.fx.auto_confirm);
     let topic_owner = parse_arn(&i.topic_arn)
@@ -317,28 +307,28 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
     if let Some(s) = r
         .subscriptions
         .iter()
-        .find(|s| s.topic_arn == i.topic_arn && s.protocol == i.protocol && s.endpoint == endpoint)
+        .find(|s| s.topic_arn == i.topic_arn && s.protocol == protocol && s.endpoint == endpoint)
     {
         let arn = if s.confirmed || i.return_subscription_arn {
             s.arn.clone()
         } else {
             "pending confirmation".into()
         };
-        return Ok(serde_json::json!({ "SubscriptionArn": arn }));
+        return Ok(SubscriptionArnOutput {
+            subscription_arn: arn,
+        });
     }
     // Confirmation is needed for HTTP/S and email, and for any endpoint in another account.
-    let cross_account = i.protocol != "http"
-        && i.protocol != "https"
-        && !i.protocol.starts_with("email")
+    let cross_account = !protocol.needs_confirmation()
         && endpoint_account(&endpoint).is_some_and(|a| a != topic_owner);
-    let confirmed = auto || !(needs_confirmation(&i.protocol) || cross_account);
+    let confirmed = auto || !(protocol.needs_confirmation() || cross_account);
     let arn = format!("{}:{}", i.topic_arn, uuid::Uuid::new_v4());
     let token = format!("{:x}", uuid::Uuid::new_v4().as_u128())
         + &format!("{:x}", uuid::Uuid::new_v4().as_u128());
     let sub = Subscription {
         arn: arn.clone(),
         topic_arn: i.topic_arn.clone(),
-        protocol: i.protocol.clone(),
+        protocol,
         endpoint: endpoint.clone(),
         owner: caller,
         confirmed,
@@ -352,13 +342,12 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
             call.fx.public_url,
             encode(&i.topic_arn)
         );
-        let home = parse_arn(&i.topic_arn)
-            .ok_or_else(|| ApiError::new(INVALID, 400, "Invalid parameter: TopicArn"))?;
+        let home = parse_arn(&i.topic_arn).ok_or_else(|| invalid("TopicArn"))?;
         let confirmation = Delivery {
-            kind: "SubscriptionConfirmation".into(),
+            kind: DeliveryKind::SubscriptionConfirmation,
             topic_arn: i.topic_arn.clone(),
             subscription_arn: None,
-            protocol: i.protocol.clone(),
+            protocol,
             endpoint,
             message_id: uuid::Uuid::new_v4().to_string(),
             subject: None,
@@ -378,7 +367,9 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> ApiResult<Value> {
     } else {
         "pending confirmation".into()
     };
-    Ok(serde_json::json!({ "SubscriptionArn": shown }))
+    Ok(SubscriptionArnOutput {
+        subscription_arn: shown,
+    })
 }
 
 fn endpoint_account(endpoint: &str) -> Option<String> {
@@ -392,7 +383,10 @@ struct ConfirmSubscriptionInput {
     token: String,
 }
 
-fn confirm_subscription(call: &mut Call<'_>, i: ConfirmSubscriptionInput) -> ApiResult<Value> {
+fn confirm_subscription(
+    call: &mut Call<'_>,
+    i: ConfirmSubscriptionInput,
+) -> Result<SubscriptionArnOutput> {
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     if !r.topics.contains_key(&i.topic_arn) {
         return Err(not_found("Topic"));
@@ -401,9 +395,11 @@ fn confirm_subscription(call: &mut Call<'_>, i: ConfirmSubscriptionInput) -> Api
         .subscriptions
         .iter_mut()
         .find(|s| s.topic_arn == i.topic_arn && s.token == i.token)
-        .ok_or_else(|| ApiError::new(INVALID, 400, "Invalid parameter: Token"))?;
+        .ok_or_else(|| invalid("Token"))?;
     s.confirmed = true;
-    Ok(serde_json::json!({ "SubscriptionArn": s.arn }))
+    Ok(SubscriptionArnOutput {
+        subscription_arn: s.arn.clone(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -412,18 +408,14 @@ struct SubscriptionArnInput {
     subscription_arn: String,
 }
 
-fn subscription_home<'c>(call: &'c mut Call<'_>, arn: &str) -> ApiResult<&'c mut RegionState> {
+fn subscription_home<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut RegionState> {
     if arn.matches(':').count() != 6 {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: SubscriptionArn",
-        ));
+        return Err(invalid("SubscriptionArn"));
     }
     topic_home(call, arn, "SubscriptionArn")
 }
 
-fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<NoOutput> {
+fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> Result<NoOutput> {
     let r = subscription_home(call, &i.subscription_arn)?;
     let before = r.subscriptions.len();
     r.subscriptions.retain(|s| s.arn != i.subscription_arn);
@@ -433,26 +425,9 @@ fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<NoOutp
     Ok(NoOutput)
 }
 
-fn listing(s: &Subscription) -> Value {
-    serde_json::json!({
-        "SubscriptionArn": if s.confirmed { s.arn.clone() } else { "PendingConfirmation".into() },
-        "Owner": s.owner,
-        "Protocol": s.protocol,
-        "Endpoint": s.endpoint,
-        "TopicArn": s.topic_arn,
-    })
-}
-
-fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> ApiResult<Value> {
-    let subs: Vec<Value> = call.region().subscriptions.iter().map(listing).collect();
-    paged(
-        &subs,
-        i.next_token.as_deref(),
-        100,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "Subscriptions": items }),
-    )
+fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> Result<ListSubscriptionsOutput> {
+    let subs: Vec<&Subscription> = call.region().subscriptions.iter().collect();
+    ListSubscriptionsOutput::page(&subs, i.next_token.as_deref(), bad_token)
 }
 
 #[derive(Deserialize)]
@@ -462,29 +437,26 @@ struct ListByTopicInput {
     next_token: Option<String>,
 }
 
-fn list_subscriptions_by_topic(call: &mut Call<'_>, i: ListByTopicInput) -> ApiResult<Value> {
+fn list_subscriptions_by_topic(
+    call: &mut Call<'_>,
+    i: ListByTopicInput,
+) -> Result<ListSubscriptionsOutput> {
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     if !r.topics.contains_key(&i.topic_arn) {
         return Err(not_found("Topic"));
     }
-    let subs: Vec<Value> = r
+    let subs: Vec<&Subscription> = r
         .subscriptions
         .iter()
         .filter(|s| s.topic_arn == i.topic_arn)
-        .map(listing)
         .collect();
-    // ListSubscriptionsByTopic: up to 100 per page.
-    paged(
-        &subs,
-        i.next_token.as_deref(),
-        100,
-        bad_token,
-        "NextToken",
-        |items| serde_json::json!({ "Subscriptions": items }),
-    )
+    ListSubscriptionsOutput::page(&subs, i.next_token.as_deref(), bad_token)
 }
 
-fn get_subscription_attributes(call: &mut Call<'_>, i: SubscriptionArnInput) -> ApiResult<Value> {
+fn get_subscription_attributes(
+    call: &mut Call<'_>,
+    i: SubscriptionArnInput,
+) -> Result<AttributesOutput> {
     let r = subscription_home(call, &i.subscription_arn)?;
     let s = r
         .subscriptions
@@ -495,7 +467,7 @@ fn get_subscription_attributes(call: &mut Call<'_>, i: SubscriptionArnInput) -> 
     attrs.insert("SubscriptionArn".into(), s.arn.clone());
     attrs.insert("TopicArn".into(), s.topic_arn.clone());
     attrs.insert("Owner".into(), s.owner.clone());
-    attrs.insert("Protocol".into(), s.protocol.clone());
+    attrs.insert("Protocol".into(), s.protocol.to_string());
     attrs.insert("Endpoint".into(), s.endpoint.clone());
     attrs.insert("PendingConfirmation".into(), (!s.confirmed).to_string());
     attrs.insert(
@@ -504,7 +476,7 @@ fn get_subscription_attributes(call: &mut Call<'_>, i: SubscriptionArnInput) -> 
     );
     attrs.insert("RawMessageDelivery".into(), "false".into());
     attrs.extend(s.attributes.clone());
-    Ok(serde_json::json!({ "Attributes": attrs }))
+    Ok(AttributesOutput { attributes: attrs })
 }
 
 #[derive(Deserialize)]
@@ -516,31 +488,20 @@ struct PublishInput {
     subject: Option<String>,
 }
 
-fn publish(call: &mut Call<'_>, i: PublishInput) -> ApiResult<Value> {
-    let arn = i.topic_arn.or(i.target_arn).ok_or_else(|| {
-        ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter",
-        )
-    })?;
+fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
+    let arn = i
+        .topic_arn
+        .or(i.target_arn)
+        .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
     if i.message.is_empty() {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: Empty message",
-        ));
+        return Err(invalid("Empty message"));
     }
     if i.message.len() > MAX_MESSAGE_BYTES {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            "Invalid parameter: Message too long",
-        ));
+        return Err(invalid("Message too long"));
     }
     if let Some(s) = &i.subject {
         if s.is_empty() || s.len() > 100 {
-            return Err(ApiError::new(INVALID, 400, "Invalid parameter: Subject"));
+            return Err(invalid("Subject"));
         }
     }
     if !topic_home(call, &arn, "TopicArn")?
@@ -558,24 +519,21 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> ApiResult<Value> {
         i.subject.as_deref(),
         &i.message,
     );
-    Ok(serde_json::json!({ "MessageId": id }))
+    Ok(PublishOutput { message_id: id })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct TagResourceInput {
     resource_arn: String,
-    tags: Vec<Tag>,
+    tags: Vec<TagInput>,
 }
 
-fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<EmptyOutput> {
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<EmptyOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r
-        .topics
-        .get_mut(&i.resource_arn)
-        .ok_or_else(|| ApiError::new("ResourceNotFound", 404, "Resource does not exist"))?;
+    let t = r.topics.get_mut(&i.resource_arn).ok_or_else(no_resource)?;
     t.tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
-    Ok(EmptyOutput)
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -585,16 +543,13 @@ struct UntagResourceInput {
     tag_keys: Vec<String>,
 }
 
-fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<EmptyOutput> {
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> Result<EmptyOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r
-        .topics
-        .get_mut(&i.resource_arn)
-        .ok_or_else(|| ApiError::new("ResourceNotFound", 404, "Resource does not exist"))?;
+    let t = r.topics.get_mut(&i.resource_arn).ok_or_else(no_resource)?;
     for k in &i.tag_keys {
         t.tags.remove(k);
     }
-    Ok(EmptyOutput)
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -603,19 +558,17 @@ struct ResourceArnInput {
     resource_arn: String,
 }
 
-fn list_tags(call: &mut Call<'_>, i: ResourceArnInput) -> ApiResult<Value> {
+fn list_tags(call: &mut Call<'_>, i: ResourceArnInput) -> Result<ListTagsOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r
-        .topics
-        .get(&i.resource_arn)
-        .ok_or_else(|| ApiError::new("ResourceNotFound", 404, "Resource does not exist"))?;
-    let tags: Vec<Tag> = t
-        .tags
-        .iter()
-        .map(|(k, v)| Tag {
-            key: k.clone(),
-            value: v.clone(),
-        })
-        .collect();
-    Ok(serde_json::json!({ "Tags": tags }))
+    let t = r.topics.get(&i.resource_arn).ok_or_else(no_resource)?;
+    Ok(ListTagsOutput {
+        tags: t
+            .tags
+            .iter()
+            .map(|(k, v)| Tag {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+    })
 }

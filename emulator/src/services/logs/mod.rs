@@ -4,15 +4,18 @@
 //! stage of the pipeline: every ingested event runs through the group's metric filters, which publish
 //! datapoints to CloudWatch ([`crate::services::cloudwatch::Datum`]).
 
-use super::handler::{check_enum, check_len, paged, run, Call, Style};
-use crate::error::{ApiError, ApiResult};
+mod output;
+
+use super::handler::{check_enum, check_len, page, run, Call, NoOutput, Style};
+use crate::error::{service_errors, ApiError, ApiResult};
 use crate::model::cloudwatch::UNITS;
 use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
 use crate::pipeline::ingest;
+use crate::protocol::output::Out;
 use crate::protocol::Document;
 use orgwatch_pattern::{semantics, Context, Pattern, ValueRef};
+use output::*;
 use serde::Deserialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub const OPERATIONS: &[&str] = &[
@@ -35,8 +38,28 @@ pub const OPERATIONS: &[&str] = &[
     "ListTagsForResource",
 ];
 
-const INVALID: &str = "InvalidParameterException";
-const STYLE: Style = Style::Json(INVALID);
+const STYLE: Style = Style::Json("InvalidParameterException");
+
+service_errors! {
+    /// The errors CloudWatch Logs answers with here.
+    pub enum LogsError {
+        InvalidParameter = "InvalidParameterException", 400;
+        ResourceNotFound = "ResourceNotFoundException", 400;
+        ResourceAlreadyExists = "ResourceAlreadyExistsException", 400;
+        LimitExceeded = "LimitExceededException", 400;
+    }
+}
+
+type Result<T> = std::result::Result<T, LogsError>;
+
+fn invalid(message: impl Into<String>) -> LogsError {
+    LogsError::InvalidParameter(message.into())
+}
+
+/// A pattern the engine refused, with AWS's message for where it was given.
+fn bad_pattern(e: orgwatch_pattern::PatternError, context: Context, src: &str) -> LogsError {
+    invalid(e.aws(context, src).message)
+}
 /// PutMetricFilter: "metric filters per log group: 100 (This quota can't be changed)".
 const MAX_FILTERS: usize = 100;
 /// PutMetricFilter/PutSubscriptionFilter: five regex-bearing patterns per log group.
@@ -45,16 +68,16 @@ const MAX_REGEX_FILTERS: usize = 5;
 const MAX_BATCH_EVENTS: usize = 10_000;
 const MAX_BATCH_BYTES: usize = 1_048_576;
 
-fn not_found_group() -> ApiError {
-    ApiError::new(
-        "ResourceNotFoundException",
-        400,
-        "The specified log group does not exist.",
-    )
+fn not_found_group() -> LogsError {
+    LogsError::ResourceNotFound("The specified log group does not exist.".into())
 }
 
-fn bad_token() -> ApiError {
-    ApiError::new(INVALID, 400, "The specified nextToken is invalid.")
+fn not_found_stream() -> LogsError {
+    LogsError::ResourceNotFound("The specified log stream does not exist.".into())
+}
+
+fn bad_token() -> LogsError {
+    invalid("The specified nextToken is invalid.")
 }
 
 fn group_arn(call: &Call<'_>, name: &str) -> String {
@@ -77,35 +100,29 @@ fn group_name(identifier: &str) -> String {
 }
 
 /// The group named by `logGroupName` or by `logGroupIdentifier` (a name or an ARN), one of which is required.
-fn either_group(name: &Option<String>, identifier: &Option<String>) -> ApiResult<String> {
+fn either_group(name: &Option<String>, identifier: &Option<String>) -> Result<String> {
     name.clone()
         .or(identifier.as_deref().map(group_name))
-        .ok_or_else(|| {
-            ApiError::new(
-                INVALID,
-                400,
-                "Should provide either logGroupName or logGroupIdentifier.",
-            )
-        })
+        .ok_or_else(|| invalid("Should provide either logGroupName or logGroupIdentifier."))
 }
 
-fn check_group_name(name: &str) -> ApiResult<()> {
-    check_len(INVALID, "logGroupName", name, 1, 512)?;
+fn check_group_name(name: &str) -> Result<()> {
+    check_len("logGroupName", name, 1, 512).map_err(invalid)?;
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_-/.#".contains(c))
     {
         let c = "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+";
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(Some(name), "logGroupName", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(name),
+            "logGroupName",
+            c,
+        )));
     }
     Ok(())
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
     match op {
         "CreateLogGroup" => run(call, input, STYLE, create_log_group),
         "DeleteLogGroup" => run(call, input, STYLE, delete_log_group),
@@ -121,7 +138,9 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Val
         "TestMetricFilter" => run(call, input, STYLE, test_metric_filter),
         "PutRetentionPolicy" => run(call, input, STYLE, put_retention_policy),
         "DescribeResourcePolicies" => run(call, input, STYLE, |_, _: Empty| {
-            Ok(serde_json::json!({"resourcePolicies": []}))
+            Ok::<_, LogsError>(DescribeResourcePoliciesOutput {
+                resource_policies: vec![],
+            })
         }),
         "TagResource" => run(call, input, STYLE, tag_resource),
         "UntagResource" => run(call, input, STYLE, untag_resource),
@@ -133,15 +152,6 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Val
 #[derive(Deserialize)]
 pub struct Empty {}
 
-/// An empty output (`{}`).
-pub struct Nothing {}
-
-impl super::handler::Output for Nothing {
-    fn into_document(self) -> ApiResult<Value> {
-        Ok(Value::Object(Default::default()))
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateLogGroupInput {
@@ -152,23 +162,21 @@ struct CreateLogGroupInput {
     log_group_class: Option<String>,
 }
 
-fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> ApiResult<Nothing> {
+fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> Result<NoOutput> {
     check_group_name(&i.log_group_name)?;
     if let Some(c) = &i.log_group_class {
         check_enum(
-            INVALID,
             "logGroupClass",
             c,
             &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"],
-        )?;
+        )
+        .map_err(invalid)?;
     }
     let now = call.clock.now_millis();
     let r = call.region();
     if r.log_groups.contains_key(&i.log_group_name) {
-        return Err(ApiError::new(
-            "ResourceAlreadyExistsException",
-            400,
-            "The specified log group already exists",
+        return Err(LogsError::ResourceAlreadyExists(
+            "The specified log group already exists".into(),
         ));
     }
     r.log_groups.insert(
@@ -182,7 +190,7 @@ fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> ApiResult<No
             tags: i.tags,
         },
     );
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -191,11 +199,11 @@ struct GroupNameInput {
     log_group_name: String,
 }
 
-fn delete_log_group(call: &mut Call<'_>, i: GroupNameInput) -> ApiResult<Nothing> {
+fn delete_log_group(call: &mut Call<'_>, i: GroupNameInput) -> Result<NoOutput> {
     call.region()
         .log_groups
         .remove(&i.log_group_name)
-        .map(|_| Nothing {})
+        .map(|_| NoOutput)
         .ok_or_else(not_found_group)
 }
 
@@ -208,7 +216,7 @@ struct DescribeLogGroupsInput {
     limit: Option<i64>,
 }
 
-fn limit(v: Option<i64>, max: i64, default: i64) -> ApiResult<usize> {
+fn limit(v: Option<i64>, max: i64, default: i64) -> Result<usize> {
     match v {
         None => Ok(default as usize),
         Some(n) if (1..=max).contains(&n) => Ok(n as usize),
@@ -218,56 +226,49 @@ fn limit(v: Option<i64>, max: i64, default: i64) -> ApiResult<usize> {
             } else {
                 format!("Member must have value less than or equal to {max}")
             };
-            Err(ApiError::new(
-                INVALID,
-                400,
-                ApiError::validation_message(Some(&n.to_string()), "limit", &c),
-            ))
+            Err(invalid(ApiError::validation_message(
+                Some(&n.to_string()),
+                "limit",
+                &c,
+            )))
         }
     }
 }
 
-fn describe_log_groups(call: &mut Call<'_>, i: DescribeLogGroupsInput) -> ApiResult<Value> {
+fn describe_log_groups(
+    call: &mut Call<'_>,
+    i: DescribeLogGroupsInput,
+) -> Result<DescribeLogGroupsOutput> {
     if i.log_group_name_prefix.is_some() && i.log_group_name_pattern.is_some() {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.",
         ));
     }
     let lim = limit(i.limit, 50, 50)?;
     let (region, account) = (call.ctx.region.clone(), call.ctx.account.clone());
-    let groups: Vec<Value> = call
+    let groups: Vec<&LogGroup> = call
         .region()
         .log_groups
         .values()
-        .filter(|g| i.log_group_name_prefix.as_ref().is_none_or(|p| g.log_group_name.starts_with(p.as_str())))
-        .filter(|g| i.log_group_name_pattern.as_ref().is_none_or(|p| g.log_group_name.contains(p.as_str())))
-        .map(|g| {
-            let arn = format!("arn:aws:logs:{region}:{account}:log-group:{}", g.log_group_name);
-            let mut v = serde_json::json!({
-                "logGroupName": g.log_group_name,
-                "creationTime": g.creation_time,
-                "metricFilterCount": g.metric_filters.len(),
-                "arn": format!("{arn}:*"),
-                "logGroupArn": arn,
-                "storedBytes": g.streams.values().flat_map(|s| &s.events).map(|e| e.message.len()).sum::<usize>(),
-                "logGroupClass": "STANDARD",
-            });
-            if let Some(r) = g.retention_in_days {
-                v["retentionInDays"] = r.into();
-            }
-            v
+        .filter(|g| {
+            i.log_group_name_prefix
+                .as_ref()
+                .is_none_or(|p| g.log_group_name.starts_with(p.as_str()))
+        })
+        .filter(|g| {
+            i.log_group_name_pattern
+                .as_ref()
+                .is_none_or(|p| g.log_group_name.contains(p.as_str()))
         })
         .collect();
-    paged(
-        &groups,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "nextToken",
-        |items| serde_json::json!({ "logGroups": items }),
-    )
+    let (items, next_token) = page(&groups, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(DescribeLogGroupsOutput {
+        log_groups: items
+            .into_iter()
+            .map(|g| LogGroupOut::new(g, &region, &account))
+            .collect(),
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -277,15 +278,15 @@ struct StreamInput {
     log_stream_name: String,
 }
 
-fn create_log_stream(call: &mut Call<'_>, i: StreamInput) -> ApiResult<Nothing> {
-    check_len(INVALID, "logStreamName", &i.log_stream_name, 1, 512)?;
+fn create_log_stream(call: &mut Call<'_>, i: StreamInput) -> Result<NoOutput> {
+    check_len("logStreamName", &i.log_stream_name, 1, 512).map_err(invalid)?;
     if i.log_stream_name.contains(':') || i.log_stream_name.contains('*') {
         let c = "Member must satisfy regular expression pattern: [^:*]*";
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(Some(&i.log_stream_name), "logStreamName", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(&i.log_stream_name),
+            "logStreamName",
+            c,
+        )));
     }
     let now = call.clock.now_millis();
     let g = call
@@ -294,10 +295,8 @@ fn create_log_stream(call: &mut Call<'_>, i: StreamInput) -> ApiResult<Nothing> 
         .get_mut(&i.log_group_name)
         .ok_or_else(not_found_group)?;
     if g.streams.contains_key(&i.log_stream_name) {
-        return Err(ApiError::new(
-            "ResourceAlreadyExistsException",
-            400,
-            "The specified log stream already exists",
+        return Err(LogsError::ResourceAlreadyExists(
+            "The specified log stream already exists".into(),
         ));
     }
     g.streams.insert(
@@ -307,7 +306,7 @@ fn create_log_stream(call: &mut Call<'_>, i: StreamInput) -> ApiResult<Nothing> 
             events: Vec::new(),
         },
     );
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -322,10 +321,13 @@ struct DescribeLogStreamsInput {
     limit: Option<i64>,
 }
 
-fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiResult<Value> {
+fn describe_log_streams(
+    call: &mut Call<'_>,
+    i: DescribeLogStreamsInput,
+) -> Result<DescribeLogStreamsOutput> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if let Some(o) = &i.order_by {
-        check_enum(INVALID, "orderBy", o, &["LogStreamName", "LastEventTime"])?;
+        check_enum("orderBy", o, &["LogStreamName", "LastEventTime"]).map_err(invalid)?;
     }
     let lim = limit(i.limit, 50, 50)?;
     let arn = group_arn(call, &name);
@@ -350,40 +352,14 @@ fn describe_log_streams(call: &mut Call<'_>, i: DescribeLogStreamsInput) -> ApiR
     if i.descending == Some(true) {
         streams.reverse();
     }
-    let items: Vec<Value> = streams
-        .iter()
-        .map(|(n, s)| {
-            let mut v = serde_json::json!({
-                "logStreamName": n,
-                "creationTime": s.creation_time,
-                "arn": format!("{arn}:log-stream:{n}"),
-                "storedBytes": 0,
-            });
-            if let (Some(first), Some(last)) = (
-                s.events.iter().map(|e| e.timestamp).min(),
-                s.events.iter().map(|e| e.timestamp).max(),
-            ) {
-                v["firstEventTimestamp"] = first.into();
-                v["lastEventTimestamp"] = last.into();
-                v["lastIngestionTime"] = s
-                    .events
-                    .iter()
-                    .map(|e| e.ingestion_time)
-                    .max()
-                    .unwrap_or(0)
-                    .into();
-            }
-            v
-        })
-        .collect();
-    paged(
-        &items,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "nextToken",
-        |items| serde_json::json!({ "logStreams": items }),
-    )
+    let (items, next_token) = page(&streams, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(DescribeLogStreamsOutput {
+        log_streams: items
+            .into_iter()
+            .map(|(n, s)| LogStreamOut::new(&n, s, &arn))
+            .collect(),
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -401,7 +377,7 @@ struct PutLogEventsInput {
     log_events: Vec<InputLogEvent>,
 }
 
-fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> ApiResult<Value> {
+fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> Result<PutLogEventsOutput> {
     if i.log_events.is_empty() || i.log_events.len() > MAX_BATCH_EVENTS {
         let c = format!(
             "Member must have length {} {}",
@@ -416,27 +392,19 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> ApiResult<Value>
                 MAX_BATCH_EVENTS
             }
         );
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(None, "logEvents", &c),
-        ));
+        return Err(invalid(ApiError::validation_message(None, "logEvents", &c)));
     }
     let bytes: usize = i.log_events.iter().map(|e| e.message.len() + 26).sum();
     if bytes > MAX_BATCH_BYTES {
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            format!("Upload too large: {bytes} bytes exceeds limit of {MAX_BATCH_BYTES}"),
-        ));
+        return Err(invalid(format!(
+            "Upload too large: {bytes} bytes exceeds limit of {MAX_BATCH_BYTES}"
+        )));
     }
     if i.log_events
         .windows(2)
         .any(|w| w[1].timestamp < w[0].timestamp)
     {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "Log events in a single PutLogEvents request must be in chronological order.",
         ));
     }
@@ -467,24 +435,16 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> ApiResult<Value>
     };
     ingest::ingest(call.state, &place, now, accepted, false).map_err(|e| match e {
         ingest::Missing::Group => not_found_group(),
-        ingest::Missing::Stream => ApiError::new(
-            "ResourceNotFoundException",
-            400,
-            "The specified log stream does not exist.",
-        ),
+        ingest::Missing::Stream => not_found_stream(),
     })?;
-    let mut out = serde_json::json!({});
-    if too_new.is_some() || too_old_end.is_some() {
-        let mut info = serde_json::json!({});
-        if let Some(n) = too_new {
-            info["tooNewLogEventStartIndex"] = n.into();
-        }
-        if let Some(o) = too_old_end {
-            info["tooOldLogEventEndIndex"] = o.into();
-        }
-        out["rejectedLogEventsInfo"] = info;
-    }
-    Ok(out)
+    Ok(PutLogEventsOutput {
+        rejected_log_events_info: (too_new.is_some() || too_old_end.is_some()).then_some(
+            RejectedLogEventsInfo {
+                too_new_log_event_start_index: too_new,
+                too_old_log_event_end_index: too_old_end,
+            },
+        ),
+    })
 }
 
 #[derive(Deserialize)]
@@ -500,7 +460,7 @@ struct GetLogEventsInput {
     next_token: Option<String>,
 }
 
-fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> ApiResult<Value> {
+fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> Result<GetLogEventsOutput> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     let lim = limit(i.limit, 10_000, 10_000)?;
     let g = call
@@ -508,18 +468,22 @@ fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> ApiResult<Value>
         .log_groups
         .get(&name)
         .ok_or_else(not_found_group)?;
-    let s = g.streams.get(&i.log_stream_name).ok_or_else(|| {
-        ApiError::new(
-            "ResourceNotFoundException",
-            400,
-            "The specified log stream does not exist.",
-        )
-    })?;
-    let events: Vec<Value> = s
+    let s = g
+        .streams
+        .get(&i.log_stream_name)
+        .ok_or_else(not_found_stream)?;
+    let events: Vec<OutputLogEvent> = s
         .events
         .iter()
-        .filter(|e| i.start_time.is_none_or(|t| e.timestamp >= t) && i.end_time.is_none_or(|t| e.timestamp < t))
-        .map(|e| serde_json::json!({"timestamp": e.timestamp, "message": e.message, "ingestionTime": e.ingestion_time}))
+        .filter(|e| {
+            i.start_time.is_none_or(|t| e.timestamp >= t)
+                && i.end_time.is_none_or(|t| e.timestamp < t)
+        })
+        .map(|e| OutputLogEvent {
+            timestamp: e.timestamp,
+            message: e.message.clone(),
+            ingestion_time: e.ingestion_time,
+        })
         .collect();
     let from_head = i.start_from_head == Some(true)
         || i.next_token.as_deref().is_some_and(|t| t.starts_with("f/"));
@@ -533,11 +497,11 @@ fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> ApiResult<Value>
         None => events.len().saturating_sub(lim),
     };
     let end = (start + lim).min(events.len());
-    Ok(serde_json::json!({
-        "events": events[start..end],
-        "nextForwardToken": format!("f/{end}"),
-        "nextBackwardToken": format!("b/{}", start.saturating_sub(lim)),
-    }))
+    Ok(GetLogEventsOutput {
+        events: events[start..end].to_vec(),
+        next_forward_token: format!("f/{end}"),
+        next_backward_token: format!("b/{}", start.saturating_sub(lim)),
+    })
 }
 
 #[derive(Deserialize)]
@@ -554,27 +518,26 @@ struct FilterLogEventsInput {
     limit: Option<i64>,
 }
 
-fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<Value> {
+fn filter_log_events(
+    call: &mut Call<'_>,
+    i: FilterLogEventsInput,
+) -> Result<FilterLogEventsOutput> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if i.log_stream_names.is_some() && i.log_stream_name_prefix.is_some() {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "Cannot specify both logStreamNames and logStreamNamePrefix.",
         ));
     }
     let lim = limit(i.limit, 10_000, 10_000)?;
     let src = i.filter_pattern.clone().unwrap_or_default();
-    let pattern = Pattern::parse(&src).map_err(|e| {
-        let a = e.aws(Context::FilterLogEvents, &src);
-        ApiError::new(a.code, 400, a.message)
-    })?;
+    let pattern =
+        Pattern::parse(&src).map_err(|e| bad_pattern(e, Context::FilterLogEvents, &src))?;
     let g = call
         .region()
         .log_groups
         .get(&name)
         .ok_or_else(not_found_group)?;
-    let mut events: Vec<Value> = Vec::new();
+    let mut events: Vec<FilteredLogEvent> = Vec::new();
     for (sname, s) in &g.streams {
         if i.log_stream_names
             .as_ref()
@@ -592,25 +555,23 @@ fn filter_log_events(call: &mut Call<'_>, i: FilterLogEventsInput) -> ApiResult<
             let in_range = i.start_time.is_none_or(|t| e.timestamp >= t)
                 && i.end_time.is_none_or(|t| e.timestamp <= t);
             if in_range && pattern.matches(&e.message) {
-                events.push(serde_json::json!({
-                    "logStreamName": sname,
-                    "timestamp": e.timestamp,
-                    "message": e.message,
-                    "ingestionTime": e.ingestion_time,
-                    "eventId": format!("{:056}", k),
-                }));
+                events.push(FilteredLogEvent {
+                    log_stream_name: sname.clone(),
+                    timestamp: e.timestamp,
+                    message: e.message.clone(),
+                    ingestion_time: e.ingestion_time,
+                    event_id: format!("{k:056}"),
+                });
             }
         }
     }
-    events.sort_by_key(|e| e["timestamp"].as_i64().unwrap_or(0));
-    paged(
-        &events,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "nextToken",
-        |items| serde_json::json!({ "events": items, "searchedLogStreams": [] }),
-    )
+    events.sort_by_key(|e| e.timestamp);
+    let (events, next_token) = page(&events, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(FilterLogEventsOutput {
+        events,
+        searched_log_streams: vec![],
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -625,62 +586,55 @@ struct PutMetricFilterInput {
 }
 
 /// Validates a pattern as PutMetricFilter does.
-fn parse_metric_pattern(src: &str) -> ApiResult<Pattern> {
+fn parse_metric_pattern(src: &str) -> Result<Pattern> {
     if src.chars().count() > 1024 {
         let c = "Member must have length less than or equal to 1024";
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(Some(src), "filterPattern", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(src),
+            "filterPattern",
+            c,
+        )));
     }
-    Pattern::parse(src).map_err(|e| {
-        let a = e.aws(Context::MetricFilter, src);
-        ApiError::new(a.code, 400, a.message)
-    })
+    Pattern::parse(src).map_err(|e| bad_pattern(e, Context::MetricFilter, src))
 }
 
-fn check_transformation(p: &Pattern, t: &MetricTransformation) -> ApiResult<()> {
+fn check_transformation(p: &Pattern, t: &MetricTransformation) -> Result<()> {
     check_len(
-        INVALID,
         "metricTransformations.1.member.metricName",
         &t.metric_name,
         1,
         255,
-    )?;
+    )
+    .map_err(invalid)?;
     check_len(
-        INVALID,
         "metricTransformations.1.member.metricNamespace",
         &t.metric_namespace,
         1,
         255,
-    )?;
+    )
+    .map_err(invalid)?;
     check_len(
-        INVALID,
         "metricTransformations.1.member.metricValue",
         &t.metric_value,
         1,
         100,
-    )?;
+    )
+    .map_err(invalid)?;
     for (field, v) in [
         ("metricName", &t.metric_name),
         ("metricNamespace", &t.metric_namespace),
     ] {
         if v.contains([':', '*', '$']) {
             let c = "Member must satisfy regular expression pattern: [^:*$]*";
-            return Err(ApiError::new(
-                INVALID,
-                400,
-                ApiError::validation_message(
-                    Some(v),
-                    &format!("metricTransformations.1.member.{field}"),
-                    c,
-                ),
-            ));
+            return Err(invalid(ApiError::validation_message(
+                Some(v),
+                &format!("metricTransformations.1.member.{field}"),
+                c,
+            )));
         }
     }
     let value = ValueRef::parse(&t.metric_value)
-        .map_err(|m| ApiError::new(INVALID, 400, format!("Invalid metric value: {m}")))?;
+        .map_err(|m| invalid(format!("Invalid metric value: {m}")))?;
     let kind_ok = matches!(
         (&value, p.ast()),
         (ValueRef::Literal(_), _)
@@ -688,56 +642,46 @@ fn check_transformation(p: &Pattern, t: &MetricTransformation) -> ApiResult<()> 
             | (ValueRef::Field(_), orgwatch_pattern::Ast::Delimited(_))
     );
     if !kind_ok {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "Invalid metric value: the reference does not fit the filter pattern",
         ));
     }
     if let Some(u) = &t.unit {
-        check_enum(INVALID, "metricTransformations.1.member.unit", u, UNITS)?;
+        check_enum("metricTransformations.1.member.unit", u, UNITS).map_err(invalid)?;
     }
     if let Some(d) = &t.dimensions {
         if !p.supports_dimensions() {
-            return Err(ApiError::new(
-                INVALID,
-                400,
+            return Err(invalid(
                 "The specified filter pattern does not support dimensions",
             ));
         }
         if d.len() > 3 {
             let c = "Member must have length less than or equal to 3";
-            return Err(ApiError::new(
-                INVALID,
-                400,
-                ApiError::validation_message(None, "metricTransformations.1.member.dimensions", c),
-            ));
+            return Err(invalid(ApiError::validation_message(
+                None,
+                "metricTransformations.1.member.dimensions",
+                c,
+            )));
         }
         if t.default_value.is_some() && !d.is_empty() {
-            return Err(ApiError::new(
-                INVALID,
-                400,
-                semantics::DIMENSIONS_WITH_DEFAULT_VALUE_ERROR,
-            ));
+            return Err(invalid(semantics::DIMENSIONS_WITH_DEFAULT_VALUE_ERROR));
         }
         for v in d.values() {
-            ValueRef::parse(v).map_err(|m| {
-                ApiError::new(INVALID, 400, format!("Invalid dimension value: {m}"))
-            })?;
+            ValueRef::parse(v).map_err(|m| invalid(format!("Invalid dimension value: {m}")))?;
         }
     }
     Ok(())
 }
 
-fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<Nothing> {
-    check_len(INVALID, "filterName", &i.filter_name, 1, 512)?;
+fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> Result<NoOutput> {
+    check_len("filterName", &i.filter_name, 1, 512).map_err(invalid)?;
     if i.filter_name.contains([':', '*']) {
         let c = "Member must satisfy regular expression pattern: [^:*]*";
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(Some(&i.filter_name), "filterName", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(&i.filter_name),
+            "filterName",
+            c,
+        )));
     }
     if i.metric_transformations.len() != 1 {
         let c = if i.metric_transformations.is_empty() {
@@ -745,11 +689,11 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
         } else {
             "Member must have length less than or equal to 1"
         };
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(None, "metricTransformations", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            None,
+            "metricTransformations",
+            c,
+        )));
     }
     let p = parse_metric_pattern(&i.filter_pattern)?;
     check_transformation(&p, &i.metric_transformations[0])?;
@@ -765,11 +709,7 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
         .iter()
         .position(|f| f.filter_name == i.filter_name);
     if existing.is_none() && g.metric_filters.len() >= MAX_FILTERS {
-        return Err(ApiError::new(
-            "LimitExceededException",
-            400,
-            "Resource limit exceeded.",
-        ));
+        return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
     }
     let regex_filters = g
         .metric_filters
@@ -781,11 +721,7 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
         })
         .count();
     if has_regex && regex_filters >= MAX_REGEX_FILTERS {
-        return Err(ApiError::new(
-            "LimitExceededException",
-            400,
-            "Resource limit exceeded.",
-        ));
+        return Err(LogsError::LimitExceeded("Resource limit exceeded.".into()));
     }
     let f = MetricFilter {
         filter_name: i.filter_name,
@@ -804,7 +740,7 @@ fn put_metric_filter(call: &mut Call<'_>, i: PutMetricFilterInput) -> ApiResult<
                 .sort_by(|a, b| a.filter_name.cmp(&b.filter_name));
         }
     }
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -818,18 +754,17 @@ struct DescribeMetricFiltersInput {
     limit: Option<i64>,
 }
 
-fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -> ApiResult<Value> {
+fn describe_metric_filters(
+    call: &mut Call<'_>,
+    i: DescribeMetricFiltersInput,
+) -> Result<DescribeMetricFiltersOutput> {
     if i.metric_name.is_some() != i.metric_namespace.is_some() {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "If you specify metricName you must also specify metricNamespace, and vice versa.",
         ));
     }
     if i.filter_name_prefix.is_some() && i.log_group_name.is_none() {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "If you specify filterNamePrefix you must also specify logGroupName.",
         ));
     }
@@ -839,7 +774,7 @@ fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -
         Some(n) => vec![r.log_groups.get(n).ok_or_else(not_found_group)?],
         None => r.log_groups.values().collect(),
     };
-    let filters: Vec<MetricFilter> = groups
+    let filters: Vec<&MetricFilter> = groups
         .iter()
         .flat_map(|g| g.metric_filters.iter())
         .filter(|f| {
@@ -854,16 +789,12 @@ fn describe_metric_filters(call: &mut Call<'_>, i: DescribeMetricFiltersInput) -
                 })
             })
         })
-        .cloned()
         .collect();
-    paged(
-        &filters,
-        i.next_token.as_deref(),
-        lim,
-        bad_token,
-        "nextToken",
-        |items| serde_json::json!({ "metricFilters": items }),
-    )
+    let (items, next_token) = page(&filters, i.next_token.as_deref(), lim, bad_token)?;
+    Ok(DescribeMetricFiltersOutput {
+        metric_filters: items.into_iter().map(MetricFilterOut::from).collect(),
+        next_token,
+    })
 }
 
 #[derive(Deserialize)]
@@ -873,11 +804,9 @@ struct DeleteMetricFilterInput {
     filter_name: String,
 }
 
-fn delete_metric_filter(call: &mut Call<'_>, i: DeleteMetricFilterInput) -> ApiResult<Nothing> {
+fn delete_metric_filter(call: &mut Call<'_>, i: DeleteMetricFilterInput) -> Result<NoOutput> {
     if i.log_group_name.chars().count() > 512 {
-        return Err(ApiError::new(
-            INVALID,
-            400,
+        return Err(invalid(
             "Invalid LogGroup or LogStream, both must have length less than or equal to 512.",
         ));
     }
@@ -889,13 +818,11 @@ fn delete_metric_filter(call: &mut Call<'_>, i: DeleteMetricFilterInput) -> ApiR
     let before = g.metric_filters.len();
     g.metric_filters.retain(|f| f.filter_name != i.filter_name);
     if g.metric_filters.len() == before {
-        return Err(ApiError::new(
-            "ResourceNotFoundException",
-            400,
-            "The specified metric filter does not exist.",
+        return Err(LogsError::ResourceNotFound(
+            "The specified metric filter does not exist.".into(),
         ));
     }
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -905,38 +832,41 @@ struct TestMetricFilterInput {
     log_event_messages: Vec<String>,
 }
 
-fn test_metric_filter(_: &mut Call<'_>, i: TestMetricFilterInput) -> ApiResult<Value> {
+fn test_metric_filter(
+    _: &mut Call<'_>,
+    i: TestMetricFilterInput,
+) -> Result<TestMetricFilterOutput> {
     if i.log_event_messages.is_empty() || i.log_event_messages.len() > 50 {
         let c = if i.log_event_messages.is_empty() {
             "Member must have length greater than or equal to 1"
         } else {
             "Member must have length less than or equal to 50"
         };
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(None, "logEventMessages", c),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            None,
+            "logEventMessages",
+            c,
+        )));
     }
     if let Some(k) = i.log_event_messages.iter().position(String::is_empty) {
         let c = "Member must have length greater than or equal to 1";
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(
-                Some(""),
-                &format!("logEventMessages.{}.member", k + 1),
-                c,
-            ),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(""),
+            &format!("logEventMessages.{}.member", k + 1),
+            c,
+        )));
     }
     let p = parse_metric_pattern(&i.filter_pattern)?;
-    let matches: Vec<Value> = p
+    let matches = p
         .test_messages(&i.log_event_messages)
         .into_iter()
-        .map(|m| serde_json::json!({"eventNumber": m.event_number, "eventMessage": m.event_message, "extractedValues": m.extracted_values}))
+        .map(|m| MetricFilterMatchRecord {
+            event_number: m.event_number,
+            event_message: m.event_message,
+            extracted_values: m.extracted_values,
+        })
         .collect();
-    Ok(serde_json::json!({ "matches": matches }))
+    Ok(TestMetricFilterOutput { matches })
 }
 
 #[derive(Deserialize)]
@@ -952,7 +882,7 @@ const RETENTION_DAYS: &[i32] = &[
     3288, 3653,
 ];
 
-fn put_retention_policy(call: &mut Call<'_>, i: PutRetentionPolicyInput) -> ApiResult<Nothing> {
+fn put_retention_policy(call: &mut Call<'_>, i: PutRetentionPolicyInput) -> Result<NoOutput> {
     if !RETENTION_DAYS.contains(&i.retention_in_days) {
         let c = format!(
             "Member must satisfy enum value set: [{}]",
@@ -962,15 +892,11 @@ fn put_retention_policy(call: &mut Call<'_>, i: PutRetentionPolicyInput) -> ApiR
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Err(ApiError::new(
-            INVALID,
-            400,
-            ApiError::validation_message(
-                Some(&i.retention_in_days.to_string()),
-                "retentionInDays",
-                &c,
-            ),
-        ));
+        return Err(invalid(ApiError::validation_message(
+            Some(&i.retention_in_days.to_string()),
+            "retentionInDays",
+            &c,
+        )));
     }
     let g = call
         .region()
@@ -978,7 +904,7 @@ fn put_retention_policy(call: &mut Call<'_>, i: PutRetentionPolicyInput) -> ApiR
         .get_mut(&i.log_group_name)
         .ok_or_else(not_found_group)?;
     g.retention_in_days = Some(i.retention_in_days);
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -988,7 +914,7 @@ struct TagResourceInput {
     tags: BTreeMap<String, String>,
 }
 
-fn group_by_arn<'c>(call: &'c mut Call<'_>, arn: &str) -> ApiResult<&'c mut LogGroup> {
+fn group_by_arn<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut LogGroup> {
     let name = group_name(arn);
     call.region()
         .log_groups
@@ -996,9 +922,9 @@ fn group_by_arn<'c>(call: &'c mut Call<'_>, arn: &str) -> ApiResult<&'c mut LogG
         .ok_or_else(not_found_group)
 }
 
-fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> ApiResult<Nothing> {
+fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<NoOutput> {
     group_by_arn(call, &i.resource_arn)?.tags.extend(i.tags);
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -1008,12 +934,12 @@ struct UntagResourceInput {
     tag_keys: Vec<String>,
 }
 
-fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> ApiResult<Nothing> {
+fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> Result<NoOutput> {
     let g = group_by_arn(call, &i.resource_arn)?;
     for k in &i.tag_keys {
         g.tags.remove(k);
     }
-    Ok(Nothing {})
+    Ok(NoOutput)
 }
 
 #[derive(Deserialize)]
@@ -1022,6 +948,7 @@ struct ArnInput {
     resource_arn: String,
 }
 
-fn list_tags_for_resource(call: &mut Call<'_>, i: ArnInput) -> ApiResult<Value> {
-    Ok(serde_json::json!({ "tags": group_by_arn(call, &i.resource_arn)?.tags }))
+fn list_tags_for_resource(call: &mut Call<'_>, i: ArnInput) -> Result<ListTagsForResourceOutput> {
+    let tags = group_by_arn(call, &i.resource_arn)?.tags.clone();
+    Ok(ListTagsForResourceOutput { tags })
 }

@@ -4,14 +4,19 @@
 //! shadow trail; an organization trail of a management account appears in its member accounts too.
 //! Mutations must come from the home region, as on AWS.
 
-use super::handler::{page, run, Call, Style};
+mod output;
+
+use super::handler::{check_enum, page, run, Call, EmptyOutput, Style};
 use crate::arn::parse_arn;
-use crate::error::{ApiError, ApiResult};
-use crate::model::cloudtrail::{AdvancedEventSelector, EventSelector, Trail};
+use crate::error::{service_errors, ApiError, ApiResult};
+use crate::model::cloudtrail::{
+    AdvancedEventSelector, DataResource, EventSelector, ReadWriteType, Trail,
+};
 use crate::model::OrgRole;
+use crate::protocol::output::Out;
 use crate::protocol::Document;
+use output::*;
 use serde::Deserialize;
-use serde_json::Value;
 
 pub const OPERATIONS: &[&str] = &[
     "CreateTrail",
@@ -32,42 +37,26 @@ pub const OPERATIONS: &[&str] = &[
 
 const STYLE: Style = Style::Json("InvalidParameterException");
 
-/// The trail as DescribeTrails and GetTrail show it.
-fn describe(t: &Trail) -> Value {
-    let mut v = serde_json::json!({
-        "Name": t.name,
-        "S3BucketName": t.s3_bucket_name,
-        "IncludeGlobalServiceEvents": t.include_global_service_events,
-        "IsMultiRegionTrail": t.is_multi_region_trail,
-        "HomeRegion": t.home_region,
-        "TrailARN": t.arn(),
-        "LogFileValidationEnabled": t.log_file_validation_enabled,
-        "HasCustomEventSelectors": t.event_selectors.is_some() || t.advanced_event_selectors.is_some(),
-        "HasInsightSelectors": false,
-        "IsOrganizationTrail": t.is_organization_trail,
-    });
-    let opt = [
-        ("S3KeyPrefix", &t.s3_key_prefix),
-        ("SnsTopicName", &t.sns_topic_name),
-        (
-            "CloudWatchLogsLogGroupArn",
-            &t.cloud_watch_logs_log_group_arn,
-        ),
-        ("CloudWatchLogsRoleArn", &t.cloud_watch_logs_role_arn),
-        ("KmsKeyId", &t.kms_key_id),
-    ];
-    for (k, val) in opt {
-        if let Some(x) = val {
-            v[k] = x.clone().into();
-        }
+service_errors! {
+    /// The errors CloudTrail answers with here.
+    pub enum CloudTrailError {
+        TrailNotFound = "TrailNotFoundException", 400;
+        TrailAlreadyExists = "TrailAlreadyExistsException", 400;
+        InvalidTrailName = "InvalidTrailNameException", 400;
+        InvalidCloudWatchLogsLogGroupArn = "InvalidCloudWatchLogsLogGroupArnException", 400;
+        NotOrganizationMasterAccount = "NotOrganizationMasterAccountException", 400;
+        InvalidParameterCombination = "InvalidParameterCombinationException", 400;
+        InvalidHomeRegion = "InvalidHomeRegionException", 400;
+        InvalidNextToken = "InvalidNextTokenException", 400;
+        InvalidEventSelectors = "InvalidEventSelectorsException", 400;
     }
-    if let Some(topic) = &t.sns_topic_name {
-        v["SnsTopicARN"] = format!("arn:aws:sns:{}:{}:{topic}", t.home_region, t.account).into();
-    }
-    v
 }
 
-fn not_found(call: &Call<'_>, name: &str) -> ApiError {
+type Result<T> = std::result::Result<T, CloudTrailError>;
+
+const NOT_MANAGEMENT: &str = "The request was rejected because the account is not the management account of an organization.";
+
+fn not_found(call: &Call<'_>, name: &str) -> CloudTrailError {
     let arn = if name.starts_with("arn:") {
         name.to_string()
     } else {
@@ -76,14 +65,13 @@ fn not_found(call: &Call<'_>, name: &str) -> ApiError {
             call.ctx.region, call.ctx.account
         )
     };
-    ApiError::new(
-        "TrailNotFoundException",
-        400,
-        format!("Unknown trail: {arn} for the user: {}", call.ctx.account),
-    )
+    CloudTrailError::TrailNotFound(format!(
+        "Unknown trail: {arn} for the user: {}",
+        call.ctx.account
+    ))
 }
 
-fn check_name(name: &str) -> ApiResult<()> {
+fn check_name(name: &str) -> Result<()> {
     let ok = (3..=128).contains(&name.len())
         && name
             .chars()
@@ -102,17 +90,15 @@ fn check_name(name: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::new("InvalidTrailNameException", 400, "Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_)."))
+        Err(CloudTrailError::InvalidTrailName("Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).".into()))
     }
 }
 
-fn check_log_group_arn(arn: &str) -> ApiResult<()> {
+fn check_log_group_arn(arn: &str) -> Result<()> {
     match parse_arn(arn) {
         Some(a) if a.service == "logs" && a.resource.starts_with("log-group:") => Ok(()),
-        _ => Err(ApiError::new(
-            "InvalidCloudWatchLogsLogGroupArnException",
-            400,
-            "CloudTrail cannot validate the specified log group ARN.",
+        _ => Err(CloudTrailError::InvalidCloudWatchLogsLogGroupArn(
+            "CloudTrail cannot validate the specified log group ARN.".into(),
         )),
     }
 }
@@ -133,7 +119,7 @@ fn visible(call: &Call<'_>, t: &Trail) -> bool {
     t.home_region == call.ctx.region || t.is_multi_region_trail
 }
 
-fn find(call: &mut Call<'_>, name_or_arn: &str) -> ApiResult<Trail> {
+fn find(call: &mut Call<'_>, name_or_arn: &str) -> Result<Trail> {
     let (account, name) = locate(call, name_or_arn);
     let trail = call.state.account(&account).trails.get(&name).cloned();
     match trail {
@@ -154,33 +140,35 @@ fn org_visible(call: &mut Call<'_>, t: &Trail) -> bool {
 }
 
 /// A trail the caller may change: its own, from the home region.
-fn find_mut<'c>(call: &'c mut Call<'_>, name_or_arn: &str) -> ApiResult<&'c mut Trail> {
+fn find_mut<'c>(call: &'c mut Call<'_>, name_or_arn: &str) -> Result<&'c mut Trail> {
     let t = find(call, name_or_arn)?;
     if t.account != call.ctx.account {
         return Err(not_found(call, name_or_arn));
     }
     if t.home_region != call.ctx.region {
-        return Err(ApiError::new(
-            "InvalidHomeRegionException",
-            400,
-            "This operation must be called from the trail's home region.",
+        return Err(CloudTrailError::InvalidHomeRegion(
+            "This operation must be called from the trail's home region.".into(),
         ));
     }
     let account = call.ctx.account.clone();
+    // `find` just saw it under the same lock.
+    let gone = not_found(call, name_or_arn);
     call.state
         .account(&account)
         .trails
         .get_mut(&t.name)
-        .ok_or_else(|| ApiError::server("InternalFailure", "trail vanished"))
+        .ok_or(gone)
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Value> {
+pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
     match op {
         "CreateTrail" => run(call, input, STYLE, create_trail),
         "UpdateTrail" => run(call, input, STYLE, update_trail),
         "DeleteTrail" => run(call, input, STYLE, delete_trail),
         "GetTrail" => run(call, input, STYLE, |c, i: NameInput| {
-            Ok(serde_json::json!({ "Trail": describe(&find(c, &i.name)?) }))
+            Ok::<_, CloudTrailError>(GetTrailOutput {
+                trail: TrailOut::from(&find(c, &i.name)?),
+            })
         }),
         "DescribeTrails" => run(call, input, STYLE, describe_trails),
         "ListTrails" => run(call, input, STYLE, list_trails),
@@ -225,7 +213,7 @@ struct CreateTrailInput {
     tags_list: Vec<Tag>,
 }
 
-fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> ApiResult<Value> {
+fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
     check_name(&i.name)?;
     if let Some(a) = &i.cloud_watch_logs_log_group_arn {
         check_log_group_arn(a)?;
@@ -236,22 +224,21 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> ApiResult<Value> {
             OrgRole::Management { .. }
         )
     {
-        return Err(ApiError::new("NotOrganizationMasterAccountException", 400, "The request was rejected because the account is not the management account of an organization."));
+        return Err(CloudTrailError::NotOrganizationMasterAccount(
+            NOT_MANAGEMENT.into(),
+        ));
     }
     if i.is_multi_region_trail == Some(true) && i.include_global_service_events == Some(false) {
-        return Err(ApiError::new(
-            "InvalidParameterCombinationException",
-            400,
-            "Multi-Region trail must include global service events.",
+        return Err(CloudTrailError::InvalidParameterCombination(
+            "Multi-Region trail must include global service events.".into(),
         ));
     }
     let account = call.ctx.account.clone();
     if call.state.account(&account).trails.contains_key(&i.name) {
-        return Err(ApiError::new(
-            "TrailAlreadyExistsException",
-            400,
-            format!("Trail {} already exists for customer: {account}", i.name),
-        ));
+        return Err(CloudTrailError::TrailAlreadyExists(format!(
+            "Trail {} already exists for customer: {account}",
+            i.name
+        )));
     }
     let t = Trail {
         name: i.name.clone(),
@@ -281,7 +268,7 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> ApiResult<Value> {
         latest_cloud_watch_logs_delivery_error: None,
         latest_delivery_time: None,
     };
-    let out = describe(&t);
+    let out = TrailOut::from(&t);
     call.state.account(&account).trails.insert(i.name, t);
     Ok(out)
 }
@@ -302,7 +289,7 @@ struct UpdateTrailInput {
     is_organization_trail: Option<bool>,
 }
 
-fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> ApiResult<Value> {
+fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> Result<TrailOut> {
     if let Some(a) = i
         .cloud_watch_logs_log_group_arn
         .as_deref()
@@ -315,7 +302,9 @@ fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> ApiResult<Value> {
         OrgRole::Management { .. }
     );
     if i.is_organization_trail == Some(true) && !is_management {
-        return Err(ApiError::new("NotOrganizationMasterAccountException", 400, "The request was rejected because the account is not the management account of an organization."));
+        return Err(CloudTrailError::NotOrganizationMasterAccount(
+            NOT_MANAGEMENT.into(),
+        ));
     }
     let t = find_mut(call, &i.name)?;
     let set = |field: &mut Option<String>, v: Option<String>| {
@@ -349,7 +338,7 @@ fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> ApiResult<Value> {
     if let Some(b) = i.is_organization_trail {
         t.is_organization_trail = b;
     }
-    Ok(describe(t))
+    Ok(TrailOut::from(&*t))
 }
 
 #[derive(Deserialize)]
@@ -358,11 +347,11 @@ struct NameInput {
     name: String,
 }
 
-fn delete_trail(call: &mut Call<'_>, i: NameInput) -> ApiResult<Value> {
+fn delete_trail(call: &mut Call<'_>, i: NameInput) -> Result<EmptyOutput> {
     let name = find_mut(call, &i.name)?.name.clone();
     let account = call.ctx.account.clone();
     call.state.account(&account).trails.remove(&name);
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -399,19 +388,19 @@ pub fn visible_trails(call: &mut Call<'_>, shadows: bool) -> Vec<Trail> {
     out
 }
 
-fn describe_trails(call: &mut Call<'_>, i: DescribeTrailsInput) -> ApiResult<Value> {
+fn describe_trails(call: &mut Call<'_>, i: DescribeTrailsInput) -> Result<DescribeTrailsOutput> {
     let shadows = i.include_shadow_trails.unwrap_or(true);
     let trails = visible_trails(call, shadows);
-    let list: Vec<Value> = trails
+    let trail_list = trails
         .iter()
         .filter(|t| {
             i.trail_name_list
                 .as_ref()
                 .is_none_or(|names| names.iter().any(|n| *n == t.name || *n == t.arn()))
         })
-        .map(describe)
+        .map(TrailOut::from)
         .collect();
-    Ok(serde_json::json!({ "trailList": list }))
+    Ok(DescribeTrailsOutput { trail_list })
 }
 
 #[derive(Deserialize)]
@@ -420,55 +409,30 @@ struct ListTrailsInput {
     next_token: Option<String>,
 }
 
-fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> ApiResult<Value> {
+fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> Result<ListTrailsOutput> {
     let account = call.ctx.account.clone();
-    let trails: Vec<Value> = call
-        .state
-        .account(&account)
-        .trails
-        .values()
-        .map(|t| serde_json::json!({"TrailARN": t.arn(), "Name": t.name, "HomeRegion": t.home_region}))
-        .collect();
-    let (items, next) = page(&trails, i.next_token.as_deref(), 50, || {
-        ApiError::new("InvalidNextTokenException", 400, "Invalid NextToken")
+    let trails: Vec<&Trail> = call.state.account(&account).trails.values().collect();
+    let (items, next_token) = page(&trails, i.next_token.as_deref(), 50, || {
+        CloudTrailError::InvalidNextToken("Invalid NextToken".into())
     })?;
-    Ok(super::handler::with_next_token(
-        serde_json::json!({ "Trails": items }),
-        "NextToken",
-        next,
-    ))
+    Ok(ListTrailsOutput {
+        trails: items
+            .into_iter()
+            .map(|t| TrailInfo {
+                trail_arn: t.arn(),
+                name: t.name.clone(),
+                home_region: t.home_region.clone(),
+            })
+            .collect(),
+        next_token,
+    })
 }
 
-fn get_trail_status(call: &mut Call<'_>, i: NameInput) -> ApiResult<Value> {
-    let t = find(call, &i.name)?;
-    let mut v = serde_json::json!({ "IsLogging": t.is_logging });
-    let times = [
-        ("StartLoggingTime", t.start_logging_time),
-        ("StopLoggingTime", t.stop_logging_time),
-        (
-            "LatestCloudWatchLogsDeliveryTime",
-            t.latest_cloud_watch_logs_delivery_time,
-        ),
-        ("LatestDeliveryTime", t.latest_delivery_time),
-    ];
-    for (k, val) in times {
-        if let Some(x) = val {
-            v[k] = x.into();
-        }
-    }
-    if let Some(e) = &t.latest_cloud_watch_logs_delivery_error {
-        v["LatestCloudWatchLogsDeliveryError"] = e.clone().into();
-    }
-    if let Some(s) = t.start_logging_time {
-        v["TimeLoggingStarted"] = crate::clock::iso8601(s).into();
-    }
-    if let Some(s) = t.stop_logging_time {
-        v["TimeLoggingStopped"] = crate::clock::iso8601(s).into();
-    }
-    Ok(v)
+fn get_trail_status(call: &mut Call<'_>, i: NameInput) -> Result<GetTrailStatusOutput> {
+    Ok(GetTrailStatusOutput::from(&find(call, &i.name)?))
 }
 
-fn set_logging(call: &mut Call<'_>, name: &str, on: bool) -> ApiResult<Value> {
+fn set_logging(call: &mut Call<'_>, name: &str, on: bool) -> Result<EmptyOutput> {
     let now = call.now();
     let t = find_mut(call, name)?;
     t.is_logging = on;
@@ -477,25 +441,59 @@ fn set_logging(call: &mut Call<'_>, name: &str, on: bool) -> ApiResult<Value> {
     } else {
         t.stop_logging_time = Some(now);
     }
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput {})
+}
+
+/// A classic selector as given: its `ReadWriteType` is validated before it becomes the model's enum,
+/// so that a bad value gets CloudTrail's own error.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct EventSelectorInput {
+    read_write_type: Option<String>,
+    include_management_events: Option<bool>,
+    #[serde(default)]
+    data_resources: Vec<DataResource>,
+    #[serde(default)]
+    exclude_management_event_sources: Vec<String>,
+}
+
+impl EventSelectorInput {
+    fn read(self) -> Result<EventSelector> {
+        let read_write_type = match self.read_write_type.as_deref() {
+            None => ReadWriteType::All,
+            Some(v) => ReadWriteType::parse(v).ok_or_else(|| {
+                let message = check_enum("readWriteType", v, ReadWriteType::NAMES)
+                    .err()
+                    .unwrap_or_default();
+                CloudTrailError::InvalidEventSelectors(message)
+            })?,
+        };
+        Ok(EventSelector {
+            read_write_type,
+            include_management_events: self.include_management_events.unwrap_or(true),
+            data_resources: self.data_resources,
+            exclude_management_event_sources: self.exclude_management_event_sources,
+        })
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct PutEventSelectorsInput {
     trail_name: String,
-    event_selectors: Option<Vec<EventSelector>>,
+    event_selectors: Option<Vec<EventSelectorInput>>,
     advanced_event_selectors: Option<Vec<AdvancedEventSelector>>,
 }
 
-fn put_event_selectors(call: &mut Call<'_>, i: PutEventSelectorsInput) -> ApiResult<Value> {
-    let invalid = |m: &str| ApiError::new("InvalidEventSelectorsException", 400, m.to_string());
-    match (&i.event_selectors, &i.advanced_event_selectors) {
+fn put_event_selectors(
+    call: &mut Call<'_>,
+    i: PutEventSelectorsInput,
+) -> Result<EventSelectorsOutput> {
+    let invalid = |m: &str| CloudTrailError::InvalidEventSelectors(m.to_string());
+    let event_selectors = match (i.event_selectors, &i.advanced_event_selectors) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::new(
-                "InvalidParameterCombinationException",
-                400,
-                "You cannot specify both EventSelectors and AdvancedEventSelectors.",
+            return Err(CloudTrailError::InvalidParameterCombination(
+                "You cannot specify both EventSelectors and AdvancedEventSelectors.".into(),
             ))
         }
         (None, None) => {
@@ -509,14 +507,11 @@ fn put_event_selectors(call: &mut Call<'_>, i: PutEventSelectorsInput) -> ApiRes
                     "You can specify up to 5 event selectors per trail.",
                 ));
             }
-            for e in es {
-                super::handler::check_enum(
-                    "InvalidEventSelectorsException",
-                    "readWriteType",
-                    &e.read_write_type,
-                    &["ReadOnly", "WriteOnly", "All"],
-                )?;
-            }
+            Some(
+                es.into_iter()
+                    .map(EventSelectorInput::read)
+                    .collect::<Result<Vec<_>>>()?,
+            )
         }
         (None, Some(adv)) => {
             for s in adv {
@@ -524,19 +519,17 @@ fn put_event_selectors(call: &mut Call<'_>, i: PutEventSelectorsInput) -> ApiRes
                     return Err(invalid("Each advanced event selector must include an eventCategory field selector."));
                 }
             }
+            None
         }
-    }
+    };
     let t = find_mut(call, &i.trail_name)?;
-    t.event_selectors = i.event_selectors;
+    t.event_selectors = event_selectors;
     t.advanced_event_selectors = i.advanced_event_selectors;
-    let mut out = serde_json::json!({ "TrailARN": t.arn() });
-    if let Some(e) = &t.event_selectors {
-        out["EventSelectors"] = serde_json::to_value(e).unwrap_or(Value::Null);
-    }
-    if let Some(a) = &t.advanced_event_selectors {
-        out["AdvancedEventSelectors"] = serde_json::to_value(a).unwrap_or(Value::Null);
-    }
-    Ok(out)
+    Ok(EventSelectorsOutput {
+        trail_arn: t.arn(),
+        event_selectors: t.event_selectors.clone(),
+        advanced_event_selectors: t.advanced_event_selectors.clone(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -545,17 +538,14 @@ struct TrailNameInput {
     trail_name: String,
 }
 
-fn get_event_selectors(call: &mut Call<'_>, i: TrailNameInput) -> ApiResult<Value> {
+fn get_event_selectors(call: &mut Call<'_>, i: TrailNameInput) -> Result<EventSelectorsOutput> {
     let t = find(call, &i.trail_name)?;
-    let mut out = serde_json::json!({ "TrailARN": t.arn() });
-    match &t.advanced_event_selectors {
-        Some(a) => out["AdvancedEventSelectors"] = serde_json::to_value(a).unwrap_or(Value::Null),
-        None => {
-            out["EventSelectors"] =
-                serde_json::to_value(t.effective_selectors()).unwrap_or(Value::Null)
-        }
-    }
-    Ok(out)
+    let advanced = t.advanced_event_selectors.clone();
+    Ok(EventSelectorsOutput {
+        trail_arn: t.arn(),
+        event_selectors: advanced.is_none().then(|| t.effective_selectors()),
+        advanced_event_selectors: advanced,
+    })
 }
 
 #[derive(Deserialize)]
@@ -566,22 +556,22 @@ struct AddTagsInput {
     tags_list: Vec<Tag>,
 }
 
-fn add_tags(call: &mut Call<'_>, i: AddTagsInput) -> ApiResult<Value> {
+fn add_tags(call: &mut Call<'_>, i: AddTagsInput) -> Result<EmptyOutput> {
     let t = find_mut(call, &i.resource_id)?;
     t.tags.extend(
         i.tags_list
             .into_iter()
             .map(|t| (t.key, t.value.unwrap_or_default())),
     );
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput {})
 }
 
-fn remove_tags(call: &mut Call<'_>, i: AddTagsInput) -> ApiResult<Value> {
+fn remove_tags(call: &mut Call<'_>, i: AddTagsInput) -> Result<EmptyOutput> {
     let t = find_mut(call, &i.resource_id)?;
     for tag in i.tags_list {
         t.tags.remove(&tag.key);
     }
-    Ok(serde_json::json!({}))
+    Ok(EmptyOutput {})
 }
 
 #[derive(Deserialize)]
@@ -590,16 +580,21 @@ struct ListTagsInput {
     resource_id_list: Vec<String>,
 }
 
-fn list_tags(call: &mut Call<'_>, i: ListTagsInput) -> ApiResult<Value> {
-    let mut list = Vec::new();
+fn list_tags(call: &mut Call<'_>, i: ListTagsInput) -> Result<ListTagsOutput> {
+    let mut resource_tag_list = Vec::new();
     for id in &i.resource_id_list {
         let t = find(call, id)?;
-        let tags: Vec<Value> = t
-            .tags
-            .iter()
-            .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
-            .collect();
-        list.push(serde_json::json!({"ResourceId": t.arn(), "TagsList": tags}));
+        resource_tag_list.push(ResourceTag {
+            resource_id: t.arn(),
+            tags_list: t
+                .tags
+                .iter()
+                .map(|(k, v)| output::Tag {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+        });
     }
-    Ok(serde_json::json!({ "ResourceTagList": list }))
+    Ok(ListTagsOutput { resource_tag_list })
 }

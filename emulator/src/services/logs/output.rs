@@ -1,0 +1,203 @@
+//! CloudWatch Logs' output shapes, as the Logs API model names them, built from the model. Logs
+//! timestamps are epoch milliseconds (`long` in the model), so they stay integers here.
+
+use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroupOut {
+    log_group_name: String,
+    creation_time: i64,
+    retention_in_days: Option<i32>,
+    metric_filter_count: usize,
+    arn: String,
+    log_group_arn: String,
+    stored_bytes: usize,
+    log_group_class: &'static str,
+}
+
+impl LogGroupOut {
+    pub fn new(g: &LogGroup, region: &str, account: &str) -> Self {
+        let arn = format!(
+            "arn:aws:logs:{region}:{account}:log-group:{}",
+            g.log_group_name
+        );
+        LogGroupOut {
+            log_group_name: g.log_group_name.clone(),
+            creation_time: g.creation_time,
+            retention_in_days: g.retention_in_days,
+            metric_filter_count: g.metric_filters.len(),
+            arn: format!("{arn}:*"),
+            log_group_arn: arn,
+            stored_bytes: g
+                .streams
+                .values()
+                .flat_map(|s| &s.events)
+                .map(|e| e.message.len())
+                .sum(),
+            log_group_class: "STANDARD",
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeLogGroupsOutput {
+    pub log_groups: Vec<LogGroupOut>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogStreamOut {
+    log_stream_name: String,
+    creation_time: i64,
+    first_event_timestamp: Option<i64>,
+    last_event_timestamp: Option<i64>,
+    last_ingestion_time: Option<i64>,
+    arn: String,
+    stored_bytes: i64,
+}
+
+impl LogStreamOut {
+    pub fn new(name: &str, s: &LogStream, group_arn: &str) -> Self {
+        let times = || s.events.iter().map(|e| e.timestamp);
+        let has_events = !s.events.is_empty();
+        LogStreamOut {
+            log_stream_name: name.to_string(),
+            creation_time: s.creation_time,
+            first_event_timestamp: times().min(),
+            last_event_timestamp: times().max(),
+            last_ingestion_time: has_events
+                .then(|| s.events.iter().map(|e| e.ingestion_time).max())
+                .flatten(),
+            arn: format!("{group_arn}:log-stream:{name}"),
+            stored_bytes: 0,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeLogStreamsOutput {
+    pub log_streams: Vec<LogStreamOut>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedLogEventsInfo {
+    pub too_new_log_event_start_index: Option<usize>,
+    pub too_old_log_event_end_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutLogEventsOutput {
+    pub rejected_log_events_info: Option<RejectedLogEventsInfo>,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputLogEvent {
+    pub timestamp: i64,
+    pub message: String,
+    pub ingestion_time: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetLogEventsOutput {
+    pub events: Vec<OutputLogEvent>,
+    pub next_forward_token: String,
+    pub next_backward_token: String,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct FilteredLogEvent {
+    pub log_stream_name: String,
+    pub timestamp: i64,
+    pub message: String,
+    pub ingestion_time: i64,
+    pub event_id: String,
+}
+
+/// Deprecated by AWS and always empty (AWS too returns it empty).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchedLogStream {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilterLogEventsOutput {
+    pub events: Vec<FilteredLogEvent>,
+    pub searched_log_streams: Vec<SearchedLogStream>,
+    pub next_token: Option<String>,
+}
+
+/// A metric filter as DescribeMetricFilters shows it. The transformation is a document AWS echoes back
+/// as given, so the model's type serves as its wire shape.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricFilterOut {
+    filter_name: String,
+    filter_pattern: String,
+    metric_transformations: Vec<MetricTransformation>,
+    creation_time: i64,
+    log_group_name: String,
+    apply_on_transformed_logs: bool,
+}
+
+impl From<&MetricFilter> for MetricFilterOut {
+    fn from(f: &MetricFilter) -> Self {
+        MetricFilterOut {
+            filter_name: f.filter_name.clone(),
+            filter_pattern: f.filter_pattern.clone(),
+            metric_transformations: f.metric_transformations.clone(),
+            creation_time: f.creation_time,
+            log_group_name: f.log_group_name.clone(),
+            apply_on_transformed_logs: f.apply_on_transformed_logs,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeMetricFiltersOutput {
+    pub metric_filters: Vec<MetricFilterOut>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricFilterMatchRecord {
+    pub event_number: u64,
+    pub event_message: String,
+    pub extracted_values: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestMetricFilterOutput {
+    pub matches: Vec<MetricFilterMatchRecord>,
+}
+
+/// The emulator keeps no resource policies, so it lists none.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePolicy {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeResourcePoliciesOutput {
+    pub resource_policies: Vec<ResourcePolicy>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListTagsForResourceOutput {
+    pub tags: BTreeMap<String, String>,
+}
