@@ -31,8 +31,7 @@ const CALLS: &[&str] = &[
 #[tokio::test]
 async fn access_denied_on_each_call_is_unknown() {
     for call in CALLS {
-        let e = Env::new().await;
-        e.compliant().await;
+        let e = Env::compliant().await;
         e.admin()
             .add_fault(&fault(FaultKind::Deny, call, None))
             .await
@@ -49,8 +48,7 @@ async fn access_denied_on_each_call_is_unknown() {
 
 #[tokio::test]
 async fn throttling_is_retried() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     for call in CALLS {
         let throttle = fault(FaultKind::Throttle, call, Some(2));
         e.admin().add_fault(&throttle).await.unwrap();
@@ -60,8 +58,7 @@ async fn throttling_is_retried() {
 
 #[tokio::test]
 async fn a_denied_link_does_not_hide_a_complete_chain() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     // A second trail whose log group is in another account: unknown, but the first chain passes.
     e.trail()
         .create_trail()

@@ -12,8 +12,7 @@ use setup::{assert_reasons, Env, ACCOUNT, GROUP};
 
 #[tokio::test]
 async fn the_control_as_printed_passes() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let r = e.report().await;
     assert_reasons(&r, "PASS", &[]);
     assert!(r.findings.is_empty(), "{:?}", r.reasons());
@@ -29,8 +28,7 @@ async fn the_control_as_printed_passes() {
 
 #[tokio::test]
 async fn checker_is_read_only() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.admin().clear_requests().await.unwrap();
     let _ = e.report().await;
     let served = e.h.shared.served.lock().unwrap().clone();
@@ -51,8 +49,7 @@ async fn no_trail() {
 
 #[tokio::test]
 async fn single_region_trail() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .update_trail()
         .name("org-trail")
@@ -65,8 +62,7 @@ async fn single_region_trail() {
 
 #[tokio::test]
 async fn stopped_trail() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .stop_logging()
         .name("org-trail")
@@ -78,8 +74,7 @@ async fn stopped_trail() {
 
 #[tokio::test]
 async fn write_only_management_events() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     // WriteOnly is a CIS policy failure (the 18 events are writes and still arrive); ReadOnly misses all 18.
     for (rw, reason) in [
         (ReadWriteType::WriteOnly, "trail-write-only"),
@@ -102,8 +97,7 @@ async fn write_only_management_events() {
 
 #[tokio::test]
 async fn advanced_selectors_record_management_events() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let mgmt = AdvancedEventSelector::builder()
         .name("all management events")
         .field_selectors(
@@ -127,8 +121,7 @@ async fn advanced_selectors_record_management_events() {
 
 #[tokio::test]
 async fn advanced_selectors_excluding_organizations() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let sel = AdvancedEventSelector::builder()
         .field_selectors(
             AdvancedFieldSelector::builder()
@@ -162,8 +155,7 @@ async fn advanced_selectors_excluding_organizations() {
 
 #[tokio::test]
 async fn trail_without_cloudwatch_logs() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .update_trail()
         .name("org-trail")
@@ -177,8 +169,7 @@ async fn trail_without_cloudwatch_logs() {
 
 #[tokio::test]
 async fn delivery_failing() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let error = DeliveryError {
         account: None,
         trail: "org-trail".into(),
@@ -190,8 +181,7 @@ async fn delivery_failing() {
 
 #[tokio::test]
 async fn log_group_missing() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.logs()
         .delete_log_group()
         .log_group_name(GROUP)
@@ -203,8 +193,7 @@ async fn log_group_missing() {
 
 #[tokio::test]
 async fn log_group_of_the_same_name_in_another_region_does_not_count() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let west = aws_sdk_cloudtrail::Client::new(&e.in_region("eu-west-1").await);
     let _ = west;
     // The trail points at a group in eu-west-1; a group of that name exists only in us-east-1.
@@ -222,8 +211,7 @@ async fn log_group_of_the_same_name_in_another_region_does_not_count() {
 
 #[tokio::test]
 async fn log_group_in_another_account() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .update_trail()
         .name("org-trail")
@@ -242,8 +230,7 @@ async fn log_group_in_another_account() {
 
 #[tokio::test]
 async fn no_metric_filter() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.logs()
         .delete_metric_filter()
         .log_group_name(GROUP)
@@ -256,8 +243,7 @@ async fn no_metric_filter() {
 
 #[tokio::test]
 async fn one_name_missing() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let pattern = cis::PATTERN.replace(r#"($.eventName = "DeletePolicy") || "#, "");
     e.put_filter(
         "organizations_changes",
@@ -280,8 +266,7 @@ async fn one_name_missing() {
 
 #[tokio::test]
 async fn extra_narrowing_condition() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let inner = cis::PATTERN
         .trim()
         .trim_start_matches('{')
@@ -306,8 +291,7 @@ async fn extra_narrowing_condition() {
 
 #[tokio::test]
 async fn or_in_place_of_and_passes_with_a_warning() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_filter(
         "organizations_changes",
         &cis::PATTERN.replacen(") &&(", ") ||(", 1),
@@ -321,8 +305,7 @@ async fn or_in_place_of_and_passes_with_a_warning() {
 
 #[tokio::test]
 async fn zero_metric_value() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_filter(
         "organizations_changes",
         cis::PATTERN,
@@ -340,8 +323,7 @@ async fn zero_metric_value() {
 
 #[tokio::test]
 async fn two_filters_cover_the_18_together() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.logs()
         .delete_metric_filter()
         .log_group_name(GROUP)
@@ -369,8 +351,7 @@ async fn two_filters_cover_the_18_together() {
 
 #[tokio::test]
 async fn no_alarm() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.cw()
         .delete_alarms()
         .alarm_names("organizations_changes")
@@ -382,16 +363,14 @@ async fn no_alarm() {
 
 #[tokio::test]
 async fn same_metric_name_in_another_namespace() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_alarm(|r| r.namespace("Other")).await;
     assert_reasons(&e.report().await, "FAIL", &["alarm-missing"]);
 }
 
 #[tokio::test]
 async fn alarm_in_another_region() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.cw()
         .delete_alarms()
         .alarm_names("organizations_changes")
@@ -418,16 +397,14 @@ async fn alarm_in_another_region() {
 
 #[tokio::test]
 async fn alarm_that_cannot_fire() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_alarm(|r| r.threshold(2.0)).await;
     assert_reasons(&e.report().await, "FAIL", &["alarm-never-fires"]);
 }
 
 #[tokio::test]
 async fn alarm_on_average_with_a_default_value() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let t = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
         .metric_name("organizations_changes")
         .metric_namespace("CISBenchmark")
@@ -450,24 +427,21 @@ async fn alarm_on_average_with_a_default_value() {
 
 #[tokio::test]
 async fn alarm_with_a_unit_the_filter_does_not_publish() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_alarm(|r| r.unit(StandardUnit::Count)).await;
     assert_reasons(&e.report().await, "FAIL", &["alarm-never-fires"]);
 }
 
 #[tokio::test]
 async fn alarm_that_never_rearms() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_alarm(|r| r.treat_missing_data("ignore")).await;
     assert_reasons(&e.report().await, "FAIL", &["alarm-stays-in-alarm"]);
 }
 
 #[tokio::test]
 async fn actions_disabled() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.cw()
         .disable_alarm_actions()
         .alarm_names("organizations_changes")
@@ -479,16 +453,14 @@ async fn actions_disabled() {
 
 #[tokio::test]
 async fn alarm_without_actions() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_alarm(|r| r.set_alarm_actions(None)).await;
     assert_reasons(&e.report().await, "FAIL", &["alarm-no-sns-action"]);
 }
 
 #[tokio::test]
 async fn topic_missing() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.sns()
         .delete_topic()
         .topic_arn(e.topic_arn())
@@ -500,8 +472,7 @@ async fn topic_missing() {
 
 #[tokio::test]
 async fn pending_subscription_only() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.only_pending_subscription().await;
     assert_reasons(
         &e.report().await,
@@ -512,8 +483,7 @@ async fn pending_subscription_only() {
 
 #[tokio::test]
 async fn several_trails_where_one_is_complete() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .create_trail()
         .name("data-trail")
@@ -528,8 +498,7 @@ async fn several_trails_where_one_is_complete() {
 
 #[tokio::test]
 async fn member_account_reports_its_role() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let member = SetOrganization {
         account: "123456789012".into(),
         role: Role::Member,
@@ -547,8 +516,7 @@ async fn member_account_reports_its_role() {
 
 #[tokio::test]
 async fn verify_with_service_agrees_with_the_emulator() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.put_filter(
         "conditional",
         r#"{ $.eventSource = "organizations.amazonaws.com" && $.userIdentity.type = "Root" }"#,

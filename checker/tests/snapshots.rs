@@ -13,15 +13,13 @@ async fn pin(name: &str, e: &Env) {
 
 #[tokio::test]
 async fn compliant() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     pin("compliant", &e).await;
 }
 
 #[tokio::test]
 async fn one_name_missing_and_pending_subscription() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     let pattern = cis::PATTERN.replace(r#"($.eventName = "MoveAccount") || "#, "");
     e.put_filter(
         "organizations_changes",
@@ -37,8 +35,7 @@ async fn one_name_missing_and_pending_subscription() {
 
 #[tokio::test]
 async fn stopped_single_region_trail_and_disabled_alarm() {
-    let e = Env::new().await;
-    e.compliant().await;
+    let e = Env::compliant().await;
     e.trail()
         .update_trail()
         .name("org-trail")

@@ -6,7 +6,6 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use orgwatch_checker::{check, Report, Target};
 use orgwatch_emulator::{start, Config, Handle};
-use orgwatch_pattern::cis;
 
 pub const ACCOUNT: &str = "123456789012";
 pub const GROUP: &str = "cloudtrail-logs";
@@ -112,57 +111,27 @@ impl Env {
     }
 
     /// The compliant configuration, as the control's commands build it (plus a trail and a confirmed
-    /// subscriber, which the commands assume exist).
-    pub async fn compliant(&self) {
-        self.logs()
-            .create_log_group()
-            .log_group_name(GROUP)
-            .send()
-            .await
-            .unwrap();
-        self.trail()
-            .create_trail()
-            .name("org-trail")
-            .s3_bucket_name("trail-bucket")
-            .is_multi_region_trail(true)
-            .cloud_watch_logs_log_group_arn(format!(
-                "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{GROUP}:*"
-            ))
-            .cloud_watch_logs_role_arn(format!(
-                "arn:aws:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role"
-            ))
-            .send()
-            .await
-            .unwrap();
-        self.trail()
-            .start_logging()
-            .name("org-trail")
-            .send()
-            .await
-            .unwrap();
-        self.put_filter(
-            "organizations_changes",
-            cis::PATTERN,
-            "organizations_changes",
-            "CISBenchmark",
-            "1",
-        )
-        .await;
-        self.sns()
-            .create_topic()
-            .name(TOPIC_NAME)
-            .send()
-            .await
-            .unwrap();
-        self.sns()
-            .subscribe()
-            .topic_arn(self.topic_arn())
-            .protocol("sqs")
-            .endpoint(format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security"))
-            .send()
-            .await
-            .unwrap();
-        self.put_alarm(|r| r).await;
+    /// SQS subscriber, which the commands assume exist): the catalogue's `subscription-sqs` scenario,
+    /// booted by the scenario harness, with the names these tests use (trail `org-trail`, queue
+    /// `security`) and no organization.
+    pub async fn compliant() -> Env {
+        let mut s = orgwatch_scenarios::catalogue("subscription-sqs").expect("catalogue");
+        for account in &mut s.given.accounts {
+            account.organization = None;
+            for r in account.regions.values_mut() {
+                for t in &mut r.trails {
+                    t.name = "org-trail".into();
+                }
+                for sub in &mut r.subscriptions {
+                    sub.endpoint = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security");
+                }
+            }
+        }
+        let b = orgwatch_scenarios::boot(&s).await.expect("boot");
+        Env {
+            h: b.emulator,
+            conf: b.sdk,
+        }
     }
 }
 
