@@ -208,3 +208,59 @@ fn acknowledged_writes_survive_kill_9() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn admin(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let req = format!(
+        "{method} /_orgwatch{path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .find("\r\n\r\n")
+        .map_or(String::new(), |p| out[p + 4..].to_string());
+    (status, body)
+}
+
+/// An admin change to the model (an account's organization role) is on disk once answered, like an API
+/// write: `kill -9` right after the answer loses nothing.
+#[test]
+fn an_acknowledged_admin_change_survives_kill_9() {
+    let dir = std::env::temp_dir().join(format!("orgwatch-admin-kill9-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let port = free_port();
+    let mut child = spawn(port, &state);
+    wait_ready(port);
+    let (status, body) = admin(
+        port,
+        "POST",
+        "/organizations",
+        r#"{"account":"210987654321","role":"management","organizationId":"o-kill9"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+
+    let port = free_port();
+    let child = spawn(port, &state);
+    wait_ready(port);
+    let (status, body) = admin(port, "GET", "/state", "");
+    terminate(child);
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("the state is JSON");
+    assert_eq!(
+        v["accounts"]["210987654321"]["organization"],
+        serde_json::json!({"role": "management", "organization_id": "o-kill9"}),
+        "{body}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,10 +23,7 @@ pub use crate::transport::MAX_BODY;
 /// The admin API, and the AWS API behind the transport layers (see [`crate::transport`]; the last
 /// added runs first).
 pub fn router(shared: Arc<Shared>) -> Router {
-    let admin = crate::admin::router().route_layer(middleware::from_fn_with_state(
-        shared.clone(),
-        crate::admin::durable,
-    ));
+    let admin = crate::admin::router(shared.clone());
     let aws = Router::new()
         .fallback(api)
         .layer(middleware::from_fn_with_state(

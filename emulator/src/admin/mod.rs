@@ -14,7 +14,7 @@ use api::{
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -22,38 +22,45 @@ use std::sync::Arc;
 
 type S = State<Arc<Shared>>;
 
-pub fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/health", get(health))
+/// The admin routes. Those that change the model (the state `--state` persists) are answered only once
+/// the change is on disk, as API writes are; reads and the runtime's own settings (faults, the request
+/// log), which are not persisted, are not.
+pub fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    let changes_state = Router::new()
         .route("/reset", post(reset))
-        .route("/state", get(export).put(import))
-        .route("/state/save", post(save))
-        .route("/clock", get(clock).post(set_clock))
+        .route("/state", put(import))
+        .route("/clock", post(set_clock))
         .route("/clock/advance", post(advance))
         .route("/organizations", post(set_organization))
-        .route("/sns/outbox", get(outbox))
         .route("/sns/confirm", post(confirm))
         .route("/cloudtrail/delivery-error", post(delivery_error))
         .route("/cloudtrail/events", post(cloudtrail_events))
         .route("/alarms/evaluate", post(evaluate))
+        .route_layer(axum::middleware::from_fn_with_state(shared, durable));
+    let reads_and_runtime = Router::new()
+        .route("/health", get(health))
+        .route("/state", get(export))
+        .route("/state/save", post(save))
+        .route("/clock", get(clock))
+        .route("/sns/outbox", get(outbox))
         .route("/sns/deliveries", get(deliveries))
         .route("/requests", get(requests).delete(clear_requests))
         .route(
             "/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
-        )
+        );
+    changes_state.merge(reads_and_runtime)
 }
 
-/// A layer over the admin routes: a write that succeeded is answered once it is on disk
-/// ([`crate::durable`]), as API writes are.
-pub async fn durable(
+/// A layer over the admin routes that change the model: a change that succeeded is answered once it is
+/// on disk ([`crate::durable`]).
+async fn durable(
     State(s): S,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let writes = req.method() != axum::http::Method::GET;
     let resp = next.run(req).await;
-    if writes && resp.status().is_success() {
+    if resp.status().is_success() {
         if let Err(e) = s.acknowledge().await {
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
