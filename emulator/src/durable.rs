@@ -48,7 +48,7 @@ impl Durable {
         let upto = self.changes.load(Ordering::SeqCst);
         let bytes = {
             let s = state.lock().unwrap_or_else(|e| e.into_inner());
-            serde_json::to_vec(&*s).map_err(std::io::Error::other)?
+            crate::model::encode_state(&s).map_err(std::io::Error::other)?
         };
         let path = path.clone();
         tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))

@@ -53,7 +53,7 @@ impl Shared {
         let Some(path) = &self.config.state_file else {
             return Ok(None);
         };
-        let text = serde_json::to_vec_pretty(&*self.lock()).map_err(std::io::Error::other)?;
+        let text = crate::model::encode_state(&self.lock()).map_err(std::io::Error::other)?;
         write_atomically(path, &text)?;
         Ok(Some(path.clone()))
     }

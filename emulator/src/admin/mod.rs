@@ -106,8 +106,15 @@ async fn reset(State(s): S) -> Json<Value> {
     Json(json!({"reset": true}))
 }
 
-async fn export(State(s): S) -> Json<Value> {
-    Json(serde_json::to_value(&*s.lock()).unwrap_or(Value::Null))
+async fn export(State(s): S) -> Response {
+    match crate::model::encode_state(&s.lock()) {
+        Ok(bytes) => ([("content-type", "application/json")], bytes).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": format!("the state could not be encoded: {e}")})),
+        )
+            .into_response(),
+    }
 }
 
 async fn import(State(s): S, body: axum::body::Bytes) -> Response {

@@ -148,6 +148,13 @@ impl State {
     }
 }
 
+/// The persisted form of the state (the `--state` file and `GET /state`): the model's own serialization,
+/// tagged with [`STATE_VERSION`], and never a wire shape. Compact, since the file is rewritten on every
+/// acknowledged change.
+pub fn encode_state(state: &State) -> serde_json::Result<Vec<u8>> {
+    serde_json::to_vec(state)
+}
+
 /// Parses exported state, refusing other versions.
 pub fn parse_state(bytes: &[u8]) -> Result<State, String> {
     let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
