@@ -44,7 +44,8 @@ pub struct Booted {
 }
 
 /// Starts a fresh embedded emulator and applies the scenario to it through the AWS APIs (its virtual
-/// clock started first when the scenario has steps, so that every timestamp is reproducible).
+/// clock started first when the scenario has steps or names a clock, so that every timestamp is
+/// reproducible).
 pub async fn boot(s: &Scenario) -> Result<Booted> {
     let account = s
         .given
@@ -64,7 +65,7 @@ pub async fn boot(s: &Scenario) -> Result<Booted> {
     let h = orgwatch_emulator::start(config)
         .await
         .context("starting the embedded emulator")?;
-    if !s.steps.is_empty() {
+    if !s.steps.is_empty() || s.given.clock.is_some() {
         steps::start_clock(&h.endpoint, s).await?;
     }
     apply::apply(&h.endpoint, s)
