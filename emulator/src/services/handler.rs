@@ -43,6 +43,29 @@ pub enum Style {
     Query(&'static str),
 }
 
+/// A service's operation table: each operation's name and its handler, in one place. It defines
+/// `OPERATIONS` (what the service serves, for the health report and the README) and `dispatch`, which
+/// runs the named handler through [`run`] in the service's input-error style, and answers an operation
+/// the table lacks with `unknown(op)`.
+macro_rules! operations {
+    (style: $style:expr, unknown: $unknown:expr; $($name:literal => $handler:expr,)+) => {
+        pub const OPERATIONS: &[&str] = &[$($name),+];
+
+        pub fn dispatch(
+            call: &mut $crate::services::Call<'_>,
+            op: &str,
+            input: $crate::protocol::Document,
+        ) -> $crate::error::ApiResult<$crate::protocol::output::Out> {
+            use $crate::services::handler::run;
+            match op {
+                $($name => run(call, input, $style, $handler),)+
+                _ => Err($unknown(op)),
+            }
+        }
+    };
+}
+pub(crate) use operations;
+
 /// The operation has no output shape: JSON protocols answer `{}`, Query answers with no
 /// `<OpResult>` element (botocore reads nothing).
 #[derive(Serialize)]

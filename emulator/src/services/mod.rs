@@ -13,6 +13,7 @@ pub mod sns;
 pub mod sts;
 
 pub mod handler;
+pub mod shapes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::protocol::output::Out;

@@ -1,14 +1,10 @@
 //! Organizations (`organizations`, AWS JSON 1.1): the caller's organization, as set up through the admin
 //! API (management account, member, or none).
 
-use super::handler::{run, Call, Style};
-use crate::error::{service_errors, ApiError, ApiResult};
+use super::handler::{operations, Call, Style};
+use crate::error::{service_errors, ApiError};
 use crate::model::OrgRole;
-use crate::protocol::output::Out;
-use crate::protocol::Document;
 use serde::{Deserialize, Serialize};
-
-pub const OPERATIONS: &[&str] = &["DescribeOrganization"];
 
 service_errors! {
     /// The errors Organizations answers with here.
@@ -38,16 +34,10 @@ struct Organization {
     available_policy_types: Vec<String>,
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "DescribeOrganization" => run(
-            call,
-            input,
-            Style::Json("InvalidInputException"),
-            describe_organization,
-        ),
-        _ => Err(ApiError::unknown_operation(op)),
-    }
+operations! {
+    style: Style::Json("InvalidInputException"),
+    unknown: ApiError::unknown_operation;
+    "DescribeOrganization" => describe_organization,
 }
 
 fn describe_organization(

@@ -1,12 +1,8 @@
 //! STS (`sts`, AWS Query with XML responses): who the caller is.
 
-use super::handler::{run, Call, Style};
-use crate::error::{service_errors, ApiResult};
-use crate::protocol::output::Out;
-use crate::protocol::Document;
+use super::handler::{operations, Call, Style};
+use crate::error::service_errors;
 use serde::{Deserialize, Serialize};
-
-pub const OPERATIONS: &[&str] = &["GetCallerIdentity"];
 
 service_errors! {
     /// The errors STS answers with here.
@@ -26,19 +22,12 @@ struct GetCallerIdentityOutput {
     arn: String,
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "GetCallerIdentity" => run(
-            call,
-            input,
-            Style::Query("ValidationError"),
-            get_caller_identity,
-        ),
-        _ => Err(StsError::InvalidAction(format!(
-            "Could not find operation {op} for version 2011-06-15"
-        ))
-        .into()),
-    }
+operations! {
+    style: Style::Query("ValidationError"),
+    unknown: |op| crate::error::ApiError::from(StsError::InvalidAction(format!(
+        "Could not find operation {op} for version 2011-06-15"
+    )));
+    "GetCallerIdentity" => get_caller_identity,
 }
 
 fn get_caller_identity(c: &mut Call<'_>, _: Empty) -> Result<GetCallerIdentityOutput, StsError> {

@@ -6,34 +6,16 @@
 
 mod output;
 
-use super::handler::{check_enum, page, run, Call, EmptyOutput, Style};
+use super::handler::{check_enum, operations, Call, EmptyOutput, Style};
+use super::shapes::{Listing, Members, Tag};
 use crate::arn::parse_arn;
-use crate::error::{service_errors, ApiError, ApiResult};
+use crate::error::{service_errors, ApiError};
 use crate::model::cloudtrail::{
     AdvancedEventSelector, DataResource, EventSelector, ReadWriteType, Trail,
 };
 use crate::model::OrgRole;
-use crate::protocol::output::Out;
-use crate::protocol::Document;
 use output::*;
 use serde::Deserialize;
-
-pub const OPERATIONS: &[&str] = &[
-    "CreateTrail",
-    "UpdateTrail",
-    "DeleteTrail",
-    "GetTrail",
-    "DescribeTrails",
-    "ListTrails",
-    "GetTrailStatus",
-    "StartLogging",
-    "StopLogging",
-    "PutEventSelectors",
-    "GetEventSelectors",
-    "AddTags",
-    "RemoveTags",
-    "ListTags",
-];
 
 const STYLE: Style = Style::Json("InvalidParameterException");
 
@@ -160,37 +142,29 @@ fn find_mut<'c>(call: &'c mut Call<'_>, name_or_arn: &str) -> Result<&'c mut Tra
         .ok_or(gone)
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "CreateTrail" => run(call, input, STYLE, create_trail),
-        "UpdateTrail" => run(call, input, STYLE, update_trail),
-        "DeleteTrail" => run(call, input, STYLE, delete_trail),
-        "GetTrail" => run(call, input, STYLE, |c, i: NameInput| {
-            Ok::<_, CloudTrailError>(GetTrailOutput {
-                trail: TrailOut::from(&find(c, &i.name)?),
-            })
-        }),
-        "DescribeTrails" => run(call, input, STYLE, describe_trails),
-        "ListTrails" => run(call, input, STYLE, list_trails),
-        "GetTrailStatus" => run(call, input, STYLE, get_trail_status),
-        "StartLogging" => run(call, input, STYLE, |c, i: NameInput| {
-            set_logging(c, &i.name, true)
-        }),
-        "StopLogging" => run(call, input, STYLE, |c, i: NameInput| {
-            set_logging(c, &i.name, false)
-        }),
-        "PutEventSelectors" => run(call, input, STYLE, put_event_selectors),
-        "GetEventSelectors" => run(call, input, STYLE, get_event_selectors),
-        "AddTags" => run(call, input, STYLE, add_tags),
-        "RemoveTags" => run(call, input, STYLE, remove_tags),
-        "ListTags" => run(call, input, STYLE, list_tags),
-        _ => Err(ApiError::unknown_operation(op)),
-    }
+operations! {
+    style: STYLE,
+    unknown: ApiError::unknown_operation;
+    "CreateTrail" => create_trail,
+    "UpdateTrail" => update_trail,
+    "DeleteTrail" => delete_trail,
+    "GetTrail" => get_trail,
+    "DescribeTrails" => describe_trails,
+    "ListTrails" => list_trails,
+    "GetTrailStatus" => get_trail_status,
+    "StartLogging" => |c, i: NameInput| set_logging(c, &i.name, true),
+    "StopLogging" => |c, i: NameInput| set_logging(c, &i.name, false),
+    "PutEventSelectors" => put_event_selectors,
+    "GetEventSelectors" => get_event_selectors,
+    "AddTags" => add_tags,
+    "RemoveTags" => remove_tags,
+    "ListTags" => list_tags,
 }
 
+/// CloudTrail's tag `Value` is optional on input.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Tag {
+struct TagInput {
     key: String,
     value: Option<String>,
 }
@@ -210,7 +184,7 @@ struct CreateTrailInput {
     kms_key_id: Option<String>,
     is_organization_trail: Option<bool>,
     #[serde(default)]
-    tags_list: Vec<Tag>,
+    tags_list: Vec<TagInput>,
 }
 
 fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
@@ -347,6 +321,12 @@ struct NameInput {
     name: String,
 }
 
+fn get_trail(call: &mut Call<'_>, i: NameInput) -> Result<GetTrailOutput> {
+    Ok(GetTrailOutput {
+        trail: TrailOut::from(&find(call, &i.name)?),
+    })
+}
+
 fn delete_trail(call: &mut Call<'_>, i: NameInput) -> Result<EmptyOutput> {
     let name = find_mut(call, &i.name)?.name.clone();
     let account = call.ctx.account.clone();
@@ -409,23 +389,26 @@ struct ListTrailsInput {
     next_token: Option<String>,
 }
 
-fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> Result<ListTrailsOutput> {
+fn list_trails(call: &mut Call<'_>, i: ListTrailsInput) -> Result<Listing<TrailInfo>> {
     let account = call.ctx.account.clone();
     let trails: Vec<&Trail> = call.state.account(&account).trails.values().collect();
-    let (items, next_token) = page(&trails, i.next_token.as_deref(), 50, || {
-        CloudTrailError::InvalidNextToken("Invalid NextToken".into())
-    })?;
-    Ok(ListTrailsOutput {
-        trails: items
-            .into_iter()
-            .map(|t| TrailInfo {
-                trail_arn: t.arn(),
-                name: t.name.clone(),
-                home_region: t.home_region.clone(),
-            })
-            .collect(),
-        next_token,
-    })
+    let bad_token = || CloudTrailError::InvalidNextToken("Invalid NextToken".into());
+    let members = Members {
+        items: "Trails",
+        token: "NextToken",
+    };
+    Listing::page(
+        members,
+        &trails,
+        i.next_token.as_deref(),
+        50,
+        bad_token,
+        |t| TrailInfo {
+            trail_arn: t.arn(),
+            name: t.name.clone(),
+            home_region: t.home_region.clone(),
+        },
+    )
 }
 
 fn get_trail_status(call: &mut Call<'_>, i: NameInput) -> Result<GetTrailStatusOutput> {
@@ -553,7 +536,7 @@ fn get_event_selectors(call: &mut Call<'_>, i: TrailNameInput) -> Result<EventSe
 struct AddTagsInput {
     resource_id: String,
     #[serde(default)]
-    tags_list: Vec<Tag>,
+    tags_list: Vec<TagInput>,
 }
 
 fn add_tags(call: &mut Call<'_>, i: AddTagsInput) -> Result<EmptyOutput> {
@@ -589,7 +572,7 @@ fn list_tags(call: &mut Call<'_>, i: ListTagsInput) -> Result<ListTagsOutput> {
             tags_list: t
                 .tags
                 .iter()
-                .map(|(k, v)| output::Tag {
+                .map(|(k, v)| Tag {
                     key: k.clone(),
                     value: v.clone(),
                 })

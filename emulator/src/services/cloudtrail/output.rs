@@ -78,13 +78,6 @@ pub struct TrailInfo {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ListTrailsOutput {
-    pub trails: Vec<TrailInfo>,
-    pub next_token: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 pub struct GetTrailStatusOutput {
     is_logging: bool,
     start_logging_time: Option<Timestamp>,
@@ -128,16 +121,9 @@ pub struct EventSelectorsOutput {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 pub struct ResourceTag {
     pub resource_id: String,
-    pub tags_list: Vec<Tag>,
+    pub tags_list: Vec<crate::services::shapes::Tag>,
 }
 
 #[derive(Serialize)]

@@ -6,38 +6,20 @@
 mod output;
 
 use super::handler::{
-    check_enum, check_len, page, read_enum, run, Call, EmptyOutput, NoOutput, Style,
+    check_enum, check_len, operations, page, read_enum, Call, EmptyOutput, NoOutput, Style,
 };
-use crate::error::{service_errors, ApiError, ApiResult};
+use super::shapes::{Listing, Members, Tag, TagsOutput};
+use crate::error::{service_errors, ApiError};
 use crate::model::cloudwatch::{
     Alarm, ComparisonOperator, Datum, Dimension, HistoryItem, MetricDataQuery, StateValue,
     Statistic, TreatMissingData, UNITS,
 };
 use crate::pipeline::actions;
 use crate::pipeline::metrics::{periods, statistic, MetricKey};
-use crate::protocol::output::{to_json, to_out, Out, Timestamp};
-use crate::protocol::Document;
+use crate::protocol::output::{to_json, to_out, Timestamp};
 use output::*;
 use serde::Deserialize;
 use serde_json::Value;
-
-pub const OPERATIONS: &[&str] = &[
-    "PutMetricAlarm",
-    "DescribeAlarms",
-    "DescribeAlarmsForMetric",
-    "DeleteAlarms",
-    "EnableAlarmActions",
-    "DisableAlarmActions",
-    "SetAlarmState",
-    "DescribeAlarmHistory",
-    "PutMetricData",
-    "ListMetrics",
-    "GetMetricStatistics",
-    "GetMetricData",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-];
 
 const STYLE: Style = Style::CloudWatch;
 
@@ -57,29 +39,24 @@ service_errors! {
 type Result<T> = std::result::Result<T, CloudWatchError>;
 use CloudWatchError::Validation;
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "PutMetricAlarm" => run(call, input, STYLE, put_metric_alarm),
-        "DescribeAlarms" => run(call, input, STYLE, describe_alarms),
-        "DescribeAlarmsForMetric" => run(call, input, STYLE, describe_alarms_for_metric),
-        "DeleteAlarms" => run(call, input, STYLE, delete_alarms),
-        "EnableAlarmActions" => run(call, input, STYLE, |c, i: AlarmNames| {
-            set_actions(c, i, true)
-        }),
-        "DisableAlarmActions" => run(call, input, STYLE, |c, i: AlarmNames| {
-            set_actions(c, i, false)
-        }),
-        "SetAlarmState" => run(call, input, STYLE, set_alarm_state),
-        "DescribeAlarmHistory" => run(call, input, STYLE, describe_alarm_history),
-        "PutMetricData" => run(call, input, STYLE, put_metric_data),
-        "ListMetrics" => run(call, input, STYLE, list_metrics),
-        "GetMetricStatistics" => run(call, input, STYLE, get_metric_statistics),
-        "GetMetricData" => run(call, input, STYLE, get_metric_data),
-        "TagResource" => run(call, input, STYLE, tag_resource),
-        "UntagResource" => run(call, input, STYLE, untag_resource),
-        "ListTagsForResource" => run(call, input, STYLE, list_tags),
-        _ => Err(ApiError::unknown_operation(op)),
-    }
+operations! {
+    style: STYLE,
+    unknown: ApiError::unknown_operation;
+    "PutMetricAlarm" => put_metric_alarm,
+    "DescribeAlarms" => describe_alarms,
+    "DescribeAlarmsForMetric" => describe_alarms_for_metric,
+    "DeleteAlarms" => delete_alarms,
+    "EnableAlarmActions" => |c, i: AlarmNames| set_actions(c, i, true),
+    "DisableAlarmActions" => |c, i: AlarmNames| set_actions(c, i, false),
+    "SetAlarmState" => set_alarm_state,
+    "DescribeAlarmHistory" => describe_alarm_history,
+    "PutMetricData" => put_metric_data,
+    "ListMetrics" => list_metrics,
+    "GetMetricStatistics" => get_metric_statistics,
+    "GetMetricData" => get_metric_data,
+    "TagResource" => tag_resource,
+    "UntagResource" => untag_resource,
+    "ListTagsForResource" => list_tags,
 }
 
 fn invalid(message: impl Into<String>) -> CloudWatchError {
@@ -139,14 +116,7 @@ struct PutMetricAlarmInput {
     metrics: Option<Vec<MetricDataQuery>>,
     threshold_metric_id: Option<String>,
     #[serde(default)]
-    tags: Vec<TagInput>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TagInput {
-    key: String,
-    value: String,
+    tags: Vec<Tag>,
 }
 
 fn alarm_arn(call: &Call<'_>, name: &str) -> String {
@@ -577,7 +547,7 @@ struct DescribeAlarmHistoryInput {
 fn describe_alarm_history(
     call: &mut Call<'_>,
     i: DescribeAlarmHistoryInput,
-) -> Result<DescribeAlarmHistoryOutput> {
+) -> Result<Listing<AlarmHistoryItemOut>> {
     if let Some(t) = &i.history_item_type {
         check_enum(
             "historyItemType",
@@ -615,11 +585,19 @@ fn describe_alarm_history(
     if i.scan_by.as_deref() != Some("TimestampAscending") {
         items.reverse();
     }
-    let (items, next_token) = page(&items, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(DescribeAlarmHistoryOutput {
-        alarm_history_items: items.into_iter().map(AlarmHistoryItemOut::from).collect(),
-        next_token,
-    })
+    let members = Members {
+        items: "AlarmHistoryItems",
+        token: "NextToken",
+    };
+    let token = i.next_token.as_deref();
+    Listing::page(
+        members,
+        &items,
+        token,
+        lim,
+        bad_token,
+        AlarmHistoryItemOut::from,
+    )
 }
 
 #[derive(Deserialize)]
@@ -715,7 +693,7 @@ struct ListMetricsInput {
     next_token: Option<String>,
 }
 
-fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> Result<ListMetricsOutput> {
+fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> Result<Listing<MetricOut>> {
     let mut seen: Vec<(String, String, Vec<Dimension>)> = Vec::new();
     for d in &call.region().metrics {
         let key = (
@@ -743,18 +721,23 @@ fn list_metrics(call: &mut Call<'_>, i: ListMetricsInput) -> Result<ListMetricsO
         })
         .collect();
     // ListMetrics: up to 500 results per page.
-    let (items, next_token) = page(&metrics, i.next_token.as_deref(), 500, bad_token)?;
-    Ok(ListMetricsOutput {
-        metrics: items
-            .into_iter()
-            .map(|(namespace, metric_name, dimensions)| MetricOut {
-                namespace,
-                metric_name,
-                dimensions,
-            })
-            .collect(),
-        next_token,
-    })
+    let members = Members {
+        items: "Metrics",
+        token: "NextToken",
+    };
+    let token = i.next_token.as_deref();
+    Listing::page(
+        members,
+        &metrics,
+        token,
+        500,
+        bad_token,
+        |(namespace, metric_name, dimensions)| MetricOut {
+            namespace,
+            metric_name,
+            dimensions,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -919,7 +902,7 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> Result<GetMetr
 struct TagResourceInput {
     #[serde(rename = "ResourceARN")]
     resource_arn: String,
-    tags: Vec<TagInput>,
+    tags: Vec<Tag>,
 }
 
 fn alarm_exists(call: &mut Call<'_>, arn: &str) -> Result<()> {
@@ -968,18 +951,8 @@ struct ArnInput {
     resource_arn: String,
 }
 
-fn list_tags(call: &mut Call<'_>, i: ArnInput) -> Result<ListTagsForResourceOutput> {
+fn list_tags(call: &mut Call<'_>, i: ArnInput) -> Result<TagsOutput> {
     alarm_exists(call, &i.resource_arn)?;
-    let tags: Vec<Tag> = call
-        .region()
-        .tags
-        .get(&i.resource_arn)
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| Tag {
-            key: k.clone(),
-            value: v.clone(),
-        })
-        .collect();
-    Ok(ListTagsForResourceOutput { tags })
+    let tags = call.region().tags.get(&i.resource_arn).cloned();
+    Ok(TagsOutput::new(&tags.unwrap_or_default()))
 }

@@ -122,24 +122,10 @@ impl From<&HistoryItem> for AlarmHistoryItemOut {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeAlarmHistoryOutput {
-    pub alarm_history_items: Vec<AlarmHistoryItemOut>,
-    pub next_token: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 pub struct MetricOut {
     pub namespace: String,
     pub metric_name: String,
     pub dimensions: Vec<Dimension>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListMetricsOutput {
-    pub metrics: Vec<MetricOut>,
-    pub next_token: Option<String>,
 }
 
 /// One period of GetMetricStatistics: the statistics asked for, and no others.
@@ -186,17 +172,4 @@ pub struct MetricDataResult {
 pub struct GetMetricDataOutput {
     pub metric_data_results: Vec<MetricDataResult>,
     pub messages: Vec<MessageData>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListTagsForResourceOutput {
-    pub tags: Vec<Tag>,
 }

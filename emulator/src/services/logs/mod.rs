@@ -6,37 +6,16 @@
 
 mod output;
 
-use super::handler::{check_enum, check_len, page, run, Call, NoOutput, Style};
-use crate::error::{service_errors, ApiError, ApiResult};
+use super::handler::{check_enum, check_len, operations, Call, NoOutput, Style};
+use super::shapes::{Listing, Members};
+use crate::error::{service_errors, ApiError};
 use crate::model::cloudwatch::UNITS;
 use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
 use crate::pipeline::ingest;
-use crate::protocol::output::Out;
-use crate::protocol::Document;
 use orgwatch_pattern::{semantics, Context, Pattern, ValueRef};
 use output::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-
-pub const OPERATIONS: &[&str] = &[
-    "CreateLogGroup",
-    "DeleteLogGroup",
-    "DescribeLogGroups",
-    "CreateLogStream",
-    "DescribeLogStreams",
-    "PutLogEvents",
-    "GetLogEvents",
-    "FilterLogEvents",
-    "PutMetricFilter",
-    "DescribeMetricFilters",
-    "DeleteMetricFilter",
-    "TestMetricFilter",
-    "PutRetentionPolicy",
-    "DescribeResourcePolicies",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-];
 
 const STYLE: Style = Style::Json("InvalidParameterException");
 
@@ -122,35 +101,40 @@ fn check_group_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "CreateLogGroup" => run(call, input, STYLE, create_log_group),
-        "DeleteLogGroup" => run(call, input, STYLE, delete_log_group),
-        "DescribeLogGroups" => run(call, input, STYLE, describe_log_groups),
-        "CreateLogStream" => run(call, input, STYLE, create_log_stream),
-        "DescribeLogStreams" => run(call, input, STYLE, describe_log_streams),
-        "PutLogEvents" => run(call, input, STYLE, put_log_events),
-        "GetLogEvents" => run(call, input, STYLE, get_log_events),
-        "FilterLogEvents" => run(call, input, STYLE, filter_log_events),
-        "PutMetricFilter" => run(call, input, STYLE, put_metric_filter),
-        "DescribeMetricFilters" => run(call, input, STYLE, describe_metric_filters),
-        "DeleteMetricFilter" => run(call, input, STYLE, delete_metric_filter),
-        "TestMetricFilter" => run(call, input, STYLE, test_metric_filter),
-        "PutRetentionPolicy" => run(call, input, STYLE, put_retention_policy),
-        "DescribeResourcePolicies" => run(call, input, STYLE, |_, _: Empty| {
-            Ok::<_, LogsError>(DescribeResourcePoliciesOutput {
-                resource_policies: vec![],
-            })
-        }),
-        "TagResource" => run(call, input, STYLE, tag_resource),
-        "UntagResource" => run(call, input, STYLE, untag_resource),
-        "ListTagsForResource" => run(call, input, STYLE, list_tags_for_resource),
-        _ => Err(ApiError::unknown_operation(op)),
-    }
+operations! {
+    style: STYLE,
+    unknown: ApiError::unknown_operation;
+    "CreateLogGroup" => create_log_group,
+    "DeleteLogGroup" => delete_log_group,
+    "DescribeLogGroups" => describe_log_groups,
+    "CreateLogStream" => create_log_stream,
+    "DescribeLogStreams" => describe_log_streams,
+    "PutLogEvents" => put_log_events,
+    "GetLogEvents" => get_log_events,
+    "FilterLogEvents" => filter_log_events,
+    "PutMetricFilter" => put_metric_filter,
+    "DescribeMetricFilters" => describe_metric_filters,
+    "DeleteMetricFilter" => delete_metric_filter,
+    "TestMetricFilter" => test_metric_filter,
+    "PutRetentionPolicy" => put_retention_policy,
+    "DescribeResourcePolicies" => describe_resource_policies,
+    "TagResource" => tag_resource,
+    "UntagResource" => untag_resource,
+    "ListTagsForResource" => list_tags_for_resource,
 }
 
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// The emulator keeps no resource policies.
+fn describe_resource_policies(
+    _: &mut Call<'_>,
+    _: Empty,
+) -> Result<DescribeResourcePoliciesOutput> {
+    Ok(DescribeResourcePoliciesOutput {
+        resource_policies: vec![],
+    })
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -238,7 +222,7 @@ fn limit(v: Option<i64>, max: i64, default: i64) -> Result<usize> {
 fn describe_log_groups(
     call: &mut Call<'_>,
     i: DescribeLogGroupsInput,
-) -> Result<DescribeLogGroupsOutput> {
+) -> Result<Listing<LogGroupOut>> {
     if i.log_group_name_prefix.is_some() && i.log_group_name_pattern.is_some() {
         return Err(invalid(
             "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.",
@@ -261,14 +245,18 @@ fn describe_log_groups(
                 .is_none_or(|p| g.log_group_name.contains(p.as_str()))
         })
         .collect();
-    let (items, next_token) = page(&groups, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(DescribeLogGroupsOutput {
-        log_groups: items
-            .into_iter()
-            .map(|g| LogGroupOut::new(g, &region, &account))
-            .collect(),
-        next_token,
-    })
+    let members = Members {
+        items: "logGroups",
+        token: "nextToken",
+    };
+    Listing::page(
+        members,
+        &groups,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
+        |g| LogGroupOut::new(g, &region, &account),
+    )
 }
 
 #[derive(Deserialize)]
@@ -324,7 +312,7 @@ struct DescribeLogStreamsInput {
 fn describe_log_streams(
     call: &mut Call<'_>,
     i: DescribeLogStreamsInput,
-) -> Result<DescribeLogStreamsOutput> {
+) -> Result<Listing<LogStreamOut>> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if let Some(o) = &i.order_by {
         check_enum("orderBy", o, &["LogStreamName", "LastEventTime"]).map_err(invalid)?;
@@ -352,14 +340,18 @@ fn describe_log_streams(
     if i.descending == Some(true) {
         streams.reverse();
     }
-    let (items, next_token) = page(&streams, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(DescribeLogStreamsOutput {
-        log_streams: items
-            .into_iter()
-            .map(|(n, s)| LogStreamOut::new(&n, s, &arn))
-            .collect(),
-        next_token,
-    })
+    let members = Members {
+        items: "logStreams",
+        token: "nextToken",
+    };
+    Listing::page(
+        members,
+        &streams,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
+        |(n, s)| LogStreamOut::new(&n, s, &arn),
+    )
 }
 
 #[derive(Deserialize)]
@@ -521,7 +513,7 @@ struct FilterLogEventsInput {
 fn filter_log_events(
     call: &mut Call<'_>,
     i: FilterLogEventsInput,
-) -> Result<FilterLogEventsOutput> {
+) -> Result<Listing<FilteredLogEvent>> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
     if i.log_stream_names.is_some() && i.log_stream_name_prefix.is_some() {
         return Err(invalid(
@@ -566,12 +558,19 @@ fn filter_log_events(
         }
     }
     events.sort_by_key(|e| e.timestamp);
-    let (events, next_token) = page(&events, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(FilterLogEventsOutput {
-        events,
-        searched_log_streams: vec![],
-        next_token,
-    })
+    // `searchedLogStreams` is left out: AWS no longer fills it.
+    let members = Members {
+        items: "events",
+        token: "nextToken",
+    };
+    Listing::page(
+        members,
+        &events,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
+        |e| e,
+    )
 }
 
 #[derive(Deserialize)]
@@ -757,7 +756,7 @@ struct DescribeMetricFiltersInput {
 fn describe_metric_filters(
     call: &mut Call<'_>,
     i: DescribeMetricFiltersInput,
-) -> Result<DescribeMetricFiltersOutput> {
+) -> Result<Listing<MetricFilterOut>> {
     if i.metric_name.is_some() != i.metric_namespace.is_some() {
         return Err(invalid(
             "If you specify metricName you must also specify metricNamespace, and vice versa.",
@@ -790,11 +789,18 @@ fn describe_metric_filters(
             })
         })
         .collect();
-    let (items, next_token) = page(&filters, i.next_token.as_deref(), lim, bad_token)?;
-    Ok(DescribeMetricFiltersOutput {
-        metric_filters: items.into_iter().map(MetricFilterOut::from).collect(),
-        next_token,
-    })
+    let members = Members {
+        items: "metricFilters",
+        token: "nextToken",
+    };
+    Listing::page(
+        members,
+        &filters,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
+        MetricFilterOut::from,
+    )
 }
 
 #[derive(Deserialize)]

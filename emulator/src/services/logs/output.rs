@@ -44,13 +44,6 @@ impl LogGroupOut {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DescribeLogGroupsOutput {
-    pub log_groups: Vec<LogGroupOut>,
-    pub next_token: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct LogStreamOut {
     log_stream_name: String,
     creation_time: i64,
@@ -77,13 +70,6 @@ impl LogStreamOut {
             stored_bytes: 0,
         }
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeLogStreamsOutput {
-    pub log_streams: Vec<LogStreamOut>,
-    pub next_token: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -125,19 +111,6 @@ pub struct FilteredLogEvent {
     pub event_id: String,
 }
 
-/// Deprecated by AWS and always empty (AWS too returns it empty).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchedLogStream {}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FilterLogEventsOutput {
-    pub events: Vec<FilteredLogEvent>,
-    pub searched_log_streams: Vec<SearchedLogStream>,
-    pub next_token: Option<String>,
-}
-
 /// A metric filter as DescribeMetricFilters shows it. The transformation is a document AWS echoes back
 /// as given, so the model's type serves as its wire shape.
 #[derive(Serialize)]
@@ -162,13 +135,6 @@ impl From<&MetricFilter> for MetricFilterOut {
             apply_on_transformed_logs: f.apply_on_transformed_logs,
         }
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescribeMetricFiltersOutput {
-    pub metric_filters: Vec<MetricFilterOut>,
-    pub next_token: Option<String>,
 }
 
 #[derive(Serialize)]

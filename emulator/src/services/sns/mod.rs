@@ -6,35 +6,16 @@
 
 mod output;
 
-use super::handler::{page, run, Call, EmptyOutput, NoOutput, Style};
+use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
+use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
-use crate::error::{service_errors, ApiResult};
+use crate::error::service_errors;
 use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol, Topic};
 use crate::model::RegionState;
 use crate::pipeline::delivery::{self, encode};
-use crate::protocol::output::Out;
-use crate::protocol::Document;
 use output::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-
-pub const OPERATIONS: &[&str] = &[
-    "CreateTopic",
-    "DeleteTopic",
-    "ListTopics",
-    "GetTopicAttributes",
-    "SetTopicAttributes",
-    "Subscribe",
-    "ConfirmSubscription",
-    "Unsubscribe",
-    "ListSubscriptions",
-    "ListSubscriptionsByTopic",
-    "GetSubscriptionAttributes",
-    "Publish",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-];
 
 const STYLE: Style = Style::Query("InvalidParameter");
 
@@ -77,35 +58,26 @@ fn topic_home<'c>(call: &'c mut Call<'_>, arn: &str, param: &str) -> Result<&'c 
     Ok(call.state.region(&a.account, &a.region))
 }
 
-pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
-    match op {
-        "CreateTopic" => run(call, input, STYLE, create_topic),
-        "DeleteTopic" => run(call, input, STYLE, delete_topic),
-        "ListTopics" => run(call, input, STYLE, list_topics),
-        "GetTopicAttributes" => run(call, input, STYLE, get_topic_attributes),
-        "SetTopicAttributes" => run(call, input, STYLE, set_topic_attributes),
-        "Subscribe" => run(call, input, STYLE, subscribe),
-        "ConfirmSubscription" => run(call, input, STYLE, confirm_subscription),
-        "Unsubscribe" => run(call, input, STYLE, unsubscribe),
-        "ListSubscriptions" => run(call, input, STYLE, list_subscriptions),
-        "ListSubscriptionsByTopic" => run(call, input, STYLE, list_subscriptions_by_topic),
-        "GetSubscriptionAttributes" => run(call, input, STYLE, get_subscription_attributes),
-        "Publish" => run(call, input, STYLE, publish),
-        "TagResource" => run(call, input, STYLE, tag_resource),
-        "UntagResource" => run(call, input, STYLE, untag_resource),
-        "ListTagsForResource" => run(call, input, STYLE, list_tags),
-        _ => Err(SnsError::InvalidAction(format!(
-            "The action {op} is not valid for this web service."
-        ))
-        .into()),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TagInput {
-    key: String,
-    value: String,
+operations! {
+    style: STYLE,
+    unknown: |op| crate::error::ApiError::from(SnsError::InvalidAction(format!(
+        "The action {op} is not valid for this web service."
+    )));
+    "CreateTopic" => create_topic,
+    "DeleteTopic" => delete_topic,
+    "ListTopics" => list_topics,
+    "GetTopicAttributes" => get_topic_attributes,
+    "SetTopicAttributes" => set_topic_attributes,
+    "Subscribe" => subscribe,
+    "ConfirmSubscription" => confirm_subscription,
+    "Unsubscribe" => unsubscribe,
+    "ListSubscriptions" => list_subscriptions,
+    "ListSubscriptionsByTopic" => list_subscriptions_by_topic,
+    "GetSubscriptionAttributes" => get_subscription_attributes,
+    "Publish" => publish,
+    "TagResource" => tag_resource,
+    "UntagResource" => untag_resource,
+    "ListTagsForResource" => list_tags,
 }
 
 #[derive(Deserialize)]
@@ -115,7 +87,7 @@ struct CreateTopicInput {
     #[serde(default)]
     attributes: BTreeMap<String, String>,
     #[serde(default)]
-    tags: Vec<TagInput>,
+    tags: Vec<Tag>,
 }
 
 fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> Result<TopicArnOutput> {
@@ -177,17 +149,21 @@ struct NextTokenInput {
     next_token: Option<String>,
 }
 
-fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> Result<ListTopicsOutput> {
+fn list_topics(call: &mut Call<'_>, i: NextTokenInput) -> Result<Listing<TopicArnOutput>> {
     let topics: Vec<String> = call.region().topics.keys().cloned().collect();
+    let members = Members {
+        items: "Topics",
+        token: "NextToken",
+    };
     // ListTopics: up to 100 topics per page.
-    let (items, next_token) = page(&topics, i.next_token.as_deref(), 100, bad_token)?;
-    Ok(ListTopicsOutput {
-        topics: items
-            .into_iter()
-            .map(|topic_arn| TopicArnOutput { topic_arn })
-            .collect(),
-        next_token,
-    })
+    Listing::page(
+        members,
+        &topics,
+        i.next_token.as_deref(),
+        100,
+        bad_token,
+        |topic_arn| TopicArnOutput { topic_arn },
+    )
 }
 
 fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> Result<AttributesOutput> {
@@ -372,6 +348,18 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
     })
 }
 
+/// One page of subscriptions (SNS lists up to 100 per page).
+fn subscriptions_page(
+    subs: &[&Subscription],
+    token: Option<&str>,
+) -> Result<Listing<SubscriptionOut>> {
+    let members = Members {
+        items: "Subscriptions",
+        token: "NextToken",
+    };
+    Listing::page(members, subs, token, 100, bad_token, SubscriptionOut::from)
+}
+
 fn endpoint_account(endpoint: &str) -> Option<String> {
     parse_arn(endpoint).map(|a| a.account)
 }
@@ -425,9 +413,9 @@ fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> Result<NoOutput>
     Ok(NoOutput)
 }
 
-fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> Result<ListSubscriptionsOutput> {
+fn list_subscriptions(call: &mut Call<'_>, i: NextTokenInput) -> Result<Listing<SubscriptionOut>> {
     let subs: Vec<&Subscription> = call.region().subscriptions.iter().collect();
-    ListSubscriptionsOutput::page(&subs, i.next_token.as_deref(), bad_token)
+    subscriptions_page(&subs, i.next_token.as_deref())
 }
 
 #[derive(Deserialize)]
@@ -440,7 +428,7 @@ struct ListByTopicInput {
 fn list_subscriptions_by_topic(
     call: &mut Call<'_>,
     i: ListByTopicInput,
-) -> Result<ListSubscriptionsOutput> {
+) -> Result<Listing<SubscriptionOut>> {
     let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     if !r.topics.contains_key(&i.topic_arn) {
         return Err(not_found("Topic"));
@@ -450,7 +438,7 @@ fn list_subscriptions_by_topic(
         .iter()
         .filter(|s| s.topic_arn == i.topic_arn)
         .collect();
-    ListSubscriptionsOutput::page(&subs, i.next_token.as_deref(), bad_token)
+    subscriptions_page(&subs, i.next_token.as_deref())
 }
 
 fn get_subscription_attributes(
@@ -526,7 +514,7 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
 #[serde(rename_all = "PascalCase")]
 struct TagResourceInput {
     resource_arn: String,
-    tags: Vec<TagInput>,
+    tags: Vec<Tag>,
 }
 
 fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<EmptyOutput> {
@@ -558,17 +546,8 @@ struct ResourceArnInput {
     resource_arn: String,
 }
 
-fn list_tags(call: &mut Call<'_>, i: ResourceArnInput) -> Result<ListTagsOutput> {
+fn list_tags(call: &mut Call<'_>, i: ResourceArnInput) -> Result<TagsOutput> {
     let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
     let t = r.topics.get(&i.resource_arn).ok_or_else(no_resource)?;
-    Ok(ListTagsOutput {
-        tags: t
-            .tags
-            .iter()
-            .map(|(k, v)| Tag {
-                key: k.clone(),
-                value: v.clone(),
-            })
-            .collect(),
-    })
+    Ok(TagsOutput::new(&t.tags))
 }

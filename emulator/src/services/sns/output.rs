@@ -10,13 +10,6 @@ pub struct TopicArnOutput {
     pub topic_arn: String,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListTopicsOutput {
-    pub topics: Vec<TopicArnOutput>,
-    pub next_token: Option<String>,
-}
-
 /// GetTopicAttributes and GetSubscriptionAttributes: a map (`entry`/`key`/`value` in XML).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -60,41 +53,6 @@ impl From<&Subscription> for SubscriptionOut {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ListSubscriptionsOutput {
-    subscriptions: Vec<SubscriptionOut>,
-    next_token: Option<String>,
-}
-
-impl ListSubscriptionsOutput {
-    /// One page (SNS lists up to 100 subscriptions per page).
-    pub fn page<E>(
-        subs: &[&Subscription],
-        token: Option<&str>,
-        bad_token: impl FnOnce() -> E,
-    ) -> Result<Self, E> {
-        let (items, next_token) = crate::services::handler::page(subs, token, 100, bad_token)?;
-        Ok(ListSubscriptionsOutput {
-            subscriptions: items.into_iter().map(SubscriptionOut::from).collect(),
-            next_token,
-        })
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 pub struct PublishOutput {
     pub message_id: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListTagsOutput {
-    pub tags: Vec<Tag>,
 }
