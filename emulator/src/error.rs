@@ -3,7 +3,8 @@
 //! An [`ApiError`] carries what every protocol needs: the error shape name (`__type` in JSON and CBOR), the
 //! AWS Query code (the `x-amzn-query-error` header and the XML `<Code>`; for most services it is the shape
 //! name), the HTTP status, and whether the client or the server is at fault. The codecs in
-//! [`crate::protocol`] render it; handlers only choose it.
+//! [`crate::protocol`] render it. Services never build one by hand: each declares its errors as an enum with
+//! `service_errors!`, whose `From` conversion is the one place its codes, statuses and messages meet.
 
 use std::fmt;
 

@@ -1,9 +1,11 @@
 //! Service logic: one module per service, one typed handler per operation, protocol-agnostic.
 //!
-//! [`dispatch`] routes `(service, operation)` to a handler through [`handler::run`], which reads the input
+//! Each service declares its operations in one `operations!` table, its errors in one `service_errors!`
+//! enum (AWS's shape names, statuses and Query codes), and its output shapes in its `output` module.
+//! [`dispatch`] routes `(service, operation)` to the service's table; [`handler::run`] reads the input
 //! document into the handler's input struct (turning serde's complaints into the service's own validation
-//! error) and writes the output struct back into a document for the codec. Handlers reach other services
-//! only through the model and the pipeline, never through each other.
+//! error) and serializes the handler's output struct into a typed [`crate::protocol::output::Out`] for the
+//! codec. Handlers reach other services only through the model and the pipeline, never through each other.
 
 pub mod cloudtrail;
 pub mod cloudwatch;

@@ -2,7 +2,7 @@
 //!
 //! Log groups, streams and events; metric filters judged by the real filter-pattern engine; and the first
 //! stage of the pipeline: every ingested event runs through the group's metric filters, which publish
-//! datapoints to CloudWatch ([`crate::services::cloudwatch::Datum`]).
+//! datapoints to CloudWatch ([`crate::model::cloudwatch::Datum`]).
 
 mod output;
 
