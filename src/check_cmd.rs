@@ -1,6 +1,7 @@
 //! `orgwatch check`: decide the control against an endpoint (real AWS by default) and print the report.
 //! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error.
 
+use crate::common_args::{AccountArgs, ReportArgs};
 use crate::pattern_cmd::{deliver, runtime, Format};
 use clap::Args;
 use orgwatch_checker::{check_with, Target};
@@ -16,16 +17,10 @@ pub struct CheckArgs {
     /// server to start).
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
-    #[arg(long)]
-    region: Option<String>,
-    /// A named profile from the AWS configuration files.
-    #[arg(long)]
-    profile: Option<String>,
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    account: AccountArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Also list the API calls made.
     #[arg(long)]
     verbose: bool,
@@ -60,13 +55,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         None => {
             let target = Target {
                 endpoint_url: args.endpoint_url,
-                region: args.region,
-                profile: args.profile,
+                region: args.account.region,
+                profile: args.account.profile,
             };
             rt.block_on(check_with(&target, args.verify_with_service))
         }
     };
-    let text = match args.format {
+    let text = match args.report.format {
         Format::Json => {
             let mut v = serde_json::to_value(&report).unwrap_or_default();
             if args.verbose {
@@ -76,7 +71,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
         Format::Text => report.to_text(args.verbose.then_some(&inv.calls)),
     };
-    if let Err(code) = deliver(args.output.as_deref(), &text) {
+    if let Err(code) = deliver(args.report.output.as_deref(), &text) {
         return code;
     }
     ExitCode::from(report.status.exit_code())

@@ -1,6 +1,7 @@
 //! `orgwatch drill`: the fire drill against an orgwatch emulator (a running one, or an embedded one
 //! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
 
+use crate::common_args::{AccountArgs, ReportArgs};
 use crate::pattern_cmd::{deliver, runtime, Format};
 use clap::Args;
 use orgwatch_checker::Target;
@@ -19,16 +20,10 @@ pub struct DrillArgs {
     /// Boot an embedded emulator holding this scenario's configuration and drill it.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
-    #[arg(long)]
-    region: Option<String>,
-    /// A named profile from the AWS configuration files.
-    #[arg(long)]
-    profile: Option<String>,
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    account: AccountArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 pub fn run(args: DrillArgs) -> ExitCode {
@@ -51,8 +46,8 @@ pub fn run(args: DrillArgs) -> ExitCode {
                 let endpoint = args.endpoint_url.clone().unwrap_or_default();
                 let conf = orgwatch_checker::collect::sdk_config(&Target {
                     endpoint_url: Some(endpoint.clone()),
-                    region: args.region.clone(),
-                    profile: args.profile.clone(),
+                    region: args.account.region.clone(),
+                    profile: args.account.profile.clone(),
                 })
                 .await;
                 orgwatch_drill::drill(&endpoint, &conf).await
@@ -66,14 +61,14 @@ pub fn run(args: DrillArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = match args.format {
+    let text = match args.report.format {
         Format::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
         Format::Text => report.to_text(),
     };
-    if let Err(code) = deliver(args.output.as_deref(), &text) {
+    if let Err(code) = deliver(args.report.output.as_deref(), &text) {
         return code;
     }
     ExitCode::from(if report.passed() { 0 } else { 1 })

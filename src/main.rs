@@ -2,6 +2,7 @@
 //! changes (CIS AWS Foundations 4.15 / 5.15).
 
 mod check_cmd;
+mod common_args;
 mod drill_cmd;
 mod emulator_cmd;
 mod pattern_cmd;

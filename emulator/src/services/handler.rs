@@ -52,7 +52,7 @@ macro_rules! operations {
         pub const OPERATIONS: &[&str] = &[$($name),+];
 
         pub fn dispatch(
-            call: &mut $crate::services::Call<'_>,
+            call: &mut $crate::services::handler::Call<'_>,
             op: &str,
             input: $crate::protocol::Document,
         ) -> $crate::error::ApiResult<$crate::protocol::output::Out> {
@@ -169,6 +169,26 @@ pub fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(),
     };
     Err(ApiError::validation_message(
         Some(value),
+        field,
+        &constraint,
+    ))
+}
+
+/// A page-size member (`limit`, `maxRecords`): `default` when absent, AWS's validation message when it is
+/// outside 1..=`max`.
+pub fn page_size(field: &str, v: Option<f64>, max: usize, default: usize) -> Result<usize, String> {
+    let Some(n) = v else {
+        return Ok(default);
+    };
+    let constraint = if n < 1.0 {
+        "Member must have value greater than or equal to 1".to_string()
+    } else if n > max as f64 {
+        format!("Member must have value less than or equal to {max}")
+    } else {
+        return Ok(n as usize);
+    };
+    Err(ApiError::validation_message(
+        Some(&n.to_string()),
         field,
         &constraint,
     ))

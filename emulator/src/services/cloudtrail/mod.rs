@@ -31,6 +31,7 @@ service_errors! {
         InvalidHomeRegion = "InvalidHomeRegionException", 400;
         InvalidNextToken = "InvalidNextTokenException", 400;
         InvalidEventSelectors = "InvalidEventSelectorsException", 400;
+        InvalidParameter = "InvalidParameterException", 400;
     }
 }
 
@@ -169,11 +170,12 @@ struct TagInput {
     value: Option<String>,
 }
 
+/// What CreateTrail and UpdateTrail both set. UpdateTrail changes only the members it is given, and an
+/// empty string clears an optional one.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateTrailInput {
-    name: String,
-    s3_bucket_name: String,
+struct TrailSettings {
+    s3_bucket_name: Option<String>,
     s3_key_prefix: Option<String>,
     sns_topic_name: Option<String>,
     include_global_service_events: Option<bool>,
@@ -183,26 +185,91 @@ struct CreateTrailInput {
     cloud_watch_logs_role_arn: Option<String>,
     kms_key_id: Option<String>,
     is_organization_trail: Option<bool>,
+}
+
+impl TrailSettings {
+    /// The checks CloudTrail makes before it changes anything.
+    fn validate(&self, call: &mut Call<'_>) -> Result<()> {
+        if let Some(a) = self
+            .cloud_watch_logs_log_group_arn
+            .as_deref()
+            .filter(|a| !a.is_empty())
+        {
+            check_log_group_arn(a)?;
+        }
+        let account = call.ctx.account.clone();
+        let management = matches!(
+            call.state.account(&account).organization,
+            OrgRole::Management { .. }
+        );
+        if self.is_organization_trail == Some(true) && !management {
+            return Err(CloudTrailError::NotOrganizationMasterAccount(
+                NOT_MANAGEMENT.into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply_to(self, t: &mut Trail) {
+        let set = |field: &mut Option<String>, v: Option<String>| {
+            if let Some(v) = v {
+                *field = if v.is_empty() { None } else { Some(v) };
+            }
+        };
+        if let Some(b) = self.s3_bucket_name {
+            t.s3_bucket_name = b;
+        }
+        set(&mut t.s3_key_prefix, self.s3_key_prefix);
+        set(&mut t.sns_topic_name, self.sns_topic_name);
+        set(
+            &mut t.cloud_watch_logs_log_group_arn,
+            self.cloud_watch_logs_log_group_arn,
+        );
+        set(
+            &mut t.cloud_watch_logs_role_arn,
+            self.cloud_watch_logs_role_arn,
+        );
+        set(&mut t.kms_key_id, self.kms_key_id);
+        let flags = [
+            (
+                &mut t.include_global_service_events,
+                self.include_global_service_events,
+            ),
+            (&mut t.is_multi_region_trail, self.is_multi_region_trail),
+            (
+                &mut t.log_file_validation_enabled,
+                self.enable_log_file_validation,
+            ),
+            (&mut t.is_organization_trail, self.is_organization_trail),
+        ];
+        for (field, v) in flags {
+            if let Some(v) = v {
+                *field = v;
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateTrailInput {
+    name: String,
+    #[serde(flatten)]
+    settings: TrailSettings,
     #[serde(default)]
     tags_list: Vec<TagInput>,
 }
 
 fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
     check_name(&i.name)?;
-    if let Some(a) = &i.cloud_watch_logs_log_group_arn {
-        check_log_group_arn(a)?;
-    }
-    if i.is_organization_trail == Some(true)
-        && !matches!(
-            call.state.account(&call.ctx.account.clone()).organization,
-            OrgRole::Management { .. }
-        )
-    {
-        return Err(CloudTrailError::NotOrganizationMasterAccount(
-            NOT_MANAGEMENT.into(),
+    let Some(bucket) = i.settings.s3_bucket_name.clone() else {
+        return Err(CloudTrailError::InvalidParameter(
+            ApiError::validation_message(None, "S3BucketName", "Member must not be null"),
         ));
-    }
-    if i.is_multi_region_trail == Some(true) && i.include_global_service_events == Some(false) {
+    };
+    i.settings.validate(call)?;
+    let s = &i.settings;
+    if s.is_multi_region_trail == Some(true) && s.include_global_service_events == Some(false) {
         return Err(CloudTrailError::InvalidParameterCombination(
             "Multi-Region trail must include global service events.".into(),
         ));
@@ -214,20 +281,20 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
             i.name
         )));
     }
-    let t = Trail {
+    let mut t = Trail {
         name: i.name.clone(),
         account: account.clone(),
         home_region: call.ctx.region.clone(),
-        s3_bucket_name: i.s3_bucket_name,
-        s3_key_prefix: i.s3_key_prefix,
-        sns_topic_name: i.sns_topic_name,
-        include_global_service_events: i.include_global_service_events.unwrap_or(true),
-        is_multi_region_trail: i.is_multi_region_trail.unwrap_or(false),
-        is_organization_trail: i.is_organization_trail.unwrap_or(false),
-        log_file_validation_enabled: i.enable_log_file_validation.unwrap_or(false),
-        cloud_watch_logs_log_group_arn: i.cloud_watch_logs_log_group_arn,
-        cloud_watch_logs_role_arn: i.cloud_watch_logs_role_arn,
-        kms_key_id: i.kms_key_id,
+        s3_bucket_name: bucket,
+        s3_key_prefix: None,
+        sns_topic_name: None,
+        include_global_service_events: true,
+        is_multi_region_trail: false,
+        is_organization_trail: false,
+        log_file_validation_enabled: false,
+        cloud_watch_logs_log_group_arn: None,
+        cloud_watch_logs_role_arn: None,
+        kms_key_id: None,
         is_logging: false,
         event_selectors: None,
         advanced_event_selectors: None,
@@ -242,6 +309,7 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
         latest_cloud_watch_logs_delivery_error: None,
         latest_delivery_time: None,
     };
+    i.settings.apply_to(&mut t);
     let out = TrailOut::from(&t);
     call.state.account(&account).trails.insert(i.name, t);
     Ok(out)
@@ -251,67 +319,14 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
 #[serde(rename_all = "PascalCase")]
 struct UpdateTrailInput {
     name: String,
-    s3_bucket_name: Option<String>,
-    s3_key_prefix: Option<String>,
-    sns_topic_name: Option<String>,
-    include_global_service_events: Option<bool>,
-    is_multi_region_trail: Option<bool>,
-    enable_log_file_validation: Option<bool>,
-    cloud_watch_logs_log_group_arn: Option<String>,
-    cloud_watch_logs_role_arn: Option<String>,
-    kms_key_id: Option<String>,
-    is_organization_trail: Option<bool>,
+    #[serde(flatten)]
+    settings: TrailSettings,
 }
 
 fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> Result<TrailOut> {
-    if let Some(a) = i
-        .cloud_watch_logs_log_group_arn
-        .as_deref()
-        .filter(|a| !a.is_empty())
-    {
-        check_log_group_arn(a)?;
-    }
-    let is_management = matches!(
-        call.state.account(&call.ctx.account.clone()).organization,
-        OrgRole::Management { .. }
-    );
-    if i.is_organization_trail == Some(true) && !is_management {
-        return Err(CloudTrailError::NotOrganizationMasterAccount(
-            NOT_MANAGEMENT.into(),
-        ));
-    }
+    i.settings.validate(call)?;
     let t = find_mut(call, &i.name)?;
-    let set = |field: &mut Option<String>, v: Option<String>| {
-        if let Some(v) = v {
-            *field = if v.is_empty() { None } else { Some(v) };
-        }
-    };
-    if let Some(b) = i.s3_bucket_name {
-        t.s3_bucket_name = b;
-    }
-    set(&mut t.s3_key_prefix, i.s3_key_prefix);
-    set(&mut t.sns_topic_name, i.sns_topic_name);
-    set(
-        &mut t.cloud_watch_logs_log_group_arn,
-        i.cloud_watch_logs_log_group_arn,
-    );
-    set(
-        &mut t.cloud_watch_logs_role_arn,
-        i.cloud_watch_logs_role_arn,
-    );
-    set(&mut t.kms_key_id, i.kms_key_id);
-    if let Some(b) = i.include_global_service_events {
-        t.include_global_service_events = b;
-    }
-    if let Some(b) = i.is_multi_region_trail {
-        t.is_multi_region_trail = b;
-    }
-    if let Some(b) = i.enable_log_file_validation {
-        t.log_file_validation_enabled = b;
-    }
-    if let Some(b) = i.is_organization_trail {
-        t.is_organization_trail = b;
-    }
+    i.settings.apply_to(t);
     Ok(TrailOut::from(&*t))
 }
 

@@ -6,7 +6,8 @@
 mod output;
 
 use super::handler::{
-    check_enum, check_len, operations, page, read_enum, Call, EmptyOutput, NoOutput, Style,
+    check_enum, check_len, operations, page, page_size, read_enum, Call, EmptyOutput, NoOutput,
+    Style,
 };
 use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::error::{service_errors, ApiError};
@@ -339,21 +340,6 @@ struct DescribeAlarmsInput {
     next_token: Option<String>,
 }
 
-fn max_records(v: Option<f64>, max: f64, default: usize) -> Result<usize> {
-    match v {
-        None => Ok(default),
-        Some(n) if n >= 1.0 && n <= max => Ok(n as usize),
-        Some(n) => {
-            let c = if n < 1.0 {
-                "Member must have value greater than or equal to 1".to_string()
-            } else {
-                format!("Member must have value less than or equal to {max}")
-            };
-            Err(out_of_bounds("maxRecords", Some(n), &c))
-        }
-    }
-}
-
 fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<DescribeAlarmsOutput> {
     if i.alarm_names.is_some() && i.alarm_name_prefix.is_some() {
         return Err(combination(
@@ -363,7 +349,7 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<Descri
     if let Some(s) = &i.state_value {
         check_enum("stateValue", s, StateValue::NAMES).map_err(Validation)?;
     }
-    let lim = max_records(i.max_records, 100.0, 50)?;
+    let lim = page_size("maxRecords", i.max_records, 100, 50).map_err(Validation)?;
     let wants_metric = i
         .alarm_types
         .as_ref()
@@ -566,7 +552,7 @@ fn describe_alarm_history(
         check_enum("scanBy", s, &["TimestampDescending", "TimestampAscending"])
             .map_err(Validation)?;
     }
-    let lim = max_records(i.max_records, 100.0, 100)?;
+    let lim = page_size("maxRecords", i.max_records, 100, 100).map_err(Validation)?;
     let mut items: Vec<&HistoryItem> = call
         .region()
         .alarm_history

@@ -6,7 +6,7 @@
 
 mod output;
 
-use super::handler::{check_enum, check_len, operations, Call, NoOutput, Style};
+use super::handler::{check_enum, check_len, operations, page_size, Call, NoOutput, Style};
 use super::shapes::{Listing, Members};
 use crate::error::{service_errors, ApiError};
 use crate::model::cloudwatch::UNITS;
@@ -200,23 +200,9 @@ struct DescribeLogGroupsInput {
     limit: Option<i64>,
 }
 
-fn limit(v: Option<i64>, max: i64, default: i64) -> Result<usize> {
-    match v {
-        None => Ok(default as usize),
-        Some(n) if (1..=max).contains(&n) => Ok(n as usize),
-        Some(n) => {
-            let c = if n < 1 {
-                "Member must have value greater than or equal to 1".to_string()
-            } else {
-                format!("Member must have value less than or equal to {max}")
-            };
-            Err(invalid(ApiError::validation_message(
-                Some(&n.to_string()),
-                "limit",
-                &c,
-            )))
-        }
-    }
+/// Logs' page-size member, `limit`.
+fn limit(v: Option<i64>, max: usize) -> Result<usize> {
+    page_size("limit", v.map(|n| n as f64), max, max).map_err(invalid)
 }
 
 fn describe_log_groups(
@@ -228,7 +214,7 @@ fn describe_log_groups(
             "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.",
         ));
     }
-    let lim = limit(i.limit, 50, 50)?;
+    let lim = limit(i.limit, 50)?;
     let (region, account) = (call.ctx.region.clone(), call.ctx.account.clone());
     let groups: Vec<&LogGroup> = call
         .region()
@@ -317,7 +303,7 @@ fn describe_log_streams(
     if let Some(o) = &i.order_by {
         check_enum("orderBy", o, &["LogStreamName", "LastEventTime"]).map_err(invalid)?;
     }
-    let lim = limit(i.limit, 50, 50)?;
+    let lim = limit(i.limit, 50)?;
     let arn = group_arn(call, &name);
     let g = call
         .region()
@@ -454,7 +440,7 @@ struct GetLogEventsInput {
 
 fn get_log_events(call: &mut Call<'_>, i: GetLogEventsInput) -> Result<GetLogEventsOutput> {
     let name = either_group(&i.log_group_name, &i.log_group_identifier)?;
-    let lim = limit(i.limit, 10_000, 10_000)?;
+    let lim = limit(i.limit, 10_000)?;
     let g = call
         .region()
         .log_groups
@@ -520,7 +506,7 @@ fn filter_log_events(
             "Cannot specify both logStreamNames and logStreamNamePrefix.",
         ));
     }
-    let lim = limit(i.limit, 10_000, 10_000)?;
+    let lim = limit(i.limit, 10_000)?;
     let src = i.filter_pattern.clone().unwrap_or_default();
     let pattern =
         Pattern::parse(&src).map_err(|e| bad_pattern(e, Context::FilterLogEvents, &src))?;
@@ -767,7 +753,7 @@ fn describe_metric_filters(
             "If you specify filterNamePrefix you must also specify logGroupName.",
         ));
     }
-    let lim = limit(i.limit, 50, 50)?;
+    let lim = limit(i.limit, 50)?;
     let r = call.region();
     let groups: Vec<&LogGroup> = match &i.log_group_name {
         Some(n) => vec![r.log_groups.get(n).ok_or_else(not_found_group)?],

@@ -517,9 +517,14 @@ struct TagResourceInput {
     tags: Vec<Tag>,
 }
 
+/// The topic a tagging call names by `ResourceArn`.
+fn tagged_topic<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut Topic> {
+    let r = topic_home(call, arn, "ResourceArn")?;
+    r.topics.get_mut(arn).ok_or_else(no_resource)
+}
+
 fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<EmptyOutput> {
-    let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r.topics.get_mut(&i.resource_arn).ok_or_else(no_resource)?;
+    let t = tagged_topic(call, &i.resource_arn)?;
     t.tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
     Ok(EmptyOutput {})
 }
@@ -532,8 +537,7 @@ struct UntagResourceInput {
 }
 
 fn untag_resource(call: &mut Call<'_>, i: UntagResourceInput) -> Result<EmptyOutput> {
-    let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r.topics.get_mut(&i.resource_arn).ok_or_else(no_resource)?;
+    let t = tagged_topic(call, &i.resource_arn)?;
     for k in &i.tag_keys {
         t.tags.remove(k);
     }
@@ -547,7 +551,5 @@ struct ResourceArnInput {
 }
 
 fn list_tags(call: &mut Call<'_>, i: ResourceArnInput) -> Result<TagsOutput> {
-    let r = topic_home(call, &i.resource_arn, "ResourceArn")?;
-    let t = r.topics.get(&i.resource_arn).ok_or_else(no_resource)?;
-    Ok(TagsOutput::new(&t.tags))
+    Ok(TagsOutput::new(&tagged_topic(call, &i.resource_arn)?.tags))
 }
