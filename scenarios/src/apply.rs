@@ -217,6 +217,17 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
                         .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::from(
                             e.read_write_type.as_str(),
                         ))
+                        .set_data_resources(Some(
+                            e.data_resources
+                                .iter()
+                                .map(|d| {
+                                    aws_sdk_cloudtrail::types::DataResource::builder()
+                                        .r#type(&d.kind)
+                                        .set_values(Some(d.values.clone()))
+                                        .build()
+                                })
+                                .collect(),
+                        ))
                         .include_management_events(e.include_management_events)
                         .set_exclude_management_event_sources(Some(
                             e.exclude_management_event_sources.clone(),
@@ -240,6 +251,10 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
                             .set_starts_with(Some(f.starts_with.clone()).filter(|v| !v.is_empty()))
                             .set_not_starts_with(
                                 Some(f.not_starts_with.clone()).filter(|v| !v.is_empty()),
+                            )
+                            .set_ends_with(Some(f.ends_with.clone()).filter(|v| !v.is_empty()))
+                            .set_not_ends_with(
+                                Some(f.not_ends_with.clone()).filter(|v| !v.is_empty()),
                             )
                             .build()?,
                     );

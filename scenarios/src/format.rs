@@ -5,6 +5,13 @@
 //! errors, reported as `file:line:column: what is wrong`.
 
 use orgwatch_emulator::admin::api::Role;
+// The AWS shapes a scenario shares with the emulator's model, spelled as the APIs spell them (and as strictly
+// read: unknown members are errors).
+pub use orgwatch_emulator::model::cloudtrail::{
+    AdvancedEventSelector, EventSelector, FieldSelector,
+};
+pub use orgwatch_emulator::model::cloudwatch::Dimension;
+pub use orgwatch_emulator::model::logs::MetricTransformation;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -113,43 +120,6 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
-pub struct EventSelector {
-    #[serde(default = "all")]
-    pub read_write_type: String,
-    #[serde(default = "yes")]
-    pub include_management_events: bool,
-    #[serde(default)]
-    pub exclude_management_event_sources: Vec<String>,
-}
-
-fn all() -> String {
-    "All".into()
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
-pub struct AdvancedEventSelector {
-    #[serde(default)]
-    pub name: Option<String>,
-    pub field_selectors: Vec<FieldSelector>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
-pub struct FieldSelector {
-    pub field: String,
-    #[serde(default)]
-    pub equals: Vec<String>,
-    #[serde(default)]
-    pub not_equals: Vec<String>,
-    #[serde(default)]
-    pub starts_with: Vec<String>,
-    #[serde(default)]
-    pub not_starts_with: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LogGroup {
     pub log_group_name: String,
@@ -162,20 +132,6 @@ pub struct MetricFilter {
     pub filter_name: String,
     pub filter_pattern: String,
     pub metric_transformations: Vec<MetricTransformation>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct MetricTransformation {
-    pub metric_name: String,
-    pub metric_namespace: String,
-    pub metric_value: String,
-    #[serde(default)]
-    pub default_value: Option<f64>,
-    #[serde(default)]
-    pub unit: Option<String>,
-    #[serde(default)]
-    pub dimensions: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,13 +149,6 @@ pub struct SnsSubscription {
     /// Whether the subscriber has confirmed (HTTP/HTTPS and email subscriptions start pending).
     #[serde(default)]
     pub confirmed: Option<bool>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
-pub struct Dimension {
-    pub name: String,
-    pub value: String,
 }
 
 #[derive(Debug, Deserialize)]

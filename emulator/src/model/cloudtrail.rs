@@ -13,7 +13,7 @@ aws_enum!(
 );
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct DataResource {
     #[serde(rename = "Type")]
     pub kind: String,
@@ -22,7 +22,7 @@ pub struct DataResource {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct EventSelector {
     #[serde(default = "all")]
     pub read_write_type: ReadWriteType,
@@ -42,7 +42,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct FieldSelector {
     pub field: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -60,7 +60,7 @@ pub struct FieldSelector {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct AdvancedEventSelector {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -80,7 +80,7 @@ impl PartialEq for CompiledPattern {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MetricTransformation {
     pub metric_name: String,
     pub metric_namespace: String,
