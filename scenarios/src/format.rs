@@ -383,4 +383,33 @@ mod tests {
             "s.json:6:14: expect.status must be PASS, FAIL or UNKNOWN, not \"GREEN\""
         );
     }
+
+    #[test]
+    fn selectors_are_read_strictly_in_the_models_shape() {
+        let trail = |selectors: &str| {
+            format!(
+                r#"{{"name": "t", "control": "cis-4.15", "given": {{"accounts": [{{"account": "123456789012",
+  "regions": {{"us-east-1": {{"trails": [{{"Name": "t", "EventSelectors": [{selectors}]}}]}}}}}}]}},
+  "expect": {{"status": "FAIL"}}}}"#
+            )
+        };
+        let ok = parse("s.json", &trail(r#"{"ReadWriteType": "WriteOnly"}"#)).expect("valid");
+        let r = &ok.given.accounts[0].regions["us-east-1"];
+        let sel = &r.trails[0].event_selectors.as_ref().expect("selectors")[0];
+        assert_eq!(
+            sel.read_write_type,
+            orgwatch_emulator::model::cloudtrail::ReadWriteType::WriteOnly
+        );
+        assert!(sel.include_management_events);
+        let bad = parse("s.json", &trail(r#"{"ReadWriteType": "Writes"}"#)).expect_err("refused");
+        assert!(
+            bad.starts_with("s.json:2:") && bad.contains("Writes") && bad.contains("WriteOnly"),
+            "{bad}"
+        );
+        let typo = parse("s.json", &trail(r#"{"ReadWriteTyp": "All"}"#)).expect_err("refused");
+        assert!(
+            typo.starts_with("s.json:2:") && typo.contains("ReadWriteTyp"),
+            "{typo}"
+        );
+    }
 }
