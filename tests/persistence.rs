@@ -25,9 +25,20 @@ fn spawn(port: u16, state: &std::path::Path) -> Child {
 }
 
 fn request(port: u16, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    http(port, "POST", "/", headers, body)
+}
+
+/// One HTTP/1.1 exchange: the status and the whole response.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut req = format!(
-        "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\nconnection: close\r\n",
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\nconnection: close\r\n",
         body.len()
     );
     for (k, v) in headers {
@@ -209,20 +220,10 @@ fn acknowledged_writes_survive_kill_9() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An admin request: the status and the body.
 fn admin(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let req = format!(
-        "{method} /_orgwatch{path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+    let json = [("content-type", "application/json")];
+    let (status, out) = http(port, method, &format!("/_orgwatch{path}"), &json, body);
     let body = out
         .find("\r\n\r\n")
         .map_or(String::new(), |p| out[p + 4..].to_string());

@@ -20,5 +20,5 @@ pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
 }
 
 pub fn encode(v: &Out) -> Vec<u8> {
-    serde_json::to_vec(&super::output::to_json(v)).unwrap_or_else(|_| b"{}".to_vec())
+    super::output::to_json_bytes(v)
 }

@@ -284,29 +284,49 @@ impl ser::SerializeStruct for StructWriter {
 
 /// The output as a JSON document (AWS JSON 1.0/1.1: timestamps as epoch seconds; no output is `{}`).
 pub fn to_json(out: &Out) -> serde_json::Value {
-    use serde_json::{Number, Value};
-    match out {
-        Out::Absent => Value::Object(Default::default()),
-        Out::Null => Value::Null,
-        Out::Bool(b) => Value::Bool(*b),
-        Out::Int(i) => Value::from(*i),
-        Out::Float(f) | Out::Timestamp(f) => {
-            Number::from_f64(*f).map_or(Value::Null, Value::Number)
+    serde_json::to_value(Json(out)).unwrap_or(serde_json::Value::Null)
+}
+
+/// The output's JSON bytes, written straight from the tree.
+pub fn to_json_bytes(out: &Out) -> Vec<u8> {
+    serde_json::to_vec(&Json(out)).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// The JSON view of an output: a structure and a map are both objects, a timestamp is epoch seconds.
+struct Json<'a>(&'a Out);
+
+impl Serialize for Json<'_> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Out::Absent => s.serialize_map(Some(0))?.end(),
+            Out::Null => s.serialize_unit(),
+            Out::Bool(b) => s.serialize_bool(*b),
+            Out::Int(i) => s.serialize_i64(*i),
+            Out::Float(f) | Out::Timestamp(f) => s.serialize_f64(*f),
+            Out::Str(v) => s.serialize_str(v),
+            Out::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(&Json(i))?;
+                }
+                seq.end()
+            }
+            Out::Struct(fields) => {
+                let mut m = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    m.serialize_entry(k, &Json(v))?;
+                }
+                m.end()
+            }
+            Out::Map(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    m.serialize_entry(k, &Json(v))?;
+                }
+                m.end()
+            }
         }
-        Out::Str(s) => Value::String(s.clone()),
-        Out::List(items) => Value::Array(items.iter().map(to_json).collect()),
-        Out::Struct(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), to_json(v)))
-                .collect(),
-        ),
-        Out::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
-                .collect(),
-        ),
     }
 }
 
