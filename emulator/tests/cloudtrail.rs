@@ -217,3 +217,44 @@ async fn trails_status_selectors_and_shadows() {
         .unwrap_err();
     assert!(err.into_service_error().is_trail_not_found_exception());
 }
+
+/// A classic selector's `ReadWriteType` outside AWS's set is CloudTrail's own error, with AWS's message.
+#[tokio::test]
+async fn a_read_write_type_outside_the_set_is_refused_with_awss_message() {
+    let h = common::emulator().await;
+    let ct = Client::new(&common::default_sdk(&h).await);
+    ct.create_trail()
+        .name("selectors")
+        .s3_bucket_name("b")
+        .send()
+        .await
+        .unwrap();
+    let err = ct
+        .put_event_selectors()
+        .trail_name("selectors")
+        .event_selectors(
+            EventSelector::builder()
+                .read_write_type(ReadWriteType::from("Writes"))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_event_selectors_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some("1 validation error detected: Value 'Writes' at 'readWriteType' failed to satisfy constraint: Member must satisfy enum value set: [ReadOnly, WriteOnly, All]")
+    );
+    let selectors = ct
+        .get_event_selectors()
+        .trail_name("selectors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        selectors.event_selectors()[0].read_write_type(),
+        Some(&ReadWriteType::All),
+        "a refused call changes nothing"
+    );
+}

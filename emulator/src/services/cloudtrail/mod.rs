@@ -6,7 +6,7 @@
 
 mod output;
 
-use super::handler::{check_enum, operations, Call, EmptyOutput, Style};
+use super::handler::{operations, read_enum, Call, EmptyOutput, Style};
 use super::shapes::{Listing, Members, Tag};
 use crate::arn::parse_arn;
 use crate::error::{service_errors, ApiError};
@@ -459,12 +459,13 @@ impl EventSelectorInput {
     fn read(self) -> Result<EventSelector> {
         let read_write_type = match self.read_write_type.as_deref() {
             None => ReadWriteType::All,
-            Some(v) => ReadWriteType::parse(v).ok_or_else(|| {
-                let message = check_enum("readWriteType", v, ReadWriteType::NAMES)
-                    .err()
-                    .unwrap_or_default();
-                CloudTrailError::InvalidEventSelectors(message)
-            })?,
+            Some(v) => read_enum(
+                "readWriteType",
+                v,
+                ReadWriteType::NAMES,
+                ReadWriteType::parse,
+            )
+            .map_err(CloudTrailError::InvalidEventSelectors)?,
         };
         Ok(EventSelector {
             read_write_type,
