@@ -255,7 +255,15 @@ fn an_acknowledged_admin_change_survives_kill_9() {
     let child = spawn(port, &state);
     wait_ready(port);
     let (status, body) = admin(port, "GET", "/state", "");
+    // The same path takes the exported state back (PUT, a change that waits for the disk), and refuses
+    // a version it does not write.
+    let (put, answer) = admin(port, "PUT", "/state", &body);
+    let wrong = body.replacen("\"version\":1", "\"version\":99", 1);
+    let (refused, reason) = admin(port, "PUT", "/state", &wrong);
     terminate(child);
+    assert_eq!(put, 200, "{answer}");
+    assert_eq!(refused, 400, "{reason}");
+    assert!(reason.contains("version 99"), "{reason}");
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).expect("the state is JSON");
     assert_eq!(
