@@ -2,7 +2,7 @@
 //! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error.
 
 use crate::common_args::{AccountArgs, ReportArgs};
-use crate::pattern_cmd::{deliver, runtime, Format};
+use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::{check_with, Target};
 use std::path::PathBuf;
@@ -31,6 +31,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    if let Err(code) = args.report.check_usage() {
+        return code;
+    }
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -61,17 +64,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             rt.block_on(check_with(&target, args.verify_with_service))
         }
     };
-    let text = match args.report.format {
-        Format::Json => {
-            let mut v = serde_json::to_value(&report).unwrap_or_default();
-            if args.verbose {
-                v["apiCallsByOperation"] = serde_json::to_value(&inv.calls).unwrap_or_default();
-            }
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
-        Format::Text => report.to_text(args.verbose.then_some(&inv.calls)),
+    let subject = orgwatch_formats::Subject::Check {
+        report: &report,
+        calls: args.verbose.then_some(&inv.calls),
     };
-    if let Err(code) = deliver(args.report.output.as_deref(), &text) {
+    if let Err(code) = args.report.write(&subject) {
         return code;
     }
     ExitCode::from(report.status.exit_code())

@@ -2,7 +2,7 @@
 //! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
 
 use crate::common_args::{AccountArgs, ReportArgs};
-use crate::pattern_cmd::{deliver, runtime, Format};
+use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::Target;
 use std::path::PathBuf;
@@ -27,6 +27,9 @@ pub struct DrillArgs {
 }
 
 pub fn run(args: DrillArgs) -> ExitCode {
+    if let Err(code) = args.report.check_usage() {
+        return code;
+    }
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -61,14 +64,7 @@ pub fn run(args: DrillArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let text = match args.report.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        Format::Text => report.to_text(),
-    };
-    if let Err(code) = deliver(args.report.output.as_deref(), &text) {
+    if let Err(code) = args.report.write(&orgwatch_formats::Subject::Drill(&report)) {
         return code;
     }
     ExitCode::from(if report.passed() { 0 } else { 1 })

@@ -3,6 +3,45 @@
 
 use serde::Serialize;
 
+/// Why a drilled event counts against the chain: the drill's vocabulary, as [`orgwatch_checker::Reason`]
+/// is the checker's (the report formats take their rules from both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrillReason {
+    /// The event reached no confirmed subscriber within the horizon.
+    NotNotified,
+    /// The event notified, but the alarm stayed in ALARM, so the next change notifies nobody.
+    DidNotRecover,
+}
+
+impl DrillReason {
+    pub const ALL: &'static [DrillReason] = &[DrillReason::NotNotified, DrillReason::DidNotRecover];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DrillReason::NotNotified => "drill-event-not-notified",
+            DrillReason::DidNotRecover => "drill-alarm-did-not-recover",
+        }
+    }
+
+    pub fn severity(self) -> orgwatch_checker::Severity {
+        match self {
+            DrillReason::NotNotified => orgwatch_checker::Severity::Failure,
+            DrillReason::DidNotRecover => orgwatch_checker::Severity::Warning,
+        }
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            DrillReason::NotNotified => {
+                "the injected Organizations event reached no confirmed subscriber within the horizon"
+            }
+            DrillReason::DidNotRecover => {
+                "the alarm did not leave ALARM after notifying, so the next change would notify nobody"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notice {
@@ -39,6 +78,19 @@ pub struct DrillReport {
     pub notified: usize,
     pub events: Vec<EventResult>,
     pub elapsed_seconds: f64,
+}
+
+impl EventResult {
+    /// What counts against the chain for this event (nothing when it notified and the alarm recovered).
+    pub fn reasons(&self) -> Vec<DrillReason> {
+        if !self.notified {
+            vec![DrillReason::NotNotified]
+        } else if self.recovered == Some(false) {
+            vec![DrillReason::DidNotRecover]
+        } else {
+            vec![]
+        }
+    }
 }
 
 impl DrillReport {

@@ -1,0 +1,147 @@
+//! The checker's and the drill's reports in the formats the places that look at findings take: text and
+//! JSON (the reports' own), SARIF 2.1.0 (code scanning), OCSF Compliance Findings (security lakes,
+//! SIEMs), ASFF (Security Hub's `BatchImportFindings`), JUnit XML (test dashboards) and a self-contained
+//! HTML evidence page (auditors).
+//!
+//! Pure: a report and [`Meta`] in, a string out, no I/O and no clock of its own, so the same report
+//! renders the same bytes (the snapshots rely on it). The machine formats are writings of one
+//! [`digest::Digest`]; the HTML page also draws from the reports themselves.
+
+pub mod digest;
+mod asff;
+mod html;
+mod junit;
+mod ocsf;
+mod sarif;
+mod xml;
+
+use orgwatch_checker::Report;
+use orgwatch_drill::report::DrillReport;
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Ocsf,
+    Asff,
+    Junit,
+    Html,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Ocsf,
+        Format::Asff,
+        Format::Junit,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
+            Format::Junit => "junit",
+            Format::Html => "html",
+        }
+    }
+
+    /// The file name `--output-dir` writes it to: `orgwatch.<extension>`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Ocsf => "ocsf.json",
+            Format::Asff => "asff.json",
+            Format::Junit => "junit.xml",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+/// What a report does not hold but every format states: when it was made and by which version.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub time: OffsetDateTime,
+    pub tool_version: String,
+}
+
+impl Meta {
+    /// Now, by the system clock (the CLI's; tests pass a fixed time).
+    pub fn now(tool_version: &str) -> Meta {
+        Meta {
+            time: OffsetDateTime::now_utc(),
+            tool_version: tool_version.into(),
+        }
+    }
+
+    /// The time to the second (`2026-12-02T16:24:09Z`): finer is noise in a report.
+    pub fn rfc3339(&self) -> String {
+        let t = self.time.replace_nanosecond(0).unwrap_or(self.time);
+        t.format(&Rfc3339).unwrap_or_default()
+    }
+
+    pub fn epoch_millis(&self) -> i64 {
+        (self.time.unix_timestamp_nanos() / 1_000_000) as i64
+    }
+}
+
+/// The report to render.
+pub enum Subject<'a> {
+    Check {
+        report: &'a Report,
+        /// The API calls made, by operation (`--verbose`).
+        calls: Option<&'a BTreeMap<String, u32>>,
+    },
+    Drill(&'a DrillReport),
+}
+
+/// The product's name and home, as the formats name the tool.
+pub const TOOL: &str = "orgwatch";
+pub const TOOL_URI: &str = "https://github.com/orgwatch/orgwatch";
+
+/// Renders `subject` in `format`.
+pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
+    match format {
+        Format::Text => match subject {
+            Subject::Check { report, calls } => report.to_text(*calls),
+            Subject::Drill(d) => d.to_text(),
+        },
+        Format::Json => {
+            let mut v = match subject {
+                Subject::Check { report, .. } => serde_json::to_value(report),
+                Subject::Drill(d) => serde_json::to_value(d),
+            }
+            .unwrap_or_default();
+            if let Subject::Check { calls: Some(calls), .. } = subject {
+                v["apiCallsByOperation"] = serde_json::to_value(calls).unwrap_or_default();
+            }
+            pretty(&v)
+        }
+        Format::Sarif => pretty(&sarif::render(&digest::Digest::of(subject), meta)),
+        Format::Ocsf => pretty(&ocsf::render(&digest::Digest::of(subject), meta)),
+        Format::Asff => pretty(&asff::render(&digest::Digest::of(subject), meta)),
+        Format::Junit => junit::render(&digest::Digest::of(subject), meta),
+        Format::Html => html::render(subject, &digest::Digest::of(subject), meta),
+    }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
+}
