@@ -64,7 +64,10 @@ pub fn run(args: DrillArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(code) = args.report.write(&orgwatch_formats::Subject::Drill(&report)) {
+    if let Err(code) = args
+        .report
+        .write(&orgwatch_formats::Subject::Drill(&report))
+    {
         return code;
     }
     ExitCode::from(if report.passed() { 0 } else { 1 })

@@ -15,6 +15,10 @@ pub enum ScenariosCommand {
         /// `text` (a table) or `junit` (JUnit XML for CI systems).
         #[arg(long, default_value = "text")]
         format: String,
+        /// Write the report snapshots scenarios name (`expect.snapshot`) where they differ or are missing,
+        /// instead of failing.
+        #[arg(long)]
+        accept: bool,
     },
     /// Capture a live configuration, read-only, into a scenario file.
     Record {
@@ -55,8 +59,12 @@ pub enum ScenariosCommand {
 }
 
 pub fn run(cmd: ScenariosCommand) -> ExitCode {
-    let (paths, format) = match cmd {
-        ScenariosCommand::Test { paths, format } => (paths, format),
+    let (paths, format, opts) = match cmd {
+        ScenariosCommand::Test {
+            paths,
+            format,
+            accept,
+        } => (paths, format, orgwatch_scenarios::Options { accept }),
         ScenariosCommand::Record {
             endpoint_url,
             region,
@@ -128,7 +136,7 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         let tasks: Vec<_> = files
             .iter()
             .cloned()
-            .map(|f| tokio::spawn(async move { orgwatch_scenarios::test_one(&f).await }))
+            .map(|f| tokio::spawn(async move { orgwatch_scenarios::test_one(&f, opts).await }))
             .collect();
         let mut out = Vec::new();
         for t in tasks {
@@ -166,7 +174,9 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
             o.time.as_millis()
         ));
         if !o.passed {
-            text.push_str(&format!("    {}\n", o.detail));
+            for line in o.detail.lines() {
+                text.push_str(&format!("    {line}\n"));
+            }
         }
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();

@@ -351,3 +351,133 @@ fn terraform_state_and_plan() {
     assert!(err.contains("Cargo.toml:1:"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scenario that pins its report: missing → fails naming `--accept`; `--accept` writes it; the same
+/// report passes; a changed report fails with a unified diff and leaves the file alone; an unreadable
+/// snapshot is a clear error naming it.
+#[test]
+fn report_snapshots_pin_what_was_shown() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/subscription-pending.json"
+        ))
+        .expect("in the catalogue"),
+    )
+    .expect("JSON");
+    s["expect"]["snapshot"] = "pins/report.txt".into();
+    let file = dir.path().join("pinned.json");
+    std::fs::write(&file, s.to_string()).expect("written");
+    let file = file.to_str().expect("UTF-8 path");
+    let pin = dir.path().join("pins/report.txt");
+
+    let (code, out, err) = orgwatch(&["scenarios", "test", file]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("does not exist") && out.contains("--accept"),
+        "{out}"
+    );
+    assert!(!pin.exists());
+
+    let (code, out, err) = orgwatch(&["scenarios", "test", "--accept", file]);
+    assert_eq!(code, 0, "{out}{err}");
+    let written = std::fs::read_to_string(&pin).expect("--accept wrote the snapshot");
+    assert!(written.starts_with("FAIL: "), "{written}");
+    assert!(
+        written.contains("[topic-no-confirmed-subscription]"),
+        "{written}"
+    );
+    assert!(written.contains("organization o-<masked>"), "{written}");
+
+    let (code, out, err) = orgwatch(&["scenarios", "test", file]);
+    assert_eq!(code, 0, "the same report matches: {out}{err}");
+
+    let edited = written.replace("[topic-no-confirmed-subscription]", "[topic-missing]");
+    std::fs::write(&pin, &edited).expect("edited");
+    let (code, out, _) = orgwatch(&["scenarios", "test", file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("differs from snapshot pins/report.txt"),
+        "{out}"
+    );
+    assert!(out.contains("-- [topic-missing]"), "{out}");
+    assert!(
+        out.contains("+- [topic-no-confirmed-subscription]"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&pin).expect("kept"),
+        edited,
+        "without --accept the snapshot is not touched"
+    );
+
+    std::fs::remove_file(&pin).expect("removed");
+    std::fs::create_dir(&pin).expect("a directory where the file should be");
+    let (code, out, _) = orgwatch(&["scenarios", "test", file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("snapshot ") && out.contains("report.txt"),
+        "{out}"
+    );
+}
+
+/// `check --format` writes each format; several at once go to `--output-dir`, one file each, and several
+/// without it are a usage error, before any work.
+#[test]
+fn check_writes_every_format() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out_dir = dir.path().to_str().expect("UTF-8 path");
+    let mut args = vec![
+        "check",
+        "--scenario",
+        "scenarios/pattern-one-name-missing.json",
+        "--output-dir",
+        out_dir,
+    ];
+    for f in ["text", "json", "sarif", "ocsf", "asff", "junit", "html"] {
+        args.extend(["--format", f]);
+    }
+    let (code, out, err) = orgwatch(&args);
+    assert_eq!(code, 1, "FAIL's exit code, whatever the format: {out}{err}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("listed")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "orgwatch.asff.json",
+            "orgwatch.html",
+            "orgwatch.json",
+            "orgwatch.junit.xml",
+            "orgwatch.ocsf.json",
+            "orgwatch.sarif",
+            "orgwatch.txt"
+        ]
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("orgwatch.sarif")).expect("read"),
+    )
+    .expect("SARIF is JSON");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "filter-incomplete"
+    );
+
+    let (code, _, err) = orgwatch(&[
+        "check",
+        "--scenario",
+        "scenarios/pattern-one-name-missing.json",
+        "--format",
+        "sarif",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--output-dir"), "{err}");
+    let (code, _, err) = orgwatch(&["check", "--format", "pdf"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one of text, json, sarif"), "{err}");
+}

@@ -56,9 +56,14 @@ pub fn render(d: &Digest, meta: &Meta) -> Value {
         Kind::Drill => "drill",
     };
     let account_arn = format!("arn:aws:iam::{}:root", d.account);
-    let account_resource = json!({"Type": "AwsAccount", "Id": account_arn, "Partition": "aws", "Region": d.region});
+    let account_resource =
+        json!({"Type": "AwsAccount", "Id": account_arn, "Partition": "aws", "Region": d.region});
     let now = meta.rfc3339();
-    let finding = |id: String, title: String, status: Status, indices: Vec<usize>, resources: Vec<Value>| {
+    let finding = |id: String,
+                   title: String,
+                   status: Status,
+                   indices: Vec<usize>,
+                   resources: Vec<Value>| {
         let mut description = format!("{}: {}.", d.title, status.as_str());
         for i in &indices {
             let f = &d.findings[*i];
@@ -93,7 +98,8 @@ pub fn render(d: &Digest, meta: &Meta) -> Value {
             Some(fix) => format!("Run:\n{fix}"),
             None => "See the orgwatch report for the evidence of each link.".to_string(),
         };
-        v["Remediation"] = json!({"Recommendation": {"Text": clip(&text, REMEDIATION_MAX), "Url": TOOL_URI}});
+        v["Remediation"] =
+            json!({"Recommendation": {"Text": clip(&text, REMEDIATION_MAX), "Url": TOOL_URI}});
         v
     };
     let mut out = Vec::new();
@@ -128,7 +134,11 @@ fn chain(
     if resources.is_empty() {
         resources.push(account.clone());
     }
-    let indices: Vec<usize> = suite.cases.iter().flat_map(|c| c.findings.iter().copied()).collect();
+    let indices: Vec<usize> = suite
+        .cases
+        .iter()
+        .flat_map(|c| c.findings.iter().copied())
+        .collect();
     finding(
         format!("{TOOL}/check/{}/{}/{}", d.account, d.region, suite.key),
         format!("{}: {}", suite.name, d.title),

@@ -131,8 +131,14 @@ impl Digest {
     /// Every resource the report names, in order of first mention.
     pub fn resources(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        let named = self.suites.iter().flat_map(|s| s.cases.iter().map(|c| c.resource.as_str()));
-        let found = self.findings.iter().flat_map(|f| f.resources.iter().map(String::as_str));
+        let named = self
+            .suites
+            .iter()
+            .flat_map(|s| s.cases.iter().map(|c| c.resource.as_str()));
+        let found = self
+            .findings
+            .iter()
+            .flat_map(|f| f.resources.iter().map(String::as_str));
         for r in named.chain(found) {
             if !r.is_empty() && !out.contains(&r) {
                 out.push(r);
@@ -244,9 +250,15 @@ fn check(report: &orgwatch_checker::Report) -> Digest {
         .collect();
     let loose: Vec<usize> = (0..findings.len()).filter(|i| !held.contains(i)).collect();
     if !loose.is_empty() || suites.is_empty() {
-        let state = if loose.iter().any(|i| findings[*i].severity == Severity::Failure) {
+        let state = if loose
+            .iter()
+            .any(|i| findings[*i].severity == Severity::Failure)
+        {
             CaseState::Broken
-        } else if loose.iter().any(|i| findings[*i].severity == Severity::Unknown) {
+        } else if loose
+            .iter()
+            .any(|i| findings[*i].severity == Severity::Unknown)
+        {
             CaseState::Unknown
         } else {
             CaseState::Passed
@@ -268,7 +280,10 @@ fn check(report: &orgwatch_checker::Report) -> Digest {
     Digest {
         kind: Kind::Check,
         status: report.status,
-        account: report.account.clone().unwrap_or_else(|| UNKNOWN_ACCOUNT.into()),
+        account: report
+            .account
+            .clone()
+            .unwrap_or_else(|| UNKNOWN_ACCOUNT.into()),
         region: report.region.clone(),
         title: format!(
             "A log metric filter and alarm exist for AWS Organizations changes ({})",
@@ -306,7 +321,10 @@ fn drill(d: &DrillReport) -> Digest {
                     e.note.as_deref().unwrap_or("no notification")
                 ),
                 DrillReason::DidNotRecover => {
-                    format!("{} notified, but the alarm did not leave ALARM afterwards", e.event)
+                    format!(
+                        "{} notified, but the alarm did not leave ALARM afterwards",
+                        e.event
+                    )
                 }
             };
             mine.push(findings.len());
@@ -325,7 +343,12 @@ fn drill(d: &DrillReport) -> Digest {
             Some(s) => e
                 .notifications
                 .iter()
-                .map(|n| format!("notified after {s:.0} s: {} {} via {}", n.protocol, n.endpoint, n.alarm))
+                .map(|n| {
+                    format!(
+                        "notified after {s:.0} s: {} {} via {}",
+                        n.protocol, n.endpoint, n.alarm
+                    )
+                })
                 .collect(),
             None => vec![e.note.clone().unwrap_or_else(|| "no notification".into())],
         };
@@ -333,12 +356,20 @@ fn drill(d: &DrillReport) -> Digest {
             name: e.event.clone(),
             kind: "event".into(),
             resource: String::new(),
-            state: if e.notified { CaseState::Passed } else { CaseState::Broken },
+            state: if e.notified {
+                CaseState::Passed
+            } else {
+                CaseState::Broken
+            },
             evidence,
             findings: mine,
         });
     }
-    let status = if d.passed() { Status::Pass } else { Status::Fail };
+    let status = if d.passed() {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
     Digest {
         kind: Kind::Drill,
         status,

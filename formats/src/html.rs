@@ -41,10 +41,9 @@ fn fill(state: CaseState) -> (&'static str, &'static str) {
 
 pub fn render(subject: &Subject<'_>, d: &Digest, meta: &Meta) -> String {
     let (what, rows) = match subject {
-        Subject::Check { report, .. } => (
-            "check",
-            vec![("Organization", report.organization.clone())],
-        ),
+        Subject::Check { report, .. } => {
+            ("check", vec![("Organization", report.organization.clone())])
+        }
         Subject::Drill(r) => (
             "drill",
             vec![
@@ -157,9 +156,9 @@ fn chain(o: &mut String, index: usize, s: &Suite) {
         escape(&s.name),
         st = s.status.as_str()
     );
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<svg class=\"chain-diagram\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {}\" width=\"{width}\" height=\"{}\">\n",
+        "<svg class=\"chain-diagram\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {}\" width=\"{width}\" height=\"{}\">",
         escape(&s.name),
         H + 2,
         H + 2
@@ -174,9 +173,9 @@ fn chain(o: &mut String, index: usize, s: &Suite) {
         } else {
             label.to_string()
         };
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<g class=\"link {state}\" data-kind=\"{kind}\"><title>{res}</title><rect x=\"{x}\" y=\"1\" width=\"{W}\" height=\"{H}\" rx=\"8\" fill=\"{bg}\" stroke=\"{line}\" stroke-width=\"2\"/><text x=\"{tx}\" y=\"24\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\" fill=\"#1b1f24\">{kind}</text><text x=\"{tx}\" y=\"43\" text-anchor=\"middle\" font-size=\"11\" fill=\"#424a53\">{label}</text><text x=\"{tx}\" y=\"58\" text-anchor=\"middle\" font-size=\"10\" fill=\"{line}\">{state}</text></g>\n",
+            "<g class=\"link {state}\" data-kind=\"{kind}\"><title>{res}</title><rect x=\"{x}\" y=\"1\" width=\"{W}\" height=\"{H}\" rx=\"8\" fill=\"{bg}\" stroke=\"{line}\" stroke-width=\"2\"/><text x=\"{tx}\" y=\"24\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\" fill=\"#1b1f24\">{kind}</text><text x=\"{tx}\" y=\"43\" text-anchor=\"middle\" font-size=\"11\" fill=\"#424a53\">{label}</text><text x=\"{tx}\" y=\"58\" text-anchor=\"middle\" font-size=\"10\" fill=\"{line}\">{state}</text></g>",
             state = c.state.as_str(),
             kind = escape(&c.kind),
             res = escape(&c.resource),

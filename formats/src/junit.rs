@@ -78,7 +78,10 @@ pub fn render(d: &Digest, meta: &Meta) -> String {
                 let first = blocking.first().map(|i| &d.findings[*i]);
                 let (kind, message) = match first {
                     Some(f) => (f.rule, format!("[{}] {}", f.rule, f.message)),
-                    None => (case.state.as_str(), format!("{} is {}", case.name, case.state.as_str())),
+                    None => (
+                        case.state.as_str(),
+                        format!("{} is {}", case.name, case.state.as_str()),
+                    ),
                 };
                 let _ = write!(
                     o,

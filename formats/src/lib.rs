@@ -7,8 +7,8 @@
 //! renders the same bytes (the snapshots rely on it). The machine formats are writings of one
 //! [`digest::Digest`]; the HTML page also draws from the reports themselves.
 
-pub mod digest;
 mod asff;
+pub mod digest;
 mod html;
 mod junit;
 mod ocsf;
@@ -129,7 +129,10 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
                 Subject::Drill(d) => serde_json::to_value(d),
             }
             .unwrap_or_default();
-            if let Subject::Check { calls: Some(calls), .. } = subject {
+            if let Subject::Check {
+                calls: Some(calls), ..
+            } = subject
+            {
                 v["apiCallsByOperation"] = serde_json::to_value(calls).unwrap_or_default();
             }
             pretty(&v)

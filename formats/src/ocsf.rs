@@ -86,13 +86,21 @@ pub fn render(d: &Digest, meta: &Meta) -> Value {
                 CaseState::Broken => severity(Severity::Failure),
                 CaseState::Unknown => severity(Severity::Unknown),
             };
-            let uid = format!("{TOOL}/{command}/{}/{}/{}/{}", d.account, d.region, suite.name, case.name);
+            let uid = format!(
+                "{TOOL}/{command}/{}/{}/{}/{}",
+                d.account, d.region, suite.name, case.name
+            );
             let desc = if case.evidence.is_empty() {
                 format!("{}: {status}", case.name)
             } else {
                 format!("{}: {status}. {}", case.name, case.evidence.join("; "))
             };
-            let mut v = base(uid, format!("{} — {}", suite.name, case.name), desc, &case.kind);
+            let mut v = base(
+                uid,
+                format!("{} — {}", suite.name, case.name),
+                desc,
+                &case.kind,
+            );
             v["compliance"] = compliance(case.state);
             v["severity_id"] = json!(sev_id);
             v["severity"] = json!(sev);
@@ -116,7 +124,10 @@ fn finding(
     base: &dyn Fn(String, String, String, &str) -> Value,
     compliance: &dyn Fn(CaseState) -> Value,
 ) -> Value {
-    let uid = format!("{TOOL}/{}/{}/{}/{}", d.account, d.region, f.rule, f.fingerprint);
+    let uid = format!(
+        "{TOOL}/{}/{}/{}/{}",
+        d.account, d.region, f.rule, f.fingerprint
+    );
     let mut v = base(uid, f.rule.to_string(), f.message.clone(), f.rule);
     let state = match f.severity {
         Severity::Failure => CaseState::Broken,

@@ -187,6 +187,10 @@ pub struct Expect {
     /// Reason codes that must be among the findings.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// A file (relative to the scenario) holding the text report exactly as it must read, volatile
+    /// values masked ([`crate::snapshot`]); `scenarios test --accept` writes it.
+    #[serde(default)]
+    pub snapshot: Option<String>,
 }
 
 /// One step of a scenario. Its parts run in the order written here.
@@ -259,6 +263,9 @@ pub struct StepExpect {
     /// matched (exactly `count` times when given, else at least once), and an empty list means none.
     #[serde(default)]
     pub notifications: Option<Vec<ExpectedNotification>>,
+    /// The text report after this step, pinned as under the top-level `expect`.
+    #[serde(default)]
+    pub snapshot: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod format;
 pub mod record;
+pub mod snapshot;
 pub mod steps;
 pub mod terraform;
 
@@ -80,17 +81,40 @@ pub async fn boot_catalogue(name: &str) -> Result<Booted> {
     boot(&catalogue(name)?).await
 }
 
+/// How a test run treats what it compares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Write report snapshots that differ or are missing, instead of failing.
+    pub accept: bool,
+}
+
+/// Compares a text report with a scenario's snapshot file (relative to the scenario); the unmet
+/// expectation, if any. Errors (an unreadable file) are unmet expectations too, with the file named.
+pub fn check_snapshot(s: &Scenario, file: &str, report: &Report, opts: Options) -> Option<String> {
+    let path = s.base.join(file);
+    match snapshot::compare(&path, &report.to_text(None), opts.accept) {
+        Ok(snapshot::Compared::Same | snapshot::Compared::Written) => None,
+        Ok(snapshot::Compared::Changed(diff)) => {
+            Some(format!("the report differs from snapshot {file}:\n{diff}"))
+        }
+        Err(e) => Some(e),
+    }
+}
+
 /// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
-/// the steps; returns the report on `given` and every step's unmet expectation.
-pub async fn run_all(s: &Scenario) -> Result<(Report, Vec<String>)> {
+/// the steps; returns the report on `given` and every unmet expectation of the steps and snapshots.
+pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>)> {
     let Booted {
         emulator: h,
         sdk: conf,
     } = boot(s).await?;
     let (_, report) = check_config(&conf, false).await;
     let mut problems = Vec::new();
+    if let Some(file) = &s.expect.snapshot {
+        problems.extend(check_snapshot(s, file, &report, opts));
+    }
     for (i, step) in s.steps.iter().enumerate() {
-        let unmet = steps::run_step(&h.endpoint, s, step, &conf)
+        let unmet = steps::run_step(&h.endpoint, s, step, &conf, opts)
             .await
             .with_context(|| format!("step {} ({})", i + 1, step.name))?;
         problems.extend(
@@ -158,7 +182,7 @@ pub struct Outcome {
     pub time: Duration,
 }
 
-pub async fn test_one(path: &Path) -> Outcome {
+pub async fn test_one(path: &Path, opts: Options) -> Outcome {
     let t = Instant::now();
     let s = match load(path) {
         Ok(s) => s,
@@ -173,7 +197,7 @@ pub async fn test_one(path: &Path) -> Outcome {
             }
         }
     };
-    match run_all(&s).await {
+    match run_all(&s, opts).await {
         Ok((r, _)) if s.control != "cis-4.15" => Outcome {
             name: s.name.clone(),
             expected: s.expect.status.clone(),

@@ -49,6 +49,7 @@ pub async fn run_step(
     s: &Scenario,
     step: &Step,
     conf: &SdkConfig,
+    opts: crate::Options,
 ) -> Result<Vec<String>> {
     let before = outbox_keys(endpoint).await?;
     for a in &step.apply {
@@ -81,7 +82,7 @@ pub async fn run_step(
             .await
             .context("advancing the clock")?;
     }
-    check_expect(endpoint, &step.expect, conf, &before).await
+    check_expect(endpoint, s, &step.expect, conf, &before, opts).await
 }
 
 async fn remove(endpoint: &str, s: &Scenario, r: &Removal) -> Result<()> {
@@ -177,23 +178,30 @@ async fn outbox_keys(endpoint: &str) -> Result<HashSet<String>> {
 
 async fn check_expect(
     endpoint: &str,
+    s: &Scenario,
     e: &StepExpect,
     conf: &SdkConfig,
     before: &HashSet<String>,
+    opts: crate::Options,
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    if let Some(status) = &e.status {
+    if e.status.is_some() || !e.reasons.is_empty() || e.snapshot.is_some() {
         let (_, report) = orgwatch_checker::check_config(conf, false).await;
-        if report.status.as_str() != status {
-            problems.push(format!(
-                "status {} (expected {status})",
-                report.status.as_str()
-            ));
+        if let Some(status) = &e.status {
+            if report.status.as_str() != status {
+                problems.push(format!(
+                    "status {} (expected {status})",
+                    report.status.as_str()
+                ));
+            }
         }
         for want in &e.reasons {
             if !report.reasons().contains(&want.as_str()) {
                 problems.push(format!("no {want} finding"));
             }
+        }
+        if let Some(file) = &e.snapshot {
+            problems.extend(crate::check_snapshot(s, file, &report, opts));
         }
     }
     if !e.alarms.is_empty() {
