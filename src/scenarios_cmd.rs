@@ -4,6 +4,7 @@
 
 use crate::pattern_cmd::emit;
 use clap::Subcommand;
+use orgwatch_formats::xml::escape as xml;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -192,13 +193,6 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn junit(outcomes: &[orgwatch_scenarios::Outcome]) -> String {

@@ -15,6 +15,7 @@ const CRATES: &[&str] = &[
     "checker/src",
     "drill/src",
     "scenarios/src",
+    "formats/src",
     "src",
 ];
 

@@ -4,7 +4,7 @@
 //! later import updates the same finding rather than adding one.
 
 use crate::digest::{Digest, Kind, Suite};
-use crate::{Meta, TOOL, TOOL_URI};
+use crate::input::{Meta, TOOL, TOOL_URI};
 use orgwatch_checker::{Severity, Status};
 use serde_json::{json, Value};
 
@@ -51,10 +51,7 @@ fn resource_type(kind: &str) -> &'static str {
 }
 
 pub fn render(d: &Digest, meta: &Meta) -> Value {
-    let command = match d.kind {
-        Kind::Check => "check",
-        Kind::Drill => "drill",
-    };
+    let command = d.kind.command();
     let account_arn = format!("arn:aws:iam::{}:root", d.account);
     let account_resource =
         json!({"Type": "AwsAccount", "Id": account_arn, "Partition": "aws", "Region": d.region});

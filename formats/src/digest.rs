@@ -3,7 +3,7 @@
 //! SARIF, OCSF, ASFF and JUnit are each a different writing of this digest; nothing here decides
 //! anything (the verdicts are the checker's and the drill's).
 
-use crate::Subject;
+use crate::input::Subject;
 use orgwatch_checker::fix::{self, Names};
 use orgwatch_checker::report::Finding;
 use orgwatch_checker::{Reason, Severity, Status};
@@ -16,6 +16,16 @@ use sha2::{Digest as _, Sha256};
 pub enum Kind {
     Check,
     Drill,
+}
+
+impl Kind {
+    /// The command that made the report (`check`, `drill`).
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Check => "check",
+            Kind::Drill => "drill",
+        }
+    }
 }
 
 /// A rule a finding cites: one per reason code of the checker's or the drill's vocabulary.

@@ -5,8 +5,8 @@
 //! injected and notified, and to which endpoint.
 
 use crate::digest::{short_name, CaseState, Digest, Suite};
+use crate::input::{Meta, Subject, TOOL};
 use crate::xml::escape;
-use crate::{Meta, Subject, TOOL};
 use orgwatch_drill::report::DrillReport;
 use std::fmt::Write as _;
 
@@ -19,8 +19,8 @@ table.meta { border-collapse: collapse; margin: 1rem 0; } table.meta th { text-a
 table.meta td, table.meta th { padding: .15rem 1rem .15rem 0; vertical-align: top; }
 svg { max-width: 100%; height: auto; }
 ol.links { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .75rem; }
-ol.links li { border-left: 4px solid #d0d7de; padding: .25rem .5rem; }
-ol.links li.passed { border-color: #1a7f37; } ol.links li.broken { border-color: #cf222e; } ol.links li.unknown { border-color: #9a6700; }
+ol.links > li { border-left: 4px solid #d0d7de; padding: .25rem .5rem; overflow-wrap: anywhere; }
+ol.links > li.passed { border-color: #1a7f37; } ol.links > li.broken { border-color: #cf222e; } ol.links > li.unknown { border-color: #9a6700; }
 ol.links code { word-break: break-all; font-size: .85em; }
 .evidence { margin: .25rem 0 0; padding-left: 1rem; color: #424a53; font-size: .9em; list-style: disc; }
 .finding { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: .3rem; padding: .6rem .9rem; margin: .75rem 0; }

@@ -3,17 +3,14 @@
 //! could not be verified is an error (the test could not decide), and warnings on a passing link go to
 //! its output.
 
-use crate::digest::{CaseState, Digest, Kind};
+use crate::digest::{CaseState, Digest};
+use crate::input::{Meta, TOOL};
 use crate::xml::escape;
-use crate::{Meta, TOOL};
 use orgwatch_checker::Severity;
 use std::fmt::Write as _;
 
 pub fn render(d: &Digest, meta: &Meta) -> String {
-    let command = match d.kind {
-        Kind::Check => "check",
-        Kind::Drill => "drill",
-    };
+    let command = d.kind.command();
     let count = |state: CaseState| {
         d.suites
             .iter()

@@ -3,8 +3,8 @@
 //! failure's, with the fix as remediation. Account and witness, which the class has no place for, are
 //! under `unmapped`.
 
-use crate::digest::{short_name, CaseState, Digest, Item, Kind};
-use crate::{Meta, TOOL};
+use crate::digest::{short_name, CaseState, Digest, Item};
+use crate::input::{Meta, TOOL};
 use orgwatch_checker::Severity;
 use serde_json::{json, Value};
 
@@ -36,10 +36,7 @@ fn resource(arn: &str, kind: &str, region: &str) -> Value {
 
 pub fn render(d: &Digest, meta: &Meta) -> Value {
     let time = meta.epoch_millis();
-    let command = match d.kind {
-        Kind::Check => "check",
-        Kind::Drill => "drill",
-    };
+    let command = d.kind.command();
     let base = |uid: String, title: String, desc: String, event_code: &str| {
         json!({
             "activity_id": ACTIVITY_CREATE,

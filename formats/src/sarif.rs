@@ -3,8 +3,8 @@
 //! the same from run to run for the same rule and resources, so code scanning tracks a finding rather
 //! than opening a new one each run.
 
-use crate::digest::{Digest, Kind};
-use crate::{Meta, TOOL, TOOL_URI};
+use crate::digest::Digest;
+use crate::input::{Meta, TOOL, TOOL_URI};
 use orgwatch_checker::Severity;
 use serde_json::{json, Value};
 
@@ -85,10 +85,7 @@ pub fn render(d: &Digest, meta: &Meta) -> Value {
             result
         })
         .collect();
-    let command = match d.kind {
-        Kind::Check => "check",
-        Kind::Drill => "drill",
-    };
+    let command = d.kind.command();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -12,6 +12,8 @@ pub mod snapshot;
 pub mod steps;
 pub mod terraform;
 
+pub use snapshot::Options;
+
 use anyhow::{Context, Result};
 use format::Scenario;
 use orgwatch_checker::{check_config, Report};
@@ -81,26 +83,6 @@ pub async fn boot_catalogue(name: &str) -> Result<Booted> {
     boot(&catalogue(name)?).await
 }
 
-/// How a test run treats what it compares.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Write report snapshots that differ or are missing, instead of failing.
-    pub accept: bool,
-}
-
-/// Compares a text report with a scenario's snapshot file (relative to the scenario); the unmet
-/// expectation, if any. Errors (an unreadable file) are unmet expectations too, with the file named.
-pub fn check_snapshot(s: &Scenario, file: &str, report: &Report, opts: Options) -> Option<String> {
-    let path = s.base.join(file);
-    match snapshot::compare(&path, &report.to_text(None), opts.accept) {
-        Ok(snapshot::Compared::Same | snapshot::Compared::Written) => None,
-        Ok(snapshot::Compared::Changed(diff)) => {
-            Some(format!("the report differs from snapshot {file}:\n{diff}"))
-        }
-        Err(e) => Some(e),
-    }
-}
-
 /// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
 /// the steps; returns the report on `given` and every unmet expectation of the steps and snapshots.
 pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>)> {
@@ -111,7 +93,7 @@ pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>
     let (_, report) = check_config(&conf, false).await;
     let mut problems = Vec::new();
     if let Some(file) = &s.expect.snapshot {
-        problems.extend(check_snapshot(s, file, &report, opts));
+        problems.extend(snapshot::check(s, file, &report, opts));
     }
     for (i, step) in s.steps.iter().enumerate() {
         let unmet = steps::run_step(&h.endpoint, s, step, &conf, opts)

@@ -4,6 +4,8 @@
 //! snapshot changes only when the report's content does; a change fails with a unified diff, and
 //! `--accept` writes the new report instead.
 
+use crate::format::Scenario;
+use orgwatch_checker::Report;
 use regex::Regex;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -86,6 +88,26 @@ pub fn compare(path: &Path, report: &str, accept: bool) -> Result<Compared, Stri
                 .header(&path.display().to_string(), "this run")
                 .to_string(),
         )),
+    }
+}
+
+/// How a test run treats what it compares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Write report snapshots that differ or are missing, instead of failing.
+    pub accept: bool,
+}
+
+/// Compares a text report with a scenario's snapshot file (relative to the scenario); the unmet
+/// expectation, if any. Errors (an unreadable file) are unmet expectations too, with the file named.
+pub fn check(s: &Scenario, file: &str, report: &Report, opts: Options) -> Option<String> {
+    let path = s.base.join(file);
+    match compare(&path, &report.to_text(None), opts.accept) {
+        Ok(Compared::Same | Compared::Written) => None,
+        Ok(Compared::Changed(diff)) => {
+            Some(format!("the report differs from snapshot {file}:\n{diff}"))
+        }
+        Err(e) => Some(e),
     }
 }
 

@@ -49,7 +49,7 @@ pub async fn run_step(
     s: &Scenario,
     step: &Step,
     conf: &SdkConfig,
-    opts: crate::Options,
+    opts: super::snapshot::Options,
 ) -> Result<Vec<String>> {
     let before = outbox_keys(endpoint).await?;
     for a in &step.apply {
@@ -182,7 +182,7 @@ async fn check_expect(
     e: &StepExpect,
     conf: &SdkConfig,
     before: &HashSet<String>,
-    opts: crate::Options,
+    opts: super::snapshot::Options,
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     if e.status.is_some() || !e.reasons.is_empty() || e.snapshot.is_some() {
@@ -201,7 +201,7 @@ async fn check_expect(
             }
         }
         if let Some(file) = &e.snapshot {
-            problems.extend(crate::check_snapshot(s, file, &report, opts));
+            problems.extend(super::snapshot::check(s, file, &report, opts));
         }
     }
     if !e.alarms.is_empty() {

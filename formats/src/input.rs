@@ -1,0 +1,49 @@
+//! What the renderers take: the report ([`Subject`], a check's or a drill's) and what a report does not
+//! hold but every format states ([`Meta`]: when, and by which version); and how the tool names itself.
+
+use orgwatch_checker::Report;
+use orgwatch_drill::report::DrillReport;
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// What a report does not hold but every format states: when it was made and by which version.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub time: OffsetDateTime,
+    pub tool_version: String,
+}
+
+impl Meta {
+    /// Now, by the system clock (the CLI's; tests pass a fixed time).
+    pub fn now(tool_version: &str) -> Meta {
+        Meta {
+            time: OffsetDateTime::now_utc(),
+            tool_version: tool_version.into(),
+        }
+    }
+
+    /// The time to the second (`2026-12-02T16:24:09Z`): finer is noise in a report.
+    pub fn rfc3339(&self) -> String {
+        let t = self.time.replace_nanosecond(0).unwrap_or(self.time);
+        t.format(&Rfc3339).unwrap_or_default()
+    }
+
+    pub fn epoch_millis(&self) -> i64 {
+        (self.time.unix_timestamp_nanos() / 1_000_000) as i64
+    }
+}
+
+/// The report to render.
+pub enum Subject<'a> {
+    Check {
+        report: &'a Report,
+        /// The API calls made, by operation (`--verbose`).
+        calls: Option<&'a BTreeMap<String, u32>>,
+    },
+    Drill(&'a DrillReport),
+}
+
+/// The product's name and home, as the formats name the tool.
+pub const TOOL: &str = "orgwatch";
+pub const TOOL_URI: &str = "https://github.com/orgwatch/orgwatch";
