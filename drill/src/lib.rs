@@ -102,11 +102,10 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             .into_iter()
             .filter(|m| seen.insert(key(m)))
             .collect();
-        let notifications: Vec<Notice> = fresh.iter().filter_map(alarm_notice).collect();
-        let first = fresh
+        let notifications: Vec<Notice> = fresh.iter().filter_map(|m| alarm_notice(m, t0)).collect();
+        let first = notifications
             .iter()
-            .filter(|m| alarm_notice(m).is_some())
-            .map(|m| m.delivery.timestamp)
+            .map(|n| n.delivered_after_seconds)
             .fold(f64::INFINITY, f64::min);
         let notified = !notifications.is_empty();
         let note = (!notified).then(|| {
@@ -123,7 +122,7 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             injected_at: iso(t0),
             log_groups,
             notified,
-            seconds_to_notify: notified.then_some(first - t0),
+            seconds_to_notify: notified.then_some(first),
             notifications,
             recovered: notified.then_some(recovered),
             note,
@@ -217,8 +216,9 @@ fn cites_datapoints(reason: &str) -> bool {
     })
 }
 
-/// An outbox entry that is an alarm's ALARM notification to a confirmed subscription, raised by data.
-fn alarm_notice(m: &OutboxMessage) -> Option<Notice> {
+/// An outbox entry that is an alarm's ALARM notification to a confirmed subscription, raised by data;
+/// its times counted from `t0`, when the event's record was written.
+fn alarm_notice(m: &OutboxMessage, t0: f64) -> Option<Notice> {
     let d = &m.delivery;
     if d.kind != DeliveryKind::Notification || d.subscription_arn.is_none() {
         return None;
@@ -232,7 +232,21 @@ fn alarm_notice(m: &OutboxMessage) -> Option<Notice> {
         topic: d.topic_arn.clone(),
         protocol: d.protocol.to_string(),
         endpoint: d.endpoint.clone(),
+        alarm_after_seconds: state_change_time(&msg).map(|t| t - t0),
+        delivered_after_seconds: d.timestamp - t0,
     })
+}
+
+/// When the alarm changed state: its message's `StateChangeTime`, which AWS writes with a `+0000` offset
+/// (`2026-01-01T00:05:00.000+0000`).
+fn state_change_time(msg: &Value) -> Option<f64> {
+    let rfc3339 = format!(
+        "{}Z",
+        msg["StateChangeTime"].as_str()?.strip_suffix("+0000")?
+    );
+    let t = time::OffsetDateTime::parse(&rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    Some(t.unix_timestamp() as f64 + f64::from(t.nanosecond()) / 1e9)
 }
 
 /// Background traffic for `seconds` from `t`, every minute: the ordinary events every CloudTrail log
@@ -282,7 +296,18 @@ fn iso(t: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cites_datapoints;
+    use super::{cites_datapoints, state_change_time};
+
+    #[test]
+    fn the_alarm_time_is_read_from_the_message_as_aws_writes_it() {
+        let msg = serde_json::json!({"StateChangeTime": "2026-01-01T00:05:00.250+0000"});
+        assert_eq!(state_change_time(&msg), Some(1_767_225_900.25));
+        assert_eq!(
+            state_change_time(&serde_json::json!({"StateChangeTime": "yesterday"})),
+            None
+        );
+        assert_eq!(state_change_time(&serde_json::json!({})), None);
+    }
 
     #[test]
     fn only_alarms_raised_by_data_count() {

@@ -49,6 +49,10 @@ pub struct Notice {
     pub topic: String,
     pub protocol: String,
     pub endpoint: String,
+    /// Virtual seconds from the record to the alarm's change to ALARM (its message's `StateChangeTime`).
+    pub alarm_after_seconds: Option<f64>,
+    /// Virtual seconds from the record to this delivery.
+    pub delivered_after_seconds: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

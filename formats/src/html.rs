@@ -26,7 +26,7 @@ ol.links code { word-break: break-all; font-size: .85em; }
 .finding { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: .3rem; padding: .6rem .9rem; margin: .75rem 0; }
 .finding.failure { border-left-color: #cf222e; } .finding.warning { border-left-color: #bf8700; } .finding.unknown { border-left-color: #6e7781; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: .85em; }
-table.events { border-collapse: collapse; width: 100%; } table.events td, table.events th { border-bottom: 1px solid #d0d7de; padding: .2rem .4rem; text-align: left; }
+table.events { border-collapse: collapse; width: 100%; } table.events td:nth-child(2) { white-space: nowrap; } table.events td, table.events th { border-bottom: 1px solid #d0d7de; padding: .2rem .4rem; text-align: left; }
 footer { margin-top: 3rem; color: #57606a; font-size: .85em; }
 @media print { body { margin: 0; max-width: none; } .chain, .finding, .timeline-block { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
 "#;
@@ -213,62 +213,90 @@ fn chain(o: &mut String, index: usize, s: &Suite) {
     o.push_str("</ol>\n</section>\n");
 }
 
-/// The drill's timeline: one row per event, a bar from injection (0 s on the virtual clock) to the
-/// notification, and a table of who was told.
+/// The drill's timeline: one row per event, from its record (0 s on the virtual clock) to the alarm's
+/// change to ALARM (a diamond) and each delivery to a confirmed subscriber (a dot); and a table of who
+/// was told when.
 fn timeline(o: &mut String, r: &DrillReport) {
     const LABEL: f64 = 230.0;
     const PLOT: f64 = 560.0;
     const ROW: f64 = 22.0;
+    const ALARM: &str = "#bc4c00";
+    const DELIVERED: &str = "#1a7f37";
     let longest = r
         .events
         .iter()
-        .filter_map(|e| e.seconds_to_notify)
+        .flat_map(|e| e.notifications.iter().map(|n| n.delivered_after_seconds))
         .fold(60.0_f64, f64::max);
     let scale = PLOT / longest;
-    let height = ROW * r.events.len() as f64 + 36.0;
-    let width = LABEL + PLOT + 20.0;
-    o.push_str("<section class=\"timeline-block\">\n<h2>Timeline</h2>\n<p>Virtual seconds from each event's CloudTrail record to the ALARM notification reaching a confirmed subscriber.</p>\n");
+    let height = ROW * r.events.len() as f64 + 56.0;
+    let width = LABEL + PLOT + 70.0;
+    o.push_str("<section class=\"timeline-block\">\n<h2>Timeline</h2>\n<p>Virtual seconds from each event's CloudTrail record (0 s) to the alarm's change to ALARM (&#9670;) and to each delivery to a confirmed subscriber (&#9679;).</p>\n");
     let _ = writeln!(
         o,
         "<svg class=\"timeline\" role=\"img\" aria-label=\"drill timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">"
     );
     for (i, e) in r.events.iter().enumerate() {
         let y = 10.0 + ROW * i as f64;
+        let mid = y + 8.0;
         let _ = write!(
             o,
-            "<g class=\"event {}\"><text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\">{}</text>",
+            "<g class=\"event {}\"><text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\">{}</text><circle cx=\"{LABEL}\" cy=\"{mid}\" r=\"3\" fill=\"#57606a\"><title>record written at {}</title></circle>",
             if e.notified { "notified" } else { "missed" },
             LABEL - 8.0,
             y + 12.0,
-            escape(&e.event)
-        );
-        let _ = write!(
-            o,
-            "<circle cx=\"{LABEL}\" cy=\"{}\" r=\"3\" fill=\"#57606a\"><title>injected at {}</title></circle>",
-            y + 8.0,
+            escape(&e.event),
             escape(&e.injected_at)
         );
-        match e.seconds_to_notify {
-            Some(s) if e.notified => {
-                let x = LABEL + s * scale;
+        if e.notifications.is_empty() {
+            let _ = write!(
+                o,
+                "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#cf222e\">not notified</text>",
+                LABEL + 8.0,
+                y + 12.0
+            );
+        }
+        let last = e
+            .notifications
+            .iter()
+            .map(|n| n.delivered_after_seconds)
+            .fold(0.0_f64, f64::max);
+        if !e.notifications.is_empty() {
+            let _ = write!(
+                o,
+                "<rect x=\"{LABEL}\" y=\"{}\" width=\"{:.1}\" height=\"8\" fill=\"{DELIVERED}\" opacity=\"0.25\"/>",
+                y + 4.0,
+                (last * scale).max(1.0)
+            );
+        }
+        // Deliveries first, so that the alarm's diamond stays visible when both happen at one instant.
+        for n in &e.notifications {
+            let x = LABEL + n.delivered_after_seconds * scale;
+            let _ = write!(
+                o,
+                "<circle class=\"delivered\" cx=\"{x:.1}\" cy=\"{mid}\" r=\"5\" fill=\"{DELIVERED}\"><title>delivered to {} {} after {:.0} s</title></circle>",
+                escape(&n.protocol),
+                escape(&n.endpoint),
+                n.delivered_after_seconds
+            );
+        }
+        for n in &e.notifications {
+            if let Some(a) = n.alarm_after_seconds {
+                let x = LABEL + a * scale;
                 let _ = write!(
                     o,
-                    "<rect x=\"{LABEL}\" y=\"{}\" width=\"{:.1}\" height=\"8\" fill=\"#1a7f37\" opacity=\"0.35\"/><circle cx=\"{x:.1}\" cy=\"{}\" r=\"5\" fill=\"#1a7f37\"><title>notified after {s:.0} s</title></circle><text x=\"{:.1}\" y=\"{}\" font-size=\"10\" fill=\"#1a7f37\">{s:.0} s</text>",
-                    y + 4.0,
-                    (s * scale).max(1.0),
-                    y + 8.0,
-                    x + 8.0,
-                    y + 12.0
+                    "<path class=\"alarm\" d=\"M{x:.1},{:.1} l4,4 l-4,4 l-4,-4 z\" fill=\"{ALARM}\" stroke=\"#fff\" stroke-width=\"0.8\"><title>{} went to ALARM after {a:.0} s</title></path>",
+                    mid - 4.0,
+                    escape(&n.alarm)
                 );
             }
-            _ => {
-                let _ = write!(
-                    o,
-                    "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#cf222e\">not notified</text>",
-                    LABEL + 8.0,
-                    y + 12.0
-                );
-            }
+        }
+        if !e.notifications.is_empty() {
+            let _ = write!(
+                o,
+                "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" fill=\"{DELIVERED}\">{last:.0} s</text>",
+                LABEL + last * scale + 8.0,
+                y + 12.0
+            );
         }
         o.push_str("</g>\n");
     }
@@ -281,11 +309,31 @@ fn timeline(o: &mut String, r: &DrillReport) {
         LABEL + PLOT,
         axis + 14.0
     );
-    o.push_str("</svg>\n<table class=\"events\">\n<thead><tr><th>Event</th><th>Injected</th><th>Notified after</th><th>To</th></tr></thead>\n<tbody>\n");
+    let legend = axis + 32.0;
+    let _ = writeln!(
+        o,
+        "<g class=\"legend\" font-size=\"10\"><circle cx=\"{LABEL}\" cy=\"{}\" r=\"3\" fill=\"#57606a\"/><text x=\"{}\" y=\"{legend}\">record written</text><path d=\"M{},{} l5,5 l-5,5 l-5,-5 z\" fill=\"{ALARM}\"/><text x=\"{}\" y=\"{legend}\">alarm in ALARM</text><circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{DELIVERED}\"/><text x=\"{}\" y=\"{legend}\">delivered</text></g>",
+        legend - 3.0,
+        LABEL + 8.0,
+        LABEL + 110.0,
+        legend - 8.0,
+        LABEL + 120.0,
+        LABEL + 230.0,
+        legend - 3.0,
+        LABEL + 240.0
+    );
+    o.push_str("</svg>\n<table class=\"events\">\n<thead><tr><th>Event</th><th>Record written</th><th>ALARM after</th><th>Delivered after</th><th>To</th></tr></thead>\n<tbody>\n");
     for e in &r.events {
-        let after = match e.seconds_to_notify {
-            Some(s) if e.notified => format!("{s:.0} s"),
-            _ => "not notified".into(),
+        let seconds = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |s| format!("{s:.0} s"));
+        let alarm = e
+            .notifications
+            .iter()
+            .filter_map(|n| n.alarm_after_seconds)
+            .reduce(f64::min);
+        let delivered = if e.notified {
+            e.seconds_to_notify
+        } else {
+            None
         };
         let to = if e.notifications.is_empty() {
             e.note.clone().unwrap_or_default()
@@ -298,11 +346,16 @@ fn timeline(o: &mut String, r: &DrillReport) {
         };
         let _ = writeln!(
             o,
-            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             if e.notified { "notified" } else { "missed" },
             escape(&e.event),
             escape(&e.injected_at),
-            escape(&after),
+            escape(&seconds(alarm)),
+            escape(&if delivered.is_some() {
+                seconds(delivered)
+            } else {
+                "not notified".into()
+            }),
             escape(&to)
         );
     }
