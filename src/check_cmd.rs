@@ -1,22 +1,30 @@
-//! `orgwatch check`: decide the control against an endpoint (real AWS by default) and print the report.
-//! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error.
+//! `orgwatch check`: decide the control against an endpoint (real AWS by default), an embedded emulator
+//! holding a scenario, or a Terraform configuration applied to an embedded emulator; print the report.
+//! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error, 4 Terraform init or apply failed.
 
 use crate::common_args::{AccountArgs, ReportArgs};
 use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::{check_with, Target};
+use orgwatch_scenarios::tfrun;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct CheckArgs {
     /// The endpoint to check (an orgwatch emulator, LocalStack...); without it, real AWS.
-    #[arg(long, conflicts_with = "scenario")]
+    #[arg(long, conflicts_with_all = ["scenario", "terraform"])]
     endpoint_url: Option<String>,
     /// Boot an embedded emulator holding this scenario's configuration and check it (no credentials, no
     /// server to start).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "terraform")]
     scenario: Option<PathBuf>,
+    /// Apply this Terraform configuration to an embedded emulator, re-plan, check it, destroy it; DIR is
+    /// left as it was found.
+    #[arg(long, value_name = "DIR")]
+    terraform: Option<PathBuf>,
+    #[command(flatten)]
+    tf: TerraformArgs,
     #[command(flatten)]
     account: AccountArgs,
     #[command(flatten)]
@@ -30,6 +38,28 @@ pub struct CheckArgs {
     verify_with_service: bool,
 }
 
+/// How Terraform runs (with `--terraform`).
+#[derive(Args)]
+pub struct TerraformArgs {
+    /// A Terraform variable, as `-var` takes it (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", requires = "terraform")]
+    vars: Vec<String>,
+    /// A variables file, as `-var-file` takes it (repeatable).
+    #[arg(long = "var-file", value_name = "FILE", requires = "terraform")]
+    var_files: Vec<PathBuf>,
+    /// Install providers from this local mirror (`terraform init -plugin-dir`), for machines without
+    /// the registry.
+    #[arg(long, value_name = "DIR", env = "ORGWATCH_PLUGIN_DIR")]
+    plugin_dir: Option<PathBuf>,
+    /// Confirm the subscriptions the configuration made, as their owners would by following the link
+    /// SNS sends (an email subscription is pending until then, on AWS as here).
+    #[arg(long, requires = "terraform")]
+    confirm_subscriptions: bool,
+    /// The Terraform binary: `terraform`, `tofu`, or a path.
+    #[arg(long, value_name = "BINARY", default_value = "terraform")]
+    binary: String,
+}
+
 pub fn run(args: CheckArgs) -> ExitCode {
     if let Err(code) = args.report.check_usage() {
         return code;
@@ -38,35 +68,57 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let (inv, report) = match &args.scenario {
-        Some(path) => {
-            let s = match orgwatch_scenarios::load(path) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(2);
-                }
-            };
-            match rt.block_on(scenario_check(&s, args.verify_with_service)) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("orgwatch: {e:#}");
-                    return ExitCode::from(2);
-                }
+    let mut terraform = None;
+    let (inv, report) = if let Some(dir) = &args.terraform {
+        match rt.block_on(terraform_check(dir, &args)) {
+            Ok((inv, report, t)) => {
+                terraform = Some(t);
+                (inv, report)
+            }
+            Err(tfrun::Failure::Usage(e)) => {
+                eprintln!("orgwatch: {e}");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("orgwatch: {e}");
+                return ExitCode::from(4);
             }
         }
-        None => {
-            let target = Target {
-                endpoint_url: args.endpoint_url,
-                region: args.account.region,
-                profile: args.account.profile,
-            };
-            rt.block_on(check_with(&target, args.verify_with_service))
+    } else if let Some(path) = &args.scenario {
+        let s = match orgwatch_scenarios::load(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        };
+        match rt.block_on(scenario_check(&s, args.verify_with_service)) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("orgwatch: {e:#}");
+                return ExitCode::from(2);
+            }
         }
+    } else {
+        let target = Target {
+            endpoint_url: args.endpoint_url.clone(),
+            region: args.account.region.clone(),
+            profile: args.account.profile.clone(),
+        };
+        rt.block_on(check_with(&target, args.verify_with_service))
     };
+    if let Some(t) = &terraform {
+        if !t.replan_empty {
+            eprintln!("orgwatch: the plan right after apply was not empty (the emulator answered a refresh differently from what was applied)");
+        }
+        if !t.destroyed {
+            eprintln!("orgwatch: terraform destroy failed; the embedded emulator is gone with this run, so nothing is left behind");
+        }
+    }
     let subject = orgwatch_formats::Subject::Check {
         report: &report,
         calls: args.verbose.then_some(&inv.calls),
+        terraform: terraform.as_ref(),
     };
     if let Err(code) = args.report.write(&subject) {
         return code;
@@ -86,4 +138,79 @@ async fn scenario_check(
     let out = orgwatch_checker::check_config(&booted.sdk, verify).await;
     let _ = booted.emulator.shutdown().await;
     Ok(out)
+}
+
+/// Boots an embedded emulator, applies the configuration to it, checks it while it stands, destroys it.
+async fn terraform_check(
+    dir: &std::path::Path,
+    args: &CheckArgs,
+) -> Result<
+    (
+        orgwatch_checker::inventory::Inventory,
+        orgwatch_checker::Report,
+        orgwatch_formats::Terraform,
+    ),
+    tfrun::Failure,
+> {
+    let region = args
+        .account
+        .region
+        .clone()
+        .unwrap_or_else(|| "us-east-1".into());
+    let opts = tfrun::Options {
+        binary: args.tf.binary.clone(),
+        plugin_dir: args.tf.plugin_dir.clone(),
+        vars: args.tf.vars.clone(),
+        var_files: args.tf.var_files.clone(),
+        region: region.clone(),
+    };
+    let config = orgwatch_emulator::Config {
+        port: 0,
+        ..Default::default()
+    };
+    let account = config.default_account.clone();
+    let emulator = orgwatch_emulator::start(config)
+        .await
+        .map_err(|e| tfrun::Failure::Usage(format!("starting the embedded emulator: {e}")))?;
+    let applied = tfrun::apply(dir, &opts, &emulator.endpoint, &account).await;
+    let applied = match applied {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = emulator.shutdown().await;
+            return Err(e);
+        }
+    };
+    if args.tf.confirm_subscriptions {
+        if let Err(e) = orgwatch_scenarios::apply::confirm_pending(&emulator.endpoint).await {
+            eprintln!("orgwatch: confirming subscriptions: {e:#}");
+        }
+    }
+    let sdk = orgwatch_scenarios::apply::sdk(&emulator.endpoint, &account, &region).await;
+    let (inv, report) = orgwatch_checker::check_config(&sdk, args.verify_with_service).await;
+    let (summary, _) = applied.destroy().await;
+    let _ = emulator.shutdown().await;
+    // As the user named the directory: relative paths stay relative (to where GitHub checks out the
+    // repository), absolute ones become `file://` URIs.
+    let shown = |file: &str| {
+        let path = dir.join(file);
+        if path.is_absolute() {
+            format!("file://{}", path.display())
+        } else {
+            path.display()
+                .to_string()
+                .trim_start_matches("./")
+                .to_string()
+        }
+    };
+    let terraform = orgwatch_formats::Terraform {
+        resources: summary.resources,
+        replan_empty: summary.replan_empty,
+        destroyed: summary.destroyed,
+        locations: summary
+            .locations
+            .iter()
+            .map(|(id, at)| (id.clone(), (shown(&at.file), at.line)))
+            .collect(),
+    };
+    Ok((inv, report, terraform))
 }

@@ -34,12 +34,29 @@ impl Meta {
     }
 }
 
+/// What a `check --terraform` run did to the configuration it checked.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Terraform {
+    /// Managed resources applied.
+    pub resources: usize,
+    /// Whether a plan right after apply proposed nothing.
+    pub replan_empty: bool,
+    pub destroyed: bool,
+    /// Where the block that made each resource stands (`infra/main.tf`, 1-based line), by the
+    /// resource's ARN or the id findings give it; SARIF results carry it as a physical location.
+    #[serde(skip)]
+    pub locations: BTreeMap<String, (String, usize)>,
+}
+
 /// The report to render.
 pub enum Subject<'a> {
     Check {
         report: &'a Report,
         /// The API calls made, by operation (`--verbose`).
         calls: Option<&'a BTreeMap<String, u32>>,
+        /// Set when the account was a Terraform configuration applied for the check.
+        terraform: Option<&'a Terraform>,
     },
     Drill(&'a DrillReport),
 }

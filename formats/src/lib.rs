@@ -16,7 +16,7 @@ mod ocsf;
 mod sarif;
 pub mod xml;
 
-pub use input::{Meta, Subject, TOOL, TOOL_URI};
+pub use input::{Meta, Subject, Terraform, TOOL, TOOL_URI};
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,7 +76,26 @@ impl Format {
 pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
     match format {
         Format::Text => match subject {
-            Subject::Check { report, calls } => report.to_text(*calls),
+            Subject::Check {
+                report,
+                calls,
+                terraform,
+            } => {
+                let mut text = report.to_text(*calls);
+                if let Some(t) = terraform {
+                    text.push_str(&format!(
+                        "\nterraform: {} resources applied; re-plan {}; {}\n",
+                        t.resources,
+                        if t.replan_empty { "empty" } else { "NOT empty" },
+                        if t.destroyed {
+                            "destroyed"
+                        } else {
+                            "NOT destroyed"
+                        }
+                    ));
+                }
+                text
+            }
             Subject::Drill(d) => d.to_text(),
         },
         Format::Json => {
@@ -86,14 +105,29 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
             }
             .unwrap_or_default();
             if let Subject::Check {
-                calls: Some(calls), ..
+                calls, terraform, ..
             } = subject
             {
-                v["apiCallsByOperation"] = serde_json::to_value(calls).unwrap_or_default();
+                if let Some(calls) = calls {
+                    v["apiCallsByOperation"] = serde_json::to_value(calls).unwrap_or_default();
+                }
+                if let Some(t) = terraform {
+                    v["terraform"] = serde_json::to_value(t).unwrap_or_default();
+                }
             }
             pretty(&v)
         }
-        Format::Sarif => pretty(&sarif::render(&digest::Digest::of(subject), meta)),
+        Format::Sarif => {
+            let terraform = match subject {
+                Subject::Check { terraform, .. } => *terraform,
+                Subject::Drill(_) => None,
+            };
+            pretty(&sarif::render(
+                &digest::Digest::of(subject),
+                meta,
+                terraform,
+            ))
+        }
         Format::Ocsf => pretty(&ocsf::render(&digest::Digest::of(subject), meta)),
         Format::Asff => pretty(&asff::render(&digest::Digest::of(subject), meta)),
         Format::Junit => junit::render(&digest::Digest::of(subject), meta),

@@ -4,7 +4,7 @@
 //! than opening a new one each run.
 
 use crate::digest::Digest;
-use crate::input::{Meta, TOOL, TOOL_URI};
+use crate::input::{Meta, Terraform, TOOL, TOOL_URI};
 use orgwatch_checker::Severity;
 use serde_json::{json, Value};
 
@@ -21,7 +21,13 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(d: &Digest, meta: &Meta) -> Value {
+/// The `.tf` block behind a resource, as a SARIF physical location (GitHub annotates that line).
+fn physical(terraform: Option<&Terraform>, resource: &str) -> Option<Value> {
+    let (file, line) = terraform?.locations.get(resource.trim_end_matches(":*"))?;
+    Some(json!({"artifactLocation": {"uri": file}, "region": {"startLine": line}}))
+}
+
+pub fn render(d: &Digest, meta: &Meta, terraform: Option<&Terraform>) -> Value {
     let rules: Vec<Value> = d
         .rules
         .iter()
@@ -48,11 +54,15 @@ pub fn render(d: &Digest, meta: &Meta) -> Value {
                 f.resources
                     .iter()
                     .map(|r| {
-                        json!({"logicalLocations": [{
+                        let mut l = json!({"logicalLocations": [{
                             "name": crate::digest::short_name(r),
                             "fullyQualifiedName": r,
                             "kind": "resource",
-                        }]})
+                        }]});
+                        if let Some(p) = physical(terraform, r) {
+                            l["physicalLocation"] = p;
+                        }
+                        l
                     })
                     .collect()
             };

@@ -80,6 +80,7 @@ fn json(format: Format, r: &Report) -> Value {
         &Subject::Check {
             report: r,
             calls: None,
+            terraform: None,
         },
         &meta(),
     ))
@@ -187,6 +188,7 @@ fn junit_fails_a_broken_link_errors_an_unverified_one_and_keeps_warnings_as_outp
         &Subject::Check {
             report: &report("m", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"),
             calls: None,
+            terraform: None,
         },
         &meta(),
     );
@@ -212,6 +214,7 @@ fn the_page_escapes_what_it_shows_and_loads_nothing() {
                 "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a",
             ),
             calls: None,
+            terraform: None,
         },
         &meta(),
     );

@@ -39,6 +39,7 @@ async fn compliant() {
         &Subject::Check {
             report: &r,
             calls: None,
+            terraform: None,
         },
     );
 }
@@ -52,6 +53,7 @@ async fn filter_incomplete() {
         &Subject::Check {
             report: &r,
             calls: None,
+            terraform: None,
         },
     );
 }
@@ -65,6 +67,7 @@ async fn topic_without_confirmed_subscription() {
         &Subject::Check {
             report: &r,
             calls: None,
+            terraform: None,
         },
     );
 }

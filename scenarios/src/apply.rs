@@ -276,3 +276,27 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
     }
     Ok(())
 }
+
+/// Confirms every subscription still pending, as its owner would by following the link in the
+/// confirmation message: the token comes from the emulator's outbox (where SNS "sent" the message), the
+/// confirmation goes through SNS's own `ConfirmSubscription`. Returns how many were confirmed.
+pub async fn confirm_pending(endpoint: &str) -> Result<usize> {
+    let mut confirmed = 0;
+    for m in AdminClient::new(endpoint).outbox(None).await? {
+        let d = &m.delivery;
+        let (orgwatch_emulator::model::sns::DeliveryKind::SubscriptionConfirmation, Some(token)) =
+            (d.kind, d.token.as_deref())
+        else {
+            continue;
+        };
+        aws_sdk_sns::Client::new(&sdk(endpoint, &m.account, &m.region).await)
+            .confirm_subscription()
+            .topic_arn(&d.topic_arn)
+            .token(token)
+            .send()
+            .await
+            .with_context(|| format!("ConfirmSubscription on {}", d.topic_arn))?;
+        confirmed += 1;
+    }
+    Ok(confirmed)
+}

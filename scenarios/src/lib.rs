@@ -11,6 +11,8 @@ pub mod record;
 pub mod snapshot;
 pub mod steps;
 pub mod terraform;
+pub mod tfconfig;
+pub mod tfrun;
 
 pub use snapshot::Options;
 

@@ -1,0 +1,292 @@
+//! `orgwatch check --terraform DIR`, through the real binary, real Terraform and the real hashicorp/aws
+//! provider: configurations apply to an embedded emulator, re-plan empty, are judged and destroyed, and
+//! the directory is left as it was found.
+//!
+//! Terraform installs the provider from a local mirror named by `ORGWATCH_PLUGIN_DIR` (CI finds it). A
+//! test that cannot run Terraform says `SKIPPED` and why on stderr; with `ORGWATCH_REQUIRE_TERRAFORM=1`
+//! (CI) it fails instead, so a machine without Terraform cannot pass as if it had run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn orgwatch(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_orgwatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("orgwatch runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Whether Terraform and the provider mirror are here; the reason when not.
+fn ready(test: &str) -> bool {
+    let why = match std::env::var_os("ORGWATCH_PLUGIN_DIR") {
+        None => Some("ORGWATCH_PLUGIN_DIR names no provider mirror".to_string()),
+        Some(d) if !Path::new(&d).is_dir() => {
+            Some(format!("ORGWATCH_PLUGIN_DIR {d:?} is not a directory"))
+        }
+        Some(_) => match Command::new("terraform").arg("version").output() {
+            Ok(o) if o.status.success() => None,
+            _ => Some("no terraform on PATH".to_string()),
+        },
+    };
+    match why {
+        None => true,
+        Some(why) if std::env::var("ORGWATCH_REQUIRE_TERRAFORM").as_deref() == Ok("1") => {
+            panic!("{test}: Terraform is required here (ORGWATCH_REQUIRE_TERRAFORM=1) but {why}")
+        }
+        Some(why) => {
+            eprintln!("SKIPPED {test}: {why}");
+            false
+        }
+    }
+}
+
+fn config(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/terraform")
+        .join(name)
+}
+
+/// Every entry under `dir`, hidden ones included, with its size: what "left as it was found" compares.
+fn listing(dir: &Path) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .expect("listed")
+        .map(|e| {
+            let e = e.expect("an entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().map(|m| m.len()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn a_compliant_stack_applies_replans_empty_passes_and_is_destroyed() {
+    if !ready("a_compliant_stack_applies_replans_empty_passes_and_is_destroyed") {
+        return;
+    }
+    let dir = config("chain");
+    let before = listing(&dir);
+    let (code, out, err) = orgwatch(&[
+        "check",
+        "--terraform",
+        "tests/terraform/chain",
+        "--confirm-subscriptions",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(v["status"], "PASS", "{out}");
+    assert_eq!(
+        v["terraform"],
+        serde_json::json!({"resources": 6, "replanEmpty": true, "destroyed": true})
+    );
+    assert_eq!(
+        listing(&dir),
+        before,
+        "the directory is left as it was found"
+    );
+}
+
+#[test]
+fn a_pattern_missing_one_event_fails_at_the_line_of_its_block() {
+    if !ready("a_pattern_missing_one_event_fails_at_the_line_of_its_block") {
+        return;
+    }
+    // A copy of its own: two runs in one directory would both want its override file (the second is
+    // refused), and the tests run in parallel.
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let text = std::fs::read_to_string(config("chain").join("main.tf")).expect("read");
+    std::fs::write(work.path().join("main.tf"), &text).expect("copied");
+    let tf_dir = work.path().to_str().expect("UTF-8").to_string();
+    let pattern = orgwatch_pattern_without_move_account();
+    let out_dir = tempfile::tempdir().expect("a temporary directory");
+    let var = format!("pattern={pattern}");
+    let (code, out, err) = orgwatch(&[
+        "check",
+        "--terraform",
+        &tf_dir,
+        "--var",
+        &var,
+        "--format",
+        "json",
+        "--format",
+        "sarif",
+        "--output-dir",
+        out_dir.path().to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let report =
+        json(&std::fs::read_to_string(out_dir.path().join("orgwatch.json")).expect("json"));
+    let reasons: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["reason"].as_str())
+        .collect();
+    // Without --confirm-subscriptions the email subscription stays pending, as on AWS.
+    assert_eq!(
+        reasons,
+        ["filter-incomplete", "topic-no-confirmed-subscription"]
+    );
+    let sarif =
+        json(&std::fs::read_to_string(out_dir.path().join("orgwatch.sarif")).expect("sarif"));
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let filter = results
+        .iter()
+        .find(|r| r["ruleId"] == "filter-incomplete")
+        .expect("the filter's result");
+    let at = &filter["locations"][0]["physicalLocation"];
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("resource \"aws_cloudwatch_log_metric_filter\""))
+        .expect("the block")
+        + 1;
+    assert_eq!(
+        at["artifactLocation"]["uri"],
+        format!("file://{tf_dir}/main.tf")
+    );
+    assert_eq!(at["region"]["startLine"], line);
+    let topic = results
+        .iter()
+        .find(|r| r["ruleId"] == "topic-no-confirmed-subscription")
+        .expect("the topic's result");
+    let topic_line = text
+        .lines()
+        .position(|l| l.starts_with("resource \"aws_sns_topic\""))
+        .expect("the block")
+        + 1;
+    assert_eq!(
+        topic["locations"][0]["physicalLocation"]["region"]["startLine"],
+        topic_line
+    );
+}
+
+/// The control's pattern without `MoveAccount`.
+fn orgwatch_pattern_without_move_account() -> String {
+    orgwatch_pattern::cis::PATTERN.replace("($.eventName = \"MoveAccount\") || ", "")
+}
+
+#[test]
+fn a_half_applied_run_is_destroyed_and_exits_4() {
+    if !ready("a_half_applied_run_is_destroyed_and_exits_4") {
+        return;
+    }
+    let dir = config("apply-fails");
+    let before = listing(&dir);
+    let (code, out, err) = orgwatch(&["check", "--terraform", "tests/terraform/apply-fails"]);
+    assert_eq!(code, 4, "{out}{err}");
+    assert!(err.contains("terraform apply failed"), "{err}");
+    assert!(
+        err.contains("InvalidParameterException: Invalid metric filter pattern"),
+        "{err}"
+    );
+    assert!(
+        err.contains("what the apply had created was destroyed"),
+        "{err}"
+    );
+    assert_eq!(
+        listing(&dir),
+        before,
+        "the directory is left as it was found"
+    );
+}
+
+#[test]
+fn an_s3_backend_becomes_local_and_a_missing_provider_is_added() {
+    if !ready("an_s3_backend_becomes_local_and_a_missing_provider_is_added") {
+        return;
+    }
+    let dir = config("backend-s3-no-provider");
+    let before = listing(&dir);
+    let (code, out, err) = orgwatch(&[
+        "check",
+        "--terraform",
+        "tests/terraform/backend-s3-no-provider",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(v["findings"][0]["reason"], "trail-missing");
+    assert_eq!(
+        v["terraform"],
+        serde_json::json!({"resources": 1, "replanEmpty": true, "destroyed": true}),
+        "the numeric tag value applies and re-plans empty"
+    );
+    assert_eq!(listing(&dir), before);
+}
+
+#[test]
+fn bad_configurations_are_refused_before_anything_runs() {
+    let d = tempfile::tempdir().expect("a temporary directory");
+    let path = d.path().to_str().expect("UTF-8").to_string();
+    let run = || orgwatch(&["check", "--terraform", &path]);
+
+    let (code, _, err) = run();
+    assert_eq!(code, 2);
+    assert!(err.contains("no .tf files"), "{err}");
+
+    std::fs::write(
+        d.path().join("main.tf"),
+        "resource \"aws_sns_topic\" \"t\" {\n  name = \n}\n",
+    )
+    .expect("written");
+    let (code, _, err) = run();
+    assert_eq!(code, 2);
+    assert!(err.contains("main.tf:2:"), "{err}");
+
+    std::fs::write(
+        d.path().join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n  endpoints {\n    sns = \"https://sns.example\"\n  }\n}\n",
+    )
+    .expect("written");
+    let (code, _, err) = run();
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("main.tf:3") && err.contains("own endpoints"),
+        "{err}"
+    );
+
+    std::fs::write(
+        d.path().join("main.tf"),
+        "resource \"aws_sns_topic\" \"t\" {\n  name = \"t\"\n}\n",
+    )
+    .expect("written");
+    std::fs::write(d.path().join("orgwatch_override.tf"), "# mine\n").expect("written");
+    let (code, _, err) = run();
+    assert_eq!(code, 2);
+    assert!(err.contains("orgwatch_override.tf already exists"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("orgwatch_override.tf")).expect("kept"),
+        "# mine\n",
+        "a file of the user's is never touched"
+    );
+    std::fs::remove_file(d.path().join("orgwatch_override.tf")).expect("removed");
+
+    let (code, _, err) = orgwatch(&[
+        "check",
+        "--terraform",
+        &path,
+        "--binary",
+        "no-such-terraform",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot run \"no-such-terraform\""), "{err}");
+    let mut left = listing(d.path());
+    left.retain(|(n, _)| n != "main.tf");
+    assert!(left.is_empty(), "nothing left behind: {left:?}");
+}

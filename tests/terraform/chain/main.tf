@@ -1,0 +1,74 @@
+# The CIS chain only: a log group, a trail delivering to it, the control's metric filter, an alarm and a
+# topic with an email subscription (confirmed by the emulator's admin API in tests).
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "pattern" {
+  type        = string
+  description = "The metric filter's pattern (default: the control's, exactly)."
+  default     = "{ ($.eventSource = organizations.amazonaws.com) &&(($.eventName = \"AcceptHandshake\") || ($.eventName = \"AttachPolicy\") ||($.eventName = \"CreateAccount\") || ($.eventName = \"CreateOrganizationalUnit\")|| ($.eventName = \"CreatePolicy\") || ($.eventName = \"DeclineHandshake\") ||($.eventName = \"DeleteOrganization\") || ($.eventName = \"DeleteOrganizationalUnit\") || ($.eventName = \"DeletePolicy\") || ($.eventName = \"DetachPolicy\") || ($.eventName = \"DisablePolicyType\") || ($.eventName = \"EnablePolicyType\") || ($.eventName = \"InviteAccountToOrganization\") || ($.eventName = \"LeaveOrganization\") || ($.eventName = \"MoveAccount\") || ($.eventName = \"RemoveAccountFromOrganization\") || ($.eventName = \"UpdatePolicy\") || ($.eventName = \"UpdateOrganizationalUnit\")) }"
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_cloudwatch_log_group" "trail" {
+  name              = "cloudtrail-logs"
+  retention_in_days = 365
+}
+
+resource "aws_cloudtrail" "org" {
+  name                          = "org-trail"
+  s3_bucket_name                = "org-trail-bucket"
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  enable_logging                = true
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn     = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/CloudTrail_CloudWatchLogs_Role"
+}
+
+resource "aws_cloudwatch_log_metric_filter" "organizations_changes" {
+  name           = "organizations_changes"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = var.pattern
+
+  metric_transformation {
+    name      = "organizations_changes"
+    namespace = "CISBenchmark"
+    value     = "1"
+  }
+}
+
+resource "aws_sns_topic" "alarms" {
+  name = "cis-alarms"
+  tags = {
+    cost-center = 1234
+  }
+}
+
+resource "aws_sns_topic_subscription" "security" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = "security@example.com"
+}
+
+resource "aws_cloudwatch_metric_alarm" "organizations_changes" {
+  alarm_name          = "organizations_changes"
+  metric_name         = aws_cloudwatch_log_metric_filter.organizations_changes.metric_transformation[0].name
+  namespace           = "CISBenchmark"
+  statistic           = "Sum"
+  period              = 300
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
