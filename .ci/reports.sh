@@ -37,6 +37,17 @@ for s in compliant-as-the-control-prints-it pattern-one-name-missing subscriptio
     DIRS+=("$out")
   done
 done
+# A Terraform configuration, so SARIF's physical locations (the .tf line of each block at fault) are
+# validated too: the chain with a pattern that matches one event only.
+if [ -n "${ORGWATCH_PLUGIN_DIR:-}" ]; then
+  out="$WORK/check-terraform-chain"
+  "$BIN" check --terraform tests/terraform/chain \
+    --var 'pattern={ ($.eventSource = organizations.amazonaws.com) && ($.eventName = "CreateAccount") }' \
+    "${FORMATS[@]}" --output-dir "$out" || [ $? -eq 1 ]
+  "$WORK/venv/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert all("physicalLocation" in l for x in r for l in x["locations"]), r' "$out/orgwatch.sarif"
+  DIRS+=("$out")
+fi
+
 # The scenario runner's JUnit output, too.
 "$BIN" scenarios test --format junit > "$WORK/scenarios.junit.xml"
 "$WORK/venv/bin/python" .ci/validate_reports.py "${DIRS[@]}" "$WORK/scenarios.junit.xml"
