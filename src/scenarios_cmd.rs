@@ -1,5 +1,5 @@
 //! `orgwatch scenarios test [PATH...]`: run scenario files against fresh embedded emulators, in parallel,
-//! and print a table and `N passed, N failed` (or JUnit XML). Exit code 1 on any mismatch, 2 on a usage
+//! and print a table and `N passed, N failed, N skipped` (or JUnit XML). Exit code 1 on any mismatch, 2 on a usage
 //! error. `record` captures a live configuration into a scenario; `load` applies one to a running emulator.
 
 use crate::pattern_cmd::emit;
@@ -20,6 +20,12 @@ pub enum ScenariosCommand {
         /// instead of failing.
         #[arg(long)]
         accept: bool,
+        /// Install providers for Terraform steps from this local mirror (`terraform init -plugin-dir`).
+        #[arg(long, value_name = "DIR", env = "ORGWATCH_PLUGIN_DIR")]
+        plugin_dir: Option<PathBuf>,
+        /// The Terraform binary for Terraform steps: `terraform`, `tofu`, or a path.
+        #[arg(long, value_name = "BINARY")]
+        binary: Option<String>,
     },
     /// Capture a live configuration, read-only, into a scenario file.
     Record {
@@ -65,7 +71,17 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
             paths,
             format,
             accept,
-        } => (paths, format, orgwatch_scenarios::Options { accept }),
+            plugin_dir,
+            binary,
+        } => (
+            paths,
+            format,
+            orgwatch_scenarios::Options {
+                accept,
+                terraform_binary: binary,
+                plugin_dir,
+            },
+        ),
         ScenariosCommand::Record {
             endpoint_url,
             region,
@@ -137,7 +153,10 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         let tasks: Vec<_> = files
             .iter()
             .cloned()
-            .map(|f| tokio::spawn(async move { orgwatch_scenarios::test_one(&f, opts).await }))
+            .map(|f| {
+                let opts = opts.clone();
+                tokio::spawn(async move { orgwatch_scenarios::test_one(&f, &opts).await })
+            })
             .collect();
         let mut out = Vec::new();
         for t in tasks {
@@ -149,7 +168,7 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
     });
     if format == "junit" {
         emit(&junit(&outcomes));
-        return if outcomes.iter().all(|o| o.passed) {
+        return if !outcomes.iter().any(failed) {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
@@ -166,7 +185,11 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         "scenario", "expected", "actual", "time"
     );
     for o in &outcomes {
-        let mark = if o.passed { "" } else { "  MISMATCH" };
+        let mark = match (&o.skipped, o.passed) {
+            (Some(_), _) => "  SKIPPED",
+            (None, true) => "",
+            (None, false) => "  MISMATCH",
+        };
         text.push_str(&format!(
             "{:<width$}  {:<8}  {:<8}  {:>6}ms{mark}\n",
             o.name,
@@ -181,9 +204,10 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
         }
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();
-    let failed = outcomes.len() - passed;
+    let skipped = outcomes.iter().filter(|o| o.skipped.is_some()).count();
+    let failed = outcomes.len() - passed - skipped;
     text.push_str(&format!(
-        "\n{} scenario(s) in {} ms\nscenarios: {passed} passed, {failed} failed\n",
+        "\n{} scenario(s) in {} ms\nscenarios: {passed} passed, {failed} failed, {skipped} skipped\n",
         outcomes.len(),
         started.elapsed().as_millis()
     ));
@@ -196,16 +220,19 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
 }
 
 fn junit(outcomes: &[orgwatch_scenarios::Outcome]) -> String {
-    let failures = outcomes.iter().filter(|o| !o.passed).count();
+    let failures = outcomes.iter().filter(|o| failed(o)).count();
+    let skipped = outcomes.iter().filter(|o| o.skipped.is_some()).count();
     let total: f64 = outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" time=\"{total:.3}\">\n", outcomes.len());
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{total:.3}\">\n", outcomes.len());
     for o in outcomes {
         out.push_str(&format!(
             "  <testcase classname=\"scenarios\" name=\"{}\" time=\"{:.3}\">",
             xml(&o.name),
             o.time.as_secs_f64()
         ));
-        if !o.passed {
+        if let Some(why) = &o.skipped {
+            out.push_str(&format!("<skipped message=\"{}\"/>", xml(why)));
+        } else if !o.passed {
             out.push_str(&format!(
                 "<failure message=\"expected {}, got {}\">{}</failure>",
                 xml(&o.expected),
@@ -316,4 +343,9 @@ fn from_terraform(
             ExitCode::from(2)
         }
     }
+}
+
+/// A scenario that ran and missed its expectation (a skipped one did neither).
+fn failed(o: &orgwatch_scenarios::Outcome) -> bool {
+    !o.passed && o.skipped.is_none()
 }

@@ -290,3 +290,53 @@ fn bad_configurations_are_refused_before_anything_runs() {
     left.retain(|(n, _)| n != "main.tf");
     assert!(left.is_empty(), "nothing left behind: {left:?}");
 }
+
+/// Scenarios with Terraform steps, the provider-acceptance-test shape: apply, check, update in place
+/// with other variables, check, destroy, nothing left; an apply that must fail with AWS's error.
+#[test]
+fn terraform_steps_run_as_an_acceptance_test() {
+    if !ready("terraform_steps_run_as_an_acceptance_test") {
+        return;
+    }
+    let (code, out, err) = orgwatch(&["scenarios", "test", "tests/terraform/scenarios"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("scenarios: 2 passed, 0 failed, 0 skipped"),
+        "{out}"
+    );
+}
+
+/// Without Terraform, scenarios with Terraform steps are skipped with the reason, never passed.
+#[test]
+fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
+    let (code, out, err) = orgwatch(&[
+        "scenarios",
+        "test",
+        "tests/terraform/scenarios",
+        "--binary",
+        "no-such-terraform",
+    ]);
+    assert_eq!(code, 0, "nothing failed: {out}{err}");
+    assert!(
+        out.contains("scenarios: 0 passed, 0 failed, 2 skipped"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SKIPPED") && out.contains("no no-such-terraform here"),
+        "{out}"
+    );
+    let (_, xml, _) = orgwatch(&[
+        "scenarios",
+        "test",
+        "tests/terraform/scenarios",
+        "--binary",
+        "no-such-terraform",
+        "--format",
+        "junit",
+    ]);
+    assert!(
+        xml.contains("skipped=\"2\"")
+            && xml.contains("<skipped message=\"no no-such-terraform here"),
+        "{xml}"
+    );
+}

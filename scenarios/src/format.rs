@@ -216,8 +216,34 @@ pub struct Step {
     /// Seconds of virtual time that pass after the records (alarms evaluate on the way).
     #[serde(default)]
     pub advance: Option<f64>,
+    /// Apply a Terraform configuration (over what earlier Terraform steps applied, with one state), as a
+    /// provider's acceptance test step does. Runs first in the step.
+    #[serde(default)]
+    pub terraform: Option<TerraformStep>,
+    /// Destroy what the scenario's Terraform steps applied; the emulator must then hold none of it.
+    #[serde(default)]
+    pub terraform_destroy: bool,
     #[serde(default)]
     pub expect: StepExpect,
+}
+
+/// A Terraform step: the configuration, its variables, and what the apply must do.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TerraformStep {
+    /// The configuration's directory, relative to the scenario.
+    pub dir: String,
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// Variables files, relative to the scenario.
+    #[serde(default)]
+    pub var_files: Vec<String>,
+    /// The apply must fail with an error matching this regular expression.
+    #[serde(default)]
+    pub expect_error: Option<String>,
+    /// The plan right after apply may propose changes (by default it must be empty).
+    #[serde(default)]
+    pub expect_non_empty_plan: bool,
 }
 
 /// One resource to delete: exactly one of the kinds, in the check account and region unless given.

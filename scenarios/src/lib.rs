@@ -7,14 +7,16 @@
 
 pub mod apply;
 pub mod format;
+pub mod options;
 pub mod record;
 pub mod snapshot;
 pub mod steps;
 pub mod terraform;
 pub mod tfconfig;
 pub mod tfrun;
+pub mod tfsteps;
 
-pub use snapshot::Options;
+pub use options::Options;
 
 use anyhow::{Context, Result};
 use format::Scenario;
@@ -87,7 +89,7 @@ pub async fn boot_catalogue(name: &str) -> Result<Booted> {
 
 /// Boots a fresh emulator, applies the scenario, runs the checker as the scenario's account, then runs
 /// the steps; returns the report on `given` and every unmet expectation of the steps and snapshots.
-pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>)> {
+pub async fn run_all(s: &Scenario, opts: &Options) -> Result<(Report, Vec<String>)> {
     let Booted {
         emulator: h,
         sdk: conf,
@@ -97,8 +99,9 @@ pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>
     if let Some(file) = &s.expect.snapshot {
         problems.extend(snapshot::check(s, file, &report, opts));
     }
+    let mut terraform = tfsteps::Terraform::default();
     for (i, step) in s.steps.iter().enumerate() {
-        let unmet = steps::run_step(&h.endpoint, s, step, &conf, opts)
+        let unmet = steps::run_step(&h.endpoint, s, step, &conf, opts, &mut terraform)
             .await
             .with_context(|| format!("step {} ({})", i + 1, step.name))?;
         problems.extend(
@@ -107,6 +110,8 @@ pub async fn run_all(s: &Scenario, opts: Options) -> Result<(Report, Vec<String>
                 .map(|p| format!("step {} ({}): {p}", i + 1, step.name)),
         );
     }
+    // Whatever the steps applied and did not destroy goes now, and must leave nothing behind.
+    problems.extend(terraform.destroy(&h.endpoint).await);
     let _ = h.shutdown().await;
     Ok((report, problems))
 }
@@ -164,9 +169,12 @@ pub struct Outcome {
     pub passed: bool,
     pub detail: String,
     pub time: Duration,
+    /// Why the scenario did not run (Terraform steps on a machine without Terraform): neither passed
+    /// nor failed.
+    pub skipped: Option<String>,
 }
 
-pub async fn test_one(path: &Path, opts: Options) -> Outcome {
+pub async fn test_one(path: &Path, opts: &Options) -> Outcome {
     let t = Instant::now();
     let s = match load(path) {
         Ok(s) => s,
@@ -178,9 +186,23 @@ pub async fn test_one(path: &Path, opts: Options) -> Outcome {
                 passed: false,
                 detail: e,
                 time: t.elapsed(),
+                skipped: None,
             }
         }
     };
+    if tfsteps::uses_terraform(&s) {
+        if let Some(why) = tfsteps::unavailable(opts).await {
+            return Outcome {
+                name: s.name.clone(),
+                expected: s.expect.status.clone(),
+                actual: "skipped".into(),
+                passed: false,
+                detail: why.clone(),
+                time: t.elapsed(),
+                skipped: Some(why),
+            };
+        }
+    }
     match run_all(&s, opts).await {
         Ok((r, _)) if s.control != "cis-4.15" => Outcome {
             name: s.name.clone(),
@@ -192,6 +214,7 @@ pub async fn test_one(path: &Path, opts: Options) -> Outcome {
                 s.control
             ),
             time: t.elapsed(),
+            skipped: None,
         },
         Ok((r, steps)) => {
             let mut problems: Vec<String> = meets(&s, &r).err().into_iter().collect();
@@ -208,6 +231,7 @@ pub async fn test_one(path: &Path, opts: Options) -> Outcome {
                 passed: verdict.is_ok(),
                 detail: verdict.err().unwrap_or_default(),
                 time: t.elapsed(),
+                skipped: None,
             }
         }
         Err(e) => Outcome {
@@ -217,6 +241,7 @@ pub async fn test_one(path: &Path, opts: Options) -> Outcome {
             passed: false,
             detail: format!("{e:#}"),
             time: t.elapsed(),
+            skipped: None,
         },
     }
 }

@@ -5,6 +5,7 @@
 //! `--accept` writes the new report instead.
 
 use crate::format::Scenario;
+use crate::options::Options;
 use orgwatch_checker::Report;
 use regex::Regex;
 use std::path::Path;
@@ -91,16 +92,9 @@ pub fn compare(path: &Path, report: &str, accept: bool) -> Result<Compared, Stri
     }
 }
 
-/// How a test run treats what it compares.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Write report snapshots that differ or are missing, instead of failing.
-    pub accept: bool,
-}
-
 /// Compares a text report with a scenario's snapshot file (relative to the scenario); the unmet
 /// expectation, if any. Errors (an unreadable file) are unmet expectations too, with the file named.
-pub fn check(s: &Scenario, file: &str, report: &Report, opts: Options) -> Option<String> {
+pub fn check(s: &Scenario, file: &str, report: &Report, opts: &Options) -> Option<String> {
     let path = s.base.join(file);
     match compare(&path, &report.to_text(None), opts.accept) {
         Ok(Compared::Same | Compared::Written) => None,

@@ -49,9 +49,14 @@ pub async fn run_step(
     s: &Scenario,
     step: &Step,
     conf: &SdkConfig,
-    opts: super::snapshot::Options,
+    opts: &super::options::Options,
+    terraform: &mut super::tfsteps::Terraform,
 ) -> Result<Vec<String>> {
     let before = outbox_keys(endpoint).await?;
+    let (account, region) = place(s, None, None);
+    let mut problems = terraform
+        .step(s, step, endpoint, &account, &region, opts)
+        .await?;
     for a in &step.apply {
         for (region, r) in &a.regions {
             apply_region(endpoint, a, region, r)
@@ -82,7 +87,8 @@ pub async fn run_step(
             .await
             .context("advancing the clock")?;
     }
-    check_expect(endpoint, s, &step.expect, conf, &before, opts).await
+    problems.extend(check_expect(endpoint, s, &step.expect, conf, &before, opts).await?);
+    Ok(problems)
 }
 
 async fn remove(endpoint: &str, s: &Scenario, r: &Removal) -> Result<()> {
@@ -182,7 +188,7 @@ async fn check_expect(
     e: &StepExpect,
     conf: &SdkConfig,
     before: &HashSet<String>,
-    opts: super::snapshot::Options,
+    opts: &super::options::Options,
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     if e.status.is_some() || !e.reasons.is_empty() || e.snapshot.is_some() {

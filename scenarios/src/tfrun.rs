@@ -63,6 +63,9 @@ pub struct Summary {
     /// Where the block that made each resource stands, by the resource's ARN or id.
     #[serde(skip)]
     pub locations: BTreeMap<String, Location>,
+    /// The ARNs and ids of the managed resources applied.
+    #[serde(skip)]
+    pub ids: Vec<String>,
 }
 
 /// Why a run stopped.
@@ -102,7 +105,8 @@ struct Runner {
     dir: PathBuf,
     opts: Options,
     data: tempfile::TempDir,
-    guard: Guard,
+    /// In place (`check --terraform`): puts the user's directory back.
+    guard: Option<Guard>,
 }
 
 /// Puts the user's directory back as it was, on every path out (`Drop`).
@@ -264,7 +268,95 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 
-/// Init and apply `dir` against the emulator at `endpoint` as `account`, then re-plan.
+impl Runner {
+    /// Init and apply the configuration in the runner's directory against the emulator at `endpoint`
+    /// as `account`, then re-plan. A failed apply is left as Terraform left it (the caller decides).
+    async fn apply(
+        &self,
+        config: &Config,
+        endpoint: &str,
+        account: &str,
+    ) -> Result<Summary, Failure> {
+        let dir = &self.dir;
+        let backend = backend_override(&self.data.path().join("terraform.tfstate"));
+        // The backend must be local before init; the provider blocks need the schema, which needs init.
+        let _ = std::fs::remove_file(dir.join(PROVIDER));
+        write(&dir.join(OVERRIDE), &backend)?;
+        let mut init: Vec<String> = vec!["init".into(), "-input=false".into(), "-no-color".into()];
+        if let Some(p) = &self.opts.plugin_dir {
+            init.push(format!("-plugin-dir={}", absolute(p).display()));
+        }
+        let init: Vec<&str> = init.iter().map(String::as_str).collect();
+        let failed = |stage, error: String| Failure::Apply {
+            stage,
+            error,
+            cleanup: "nothing was created".into(),
+        };
+        let (ok, out, err) = self.terraform(&init).await?;
+        if !ok {
+            return Err(failed("init", if err.is_empty() { out } else { err }));
+        }
+        let (ok, schema, err) = self.terraform(&["providers", "schema", "-json"]).await?;
+        if !ok {
+            return Err(failed("init", err));
+        }
+        let schema: serde_json::Value = serde_json::from_str(&schema).unwrap_or_default();
+        let providers = provider_blocks(
+            config,
+            &schema,
+            run_endpoint(endpoint),
+            account,
+            &self.opts.region,
+        );
+        if config.aws_providers.is_empty() {
+            // An override must have a block to merge into: a provider the configuration lacks is a file
+            // of its own.
+            write(&dir.join(PROVIDER), &providers)?;
+        } else {
+            write(&dir.join(OVERRIDE), &format!("{backend}{providers}"))?;
+        }
+        let (ok, _, err) = self
+            .with_vars(&["apply", "-auto-approve", "-input=false", "-no-color"])
+            .await?;
+        if !ok {
+            return Err(Failure::Apply {
+                stage: "apply",
+                error: err,
+                cleanup: String::new(),
+            });
+        }
+        let mut summary = Summary::default();
+        if let Ok((true, shown, _)) = self.terraform(&["show", "-json"]).await {
+            let v: serde_json::Value = serde_json::from_str(&shown).unwrap_or_default();
+            let mut resources = Vec::new();
+            collect(&v["values"]["root_module"], &mut resources);
+            summary.resources = resources.iter().filter(|r| r["mode"] == "managed").count();
+            for r in &resources {
+                let ids = resource_ids(r);
+                if r["mode"] == "managed" {
+                    summary.ids.extend(ids.iter().cloned());
+                }
+                let Some(at) = r["address"].as_str().and_then(|a| config.locate(a)) else {
+                    continue;
+                };
+                for id in ids {
+                    summary.locations.insert(id, at.clone());
+                }
+            }
+        }
+        let (ok, out, err) = self
+            .with_vars(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
+            .await?;
+        summary.replan_empty = ok;
+        if !ok {
+            summary.replan = Some(if out.is_empty() { err } else { out });
+        }
+        Ok(summary)
+    }
+}
+
+/// Init and apply `dir` in place against the emulator at `endpoint` as `account`, then re-plan; a
+/// failed apply destroys what it had created. `dir` is put back as it was when the result is dropped.
 pub async fn apply(
     dir: &Path,
     opts: &Options,
@@ -281,94 +373,122 @@ pub async fn apply(
         }
     }
     let config = tfconfig::read(dir).map_err(Failure::Usage)?;
-    let data =
-        tempfile::tempdir().map_err(|e| Failure::Usage(format!("a temporary directory: {e}")))?;
     let run = Runner {
         dir: dir.to_path_buf(),
         opts: opts.clone(),
-        guard: Guard {
+        guard: Some(Guard {
             dir: dir.to_path_buf(),
             lock: std::fs::read(dir.join(LOCK)).ok(),
-        },
-        data,
+        }),
+        data: temporary()?,
     };
-    let backend = backend_override(&run.data.path().join("terraform.tfstate"));
-    // The backend must be local before init; the provider blocks need the schema, which needs init.
-    write(&dir.join(OVERRIDE), &backend)?;
-    let mut init: Vec<String> = vec!["init".into(), "-input=false".into(), "-no-color".into()];
-    if let Some(p) = &opts.plugin_dir {
-        init.push(format!("-plugin-dir={}", absolute(p).display()));
-    }
-    let init: Vec<&str> = init.iter().map(String::as_str).collect();
-    let nothing = || "nothing was created".to_string();
-    let (ok, out, err) = run.terraform(&init).await?;
-    if !ok {
-        return Err(Failure::Apply {
-            stage: "init",
-            error: if err.is_empty() { out } else { err },
-            cleanup: nothing(),
-        });
-    }
-    let (ok, schema, err) = run.terraform(&["providers", "schema", "-json"]).await?;
-    if !ok {
-        return Err(Failure::Apply {
-            stage: "init",
-            error: err,
-            cleanup: nothing(),
-        });
-    }
-    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap_or_default();
-    let providers = provider_blocks(
-        &config,
-        &schema,
-        run_endpoint(endpoint),
-        account,
-        &opts.region,
-    );
-    if config.aws_providers.is_empty() {
-        // An override must have a block to merge into: a provider the configuration lacks is a file of
-        // its own.
-        write(&dir.join(PROVIDER), &providers)?;
-    } else {
-        write(&dir.join(OVERRIDE), &format!("{backend}{providers}"))?;
-    }
-    let (ok, _, err) = run
-        .with_vars(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .await?;
-    if !ok {
-        let cleanup = match run.destroy().await {
-            Ok(()) => "what the apply had created was destroyed".to_string(),
-            Err(e) => format!("destroying what the apply had created failed too:\n{e}"),
-        };
-        return Err(Failure::Apply {
+    match run.apply(&config, endpoint, account).await {
+        Ok(summary) => Ok(Applied { run, summary }),
+        Err(Failure::Apply {
             stage: "apply",
-            error: err,
-            cleanup,
-        });
-    }
-    let mut summary = Summary::default();
-    if let Ok((true, shown, _)) = run.terraform(&["show", "-json"]).await {
-        let v: serde_json::Value = serde_json::from_str(&shown).unwrap_or_default();
-        let mut resources = Vec::new();
-        collect(&v["values"]["root_module"], &mut resources);
-        summary.resources = resources.iter().filter(|r| r["mode"] == "managed").count();
-        for r in &resources {
-            let Some(at) = r["address"].as_str().and_then(|a| config.locate(a)) else {
-                continue;
+            error,
+            ..
+        }) => {
+            let cleanup = match run.destroy().await {
+                Ok(()) => "what the apply had created was destroyed".to_string(),
+                Err(e) => format!("destroying what the apply had created failed too:\n{e}"),
             };
-            for id in resource_ids(r) {
-                summary.locations.insert(id, at.clone());
-            }
+            Err(Failure::Apply {
+                stage: "apply",
+                error,
+                cleanup,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn temporary() -> Result<tempfile::TempDir, Failure> {
+    tempfile::tempdir().map_err(|e| Failure::Usage(format!("a temporary directory: {e}")))
+}
+
+/// The Terraform steps of one scenario: one working directory and one state, so a later step with other
+/// variables (or another configuration) is an update of what the earlier ones applied, as in a provider's
+/// acceptance test. Each step's configuration is copied in (the scenario's files are never written).
+pub struct Session {
+    run: Runner,
+    _work: tempfile::TempDir,
+    /// Everything any step applied (ARNs and ids), to prove that destroy left nothing behind.
+    pub applied: std::collections::BTreeSet<String>,
+}
+
+impl Session {
+    pub fn new(opts: &Options) -> Result<Session, Failure> {
+        let work = temporary()?;
+        Ok(Session {
+            run: Runner {
+                dir: work.path().to_path_buf(),
+                opts: opts.clone(),
+                guard: None,
+                data: temporary()?,
+            },
+            _work: work,
+            applied: Default::default(),
+        })
+    }
+
+    /// Applies `dir` (with these variables) over what earlier steps applied.
+    pub async fn apply(
+        &mut self,
+        dir: &Path,
+        vars: Vec<String>,
+        var_files: Vec<PathBuf>,
+        endpoint: &str,
+        account: &str,
+    ) -> Result<Summary, Failure> {
+        let config = tfconfig::read(dir).map_err(Failure::Usage)?;
+        replace_configuration(dir, &self.run.dir)
+            .map_err(|e| Failure::Usage(format!("copying {}: {e}", dir.display())))?;
+        self.run.opts.vars = vars;
+        self.run.opts.var_files = var_files;
+        let summary = self.run.apply(&config, endpoint, account).await?;
+        self.applied.extend(summary.ids.iter().cloned());
+        Ok(summary)
+    }
+
+    pub async fn destroy(&self) -> Result<(), String> {
+        self.run.destroy().await
+    }
+}
+
+/// Makes `work` hold `dir`'s configuration: its files (not Terraform's own: `.terraform`, states, the
+/// lock file) replace the previous step's.
+fn replace_configuration(dir: &Path, work: &Path) -> std::io::Result<()> {
+    for e in std::fs::read_dir(work)? {
+        let p = e?.path();
+        if p.is_file() && p.file_name().is_some_and(|n| n != LOCK) {
+            std::fs::remove_file(&p)?;
         }
     }
-    let (ok, out, err) = run
-        .with_vars(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
-        .await?;
-    summary.replan_empty = ok;
-    if !ok {
-        summary.replan = Some(if out.is_empty() { err } else { out });
+    copy_tree(dir, work)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let name = e.file_name();
+        let n = name.to_string_lossy();
+        if n == ".terraform"
+            || n == LOCK
+            || n.ends_with(".tfstate")
+            || n.ends_with(".tfstate.backup")
+        {
+            continue;
+        }
+        let target = to.join(&name);
+        if e.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_tree(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
     }
-    Ok(Applied { run, summary })
+    Ok(())
 }
 
 fn run_endpoint(endpoint: &str) -> &str {

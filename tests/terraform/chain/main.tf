@@ -55,10 +55,20 @@ resource "aws_sns_topic" "alarms" {
   }
 }
 
+variable "subscription_protocol" {
+  type    = string
+  default = "email"
+}
+
+variable "subscription_endpoint" {
+  type    = string
+  default = "security@example.com"
+}
+
 resource "aws_sns_topic_subscription" "security" {
   topic_arn = aws_sns_topic.alarms.arn
-  protocol  = "email"
-  endpoint  = "security@example.com"
+  protocol  = var.subscription_protocol
+  endpoint  = var.subscription_endpoint
 }
 
 resource "aws_cloudwatch_metric_alarm" "organizations_changes" {
