@@ -7,6 +7,7 @@ mod drill_cmd;
 mod emulator_cmd;
 mod pattern_cmd;
 mod scenarios_cmd;
+mod terraform_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -46,6 +47,8 @@ enum Command {
         #[command(subcommand)]
         command: scenarios_cmd::ScenariosCommand,
     },
+    /// Run one Terraform command with every aws provider aimed at a running orgwatch emulator.
+    Terraform(terraform_cmd::TerraformArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,5 +59,6 @@ fn main() -> ExitCode {
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
         Command::Scenarios { command } => scenarios_cmd::run(command),
+        Command::Terraform(args) => terraform_cmd::run(args),
     }
 }

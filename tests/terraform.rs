@@ -340,3 +340,85 @@ fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
         "{xml}"
     );
 }
+
+/// `orgwatch terraform -- ARGS` aims each command at a running emulator and removes its override after
+/// each one; the state stays in the directory between commands, as Terraform keeps it.
+#[test]
+fn orgwatch_terraform_runs_each_command_against_a_running_emulator() {
+    if !ready("orgwatch_terraform_runs_each_command_against_a_running_emulator") {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut emulator = Command::new(env!("CARGO_BIN_EXE_orgwatch"))
+        .args(["emulator", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the emulator starts");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let work = tempfile::tempdir().expect("a temporary directory");
+    std::fs::copy(config("chain").join("main.tf"), work.path().join("main.tf")).expect("copied");
+    let dir = work.path().to_str().expect("UTF-8").to_string();
+    let tf = |args: &[&str]| {
+        let mut all = vec![
+            "terraform",
+            "--endpoint-url",
+            &endpoint,
+            "--dir",
+            &dir,
+            "--",
+        ];
+        all.extend(args);
+        let out = orgwatch(&all);
+        assert!(
+            !work.path().join("orgwatch_override.tf").exists(),
+            "the override is removed after {args:?}"
+        );
+        out
+    };
+    let vars = [
+        "-var=subscription_protocol=sqs",
+        "-var=subscription_endpoint=arn:aws:sqs:us-east-1:123456789012:security-alerts",
+    ];
+    let (code, out, err) = tf(&["init", "-no-color"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = tf(&[&["apply", "-auto-approve", "-no-color"][..], &vars[..]].concat());
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = orgwatch(&[
+        "check",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) =
+        tf(&[&["plan", "-detailed-exitcode", "-no-color"][..], &vars[..]].concat());
+    assert_eq!(code, 0, "an empty plan: {out}{err}");
+    let (code, out, err) =
+        tf(&[&["destroy", "-auto-approve", "-no-color"][..], &vars[..]].concat());
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = orgwatch(&[
+        "check",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+    ]);
+    assert_eq!(code, 1, "nothing left after destroy: {out}");
+    assert!(
+        work.path().join("terraform.tfstate").exists(),
+        "Terraform's own state stays"
+    );
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+}

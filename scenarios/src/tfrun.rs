@@ -113,6 +113,8 @@ struct Runner {
 struct Guard {
     dir: PathBuf,
     lock: Option<Vec<u8>>,
+    /// A pass-through run keeps the lock file `init` writes, as Terraform itself does.
+    keep_lock: bool,
 }
 
 impl Drop for Guard {
@@ -120,6 +122,9 @@ impl Drop for Guard {
         let _ = std::fs::remove_file(self.dir.join(OVERRIDE));
         let _ = std::fs::remove_file(self.dir.join(PROVIDER));
         let lock = self.dir.join(LOCK);
+        if self.keep_lock {
+            return;
+        }
         match &self.lock {
             Some(bytes) => {
                 let _ = std::fs::write(&lock, bytes);
@@ -221,11 +226,16 @@ fn provider_blocks(
         })
         .map(|v| v["provider"]["block"].clone())
         .unwrap_or_default();
-    let accepts = |k: &str| !provider["attributes"][k].is_null();
+    // Without a schema (before `init`, when no provider is installed yet) every key is kept: each is
+    // accepted by hashicorp/aws 5.x, and `init` itself configures no provider.
+    let known = !provider.is_null();
+    let accepts = |k: &str| !known || !provider["attributes"][k].is_null();
     let endpoint_keys: Vec<&str> = ENDPOINT_KEYS
         .iter()
         .copied()
-        .filter(|k| !provider["block_types"]["endpoints"]["block"]["attributes"][k].is_null())
+        .filter(|k| {
+            !known || !provider["block_types"]["endpoints"]["block"]["attributes"][k].is_null()
+        })
         .collect();
     let mut providers = config.aws_providers.clone();
     let added = providers.is_empty();
@@ -379,6 +389,7 @@ pub async fn apply(
         guard: Some(Guard {
             dir: dir.to_path_buf(),
             lock: std::fs::read(dir.join(LOCK)).ok(),
+            keep_lock: false,
         }),
         data: temporary()?,
     };
@@ -489,6 +500,78 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `orgwatch terraform -- ARGS`: one Terraform command in `dir`, its every aws provider aimed at the
+/// emulator at `endpoint` by an override that is removed afterwards (a backend becomes the default local
+/// one, so state persists between commands as Terraform keeps it); output goes straight to the terminal.
+/// Returns Terraform's exit code.
+pub async fn passthrough(
+    dir: &Path,
+    opts: &Options,
+    endpoint: &str,
+    access_key: &str,
+    args: &[String],
+) -> Result<i32, Failure> {
+    for name in [OVERRIDE, PROVIDER] {
+        if dir.join(name).exists() {
+            return Err(Failure::Usage(format!(
+                "{} already exists: orgwatch writes that file for its run (is another run under way here?); remove it",
+                dir.join(name).display()
+            )));
+        }
+    }
+    let config = tfconfig::read(dir).map_err(Failure::Usage)?;
+    let _guard = Guard {
+        dir: dir.to_path_buf(),
+        lock: None,
+        keep_lock: true,
+    };
+    let backend = if config.backend {
+        "# Written by orgwatch for one command against its emulator, and removed after it.\nterraform {\n  backend \"local\" {}\n}\n".to_string()
+    } else {
+        String::new()
+    };
+    let schema = if dir.join(".terraform").is_dir() {
+        let out = Command::new(&opts.binary)
+            .args(["providers", "schema", "-json"])
+            .current_dir(dir)
+            .output()
+            .await
+            .map_err(|e| Failure::Usage(format!("cannot run {:?}: {e}", opts.binary)))?;
+        serde_json::from_slice(&out.stdout).unwrap_or_default()
+    } else {
+        serde_json::Value::Null
+    };
+    let providers = provider_blocks(
+        &config,
+        &schema,
+        run_endpoint(endpoint),
+        access_key,
+        &opts.region,
+    );
+    if config.aws_providers.is_empty() {
+        write(&dir.join(PROVIDER), &providers)?;
+        if !backend.is_empty() {
+            write(&dir.join(OVERRIDE), &backend)?;
+        }
+    } else {
+        write(&dir.join(OVERRIDE), &format!("{backend}{providers}"))?;
+    }
+    let mut args: Vec<String> = args.to_vec();
+    if let (Some(p), Some("init")) = (&opts.plugin_dir, args.first().map(String::as_str)) {
+        if !args.iter().any(|a| a.starts_with("-plugin-dir")) {
+            args.insert(1, format!("-plugin-dir={}", absolute(p).display()));
+        }
+    }
+    let status = Command::new(&opts.binary)
+        .args(&args)
+        .current_dir(dir)
+        .env("AWS_REGION", &opts.region)
+        .status()
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot run {:?}: {e}", opts.binary)))?;
+    Ok(status.code().unwrap_or(1))
 }
 
 fn run_endpoint(endpoint: &str) -> &str {
