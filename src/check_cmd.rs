@@ -152,6 +152,7 @@ async fn terraform_check(
     ),
     tfrun::Failure,
 > {
+    let started = std::time::Instant::now();
     let region = args
         .account
         .region
@@ -188,6 +189,10 @@ async fn terraform_check(
     let sdk = orgwatch_scenarios::apply::sdk(&emulator.endpoint, &account, &region).await;
     let (inv, report) = orgwatch_checker::check_config(&sdk, args.verify_with_service).await;
     let (summary, _) = applied.destroy().await;
+    let served = orgwatch_emulator::admin::client::AdminClient::new(&emulator.endpoint)
+        .requests()
+        .await
+        .unwrap_or_default();
     let _ = emulator.shutdown().await;
     // As the user named the directory: relative paths stay relative (to where GitHub checks out the
     // repository), absolute ones become `file://` URIs.
@@ -206,6 +211,9 @@ async fn terraform_check(
         resources: summary.resources,
         replan_empty: summary.replan_empty,
         destroyed: summary.destroyed,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        emulator_seconds: served.iter().map(|r| r.micros as f64 / 1e6).sum(),
+        requests: served.len(),
         locations: summary
             .locations
             .iter()

@@ -90,10 +90,21 @@ fn a_compliant_stack_applies_replans_empty_passes_and_is_destroyed() {
     assert_eq!(code, 0, "{out}{err}");
     let v = json(&out);
     assert_eq!(v["status"], "PASS", "{out}");
+    let t = &v["terraform"];
     assert_eq!(
-        v["terraform"],
-        serde_json::json!({"resources": 6, "replanEmpty": true, "destroyed": true})
+        (&t["resources"], &t["replanEmpty"], &t["destroyed"]),
+        (
+            &serde_json::json!(6),
+            &serde_json::json!(true),
+            &serde_json::json!(true)
+        )
     );
+    let (wall, emulator) = (
+        t["wallSeconds"].as_f64().expect("the run's time"),
+        t["emulatorSeconds"].as_f64().expect("the emulator's time"),
+    );
+    assert!(t["requests"].as_u64().expect("a count") > 20, "{t}");
+    assert!(emulator > 0.0 && emulator < wall, "{t}");
     assert_eq!(
         listing(&dir),
         before,
@@ -222,9 +233,14 @@ fn an_s3_backend_becomes_local_and_a_missing_provider_is_added() {
     assert_eq!(code, 1, "{out}{err}");
     let v = json(&out);
     assert_eq!(v["findings"][0]["reason"], "trail-missing");
+    let t = &v["terraform"];
     assert_eq!(
-        v["terraform"],
-        serde_json::json!({"resources": 1, "replanEmpty": true, "destroyed": true}),
+        (&t["resources"], &t["replanEmpty"], &t["destroyed"]),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(true),
+            &serde_json::json!(true)
+        ),
         "the numeric tag value applies and re-plans empty"
     );
     assert_eq!(listing(&dir), before);

@@ -33,7 +33,8 @@ async fn checker_is_read_only() {
     let _ = e.report().await;
     let served = e.h.shared.served.lock().unwrap().clone();
     assert!(served.len() >= 8, "{served:?}");
-    for (svc, op, _, _) in served {
+    for r in served {
+        let (svc, op) = (&r.service, &r.operation);
         assert!(
             op.starts_with("Describe") || op.starts_with("Get") || op.starts_with("List"),
             "{svc}:{op} is not read-only"

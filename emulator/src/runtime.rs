@@ -22,7 +22,7 @@ pub struct Shared {
     pub config: Config,
     /// The most recent operations served, oldest first (for tests and `--verbose` tools):
     /// `(service, operation, account, region)`. Bounded by [`SERVED_LOG_LIMIT`].
-    pub served: Mutex<std::collections::VecDeque<(String, String, String, String)>>,
+    pub served: Mutex<std::collections::VecDeque<crate::admin::api::Served>>,
     /// Injected faults (`POST /_orgwatch/faults`).
     pub faults: Mutex<Vec<faults::Fault>>,
     /// Alarm evaluation bookkeeping and HTTP subscriber delivery.

@@ -130,17 +130,6 @@ async fn api(
             ));
         }
     }
-    if let Ok(mut served) = shared.served.lock() {
-        if served.len() >= SERVED_LOG_LIMIT {
-            served.pop_front();
-        }
-        served.push_back((
-            service.clone(),
-            decoded.operation.clone(),
-            ctx.account.clone(),
-            ctx.region.clone(),
-        ));
-    }
     let (resp, status) = match &result {
         Ok(out) => (
             protocol::respond_ok(
@@ -163,13 +152,26 @@ async fn api(
             e.status,
         ),
     };
+    let micros = started.elapsed().as_micros() as u64;
+    if let Ok(mut served) = shared.served.lock() {
+        if served.len() >= SERVED_LOG_LIMIT {
+            served.pop_front();
+        }
+        served.push_back(crate::admin::api::Served {
+            service: service.clone(),
+            operation: decoded.operation.clone(),
+            account: ctx.account.clone(),
+            region: ctx.region.clone(),
+            micros,
+        });
+    }
     tracing::info!(
         service = %service,
         operation = %decoded.operation,
         account = %ctx.account,
         region = %ctx.region,
         status,
-        latency_us = started.elapsed().as_micros() as u64,
+        latency_us = micros,
         error = result.as_ref().err().map(|e| e.code.as_str()).unwrap_or(""),
         "request"
     );

@@ -43,6 +43,12 @@ pub struct Terraform {
     /// Whether a plan right after apply proposed nothing.
     pub replan_empty: bool,
     pub destroyed: bool,
+    /// The whole run: init, apply, re-plan, check, destroy.
+    pub wall_seconds: f64,
+    /// How long the emulator spent answering Terraform's and the checker's requests (the sum of its
+    /// served-operations log), and how many there were.
+    pub emulator_seconds: f64,
+    pub requests: usize,
     /// Where the block that made each resource stands (`infra/main.tf`, 1-based line), by the
     /// resource's ARN or the id findings give it; SARIF results carry it as a physical location.
     #[serde(skip)]

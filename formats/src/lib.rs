@@ -84,14 +84,17 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
                 let mut text = report.to_text(*calls);
                 if let Some(t) = terraform {
                     text.push_str(&format!(
-                        "\nterraform: {} resources applied; re-plan {}; {}\n",
+                        "\nterraform: {} resources applied; re-plan {}; {}; {:.1} s, of which the emulator {:.3} s over {} requests\n",
                         t.resources,
                         if t.replan_empty { "empty" } else { "NOT empty" },
                         if t.destroyed {
                             "destroyed"
                         } else {
                             "NOT destroyed"
-                        }
+                        },
+                        t.wall_seconds,
+                        t.emulator_seconds,
+                        t.requests
                     ));
                 }
                 text

@@ -129,6 +129,9 @@ pub struct Served {
     pub operation: String,
     pub account: String,
     pub region: String,
+    /// How long the emulator took over the request, from decoding it to the answer encoded, in µs.
+    #[serde(default)]
+    pub micros: u64,
 }
 
 /// `GET /requests`.

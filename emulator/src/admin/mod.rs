@@ -8,8 +8,7 @@ pub mod client;
 use crate::model::{parse_state, OrgRole, State as Store};
 use crate::runtime::Shared;
 use api::{
-    Advance, Confirm, DeliveryError, Fault, Health, OutboxMessage, Role, Served, SetClock,
-    SetOrganization,
+    Advance, Confirm, DeliveryError, Fault, Health, OutboxMessage, Role, SetClock, SetOrganization,
 };
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -256,16 +255,11 @@ async fn delivery_error(State(s): S, Json(b): Json<DeliveryError>) -> Response {
 }
 
 async fn requests(State(s): S) -> Json<api::Requests> {
-    let served = s.served.lock().map(|v| v.clone()).unwrap_or_default();
-    let requests = served
-        .into_iter()
-        .map(|(service, operation, account, region)| Served {
-            service,
-            operation,
-            account,
-            region,
-        })
-        .collect();
+    let requests = s
+        .served
+        .lock()
+        .map(|v| v.iter().cloned().collect())
+        .unwrap_or_default();
     Json(api::Requests { requests })
 }
 
