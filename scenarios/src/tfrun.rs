@@ -373,16 +373,7 @@ pub async fn apply(
     endpoint: &str,
     account: &str,
 ) -> Result<Applied, Failure> {
-    // First, so that a run already under way in this directory (whose override this would be) is named.
-    for name in [OVERRIDE, PROVIDER] {
-        if dir.join(name).exists() {
-            return Err(Failure::Usage(format!(
-                "{} already exists: orgwatch writes that file for its run (is another run under way here?); remove it",
-                dir.join(name).display()
-            )));
-        }
-    }
-    let config = tfconfig::read(dir).map_err(Failure::Usage)?;
+    let config = read_in_place(dir)?;
     let run = Runner {
         dir: dir.to_path_buf(),
         opts: opts.clone(),
@@ -412,6 +403,21 @@ pub async fn apply(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Reads the configuration a run will write its files beside, refusing to start where one of them is
+/// already there: first, so that a run already under way in this directory (whose override it would
+/// be) is named, and a file of the user's is never overwritten.
+fn read_in_place(dir: &Path) -> Result<Config, Failure> {
+    for name in [OVERRIDE, PROVIDER] {
+        if dir.join(name).exists() {
+            return Err(Failure::Usage(format!(
+                "{} already exists: orgwatch writes that file for its run (is another run under way here?); remove it",
+                dir.join(name).display()
+            )));
+        }
+    }
+    tfconfig::read(dir).map_err(Failure::Usage)
 }
 
 fn temporary() -> Result<tempfile::TempDir, Failure> {
@@ -513,15 +519,7 @@ pub async fn passthrough(
     access_key: &str,
     args: &[String],
 ) -> Result<i32, Failure> {
-    for name in [OVERRIDE, PROVIDER] {
-        if dir.join(name).exists() {
-            return Err(Failure::Usage(format!(
-                "{} already exists: orgwatch writes that file for its run (is another run under way here?); remove it",
-                dir.join(name).display()
-            )));
-        }
-    }
-    let config = tfconfig::read(dir).map_err(Failure::Usage)?;
+    let config = read_in_place(dir)?;
     let _guard = Guard {
         dir: dir.to_path_buf(),
         lock: None,
