@@ -55,6 +55,10 @@ pub struct TerraformArgs {
     /// SNS sends (an email subscription is pending until then, on AWS as here).
     #[arg(long, requires = "terraform")]
     confirm_subscriptions: bool,
+    /// Also drill the applied stack (each of the 18 events injected; exit 1 unless all notify) before
+    /// destroying it.
+    #[arg(long, requires = "terraform")]
+    drill: bool,
     /// The Terraform binary: `terraform`, `tofu`, or a path.
     #[arg(long, value_name = "BINARY", default_value = "terraform")]
     binary: String,
@@ -123,6 +127,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if let Err(code) = args.report.write(&subject) {
         return code;
     }
+    // A stack the checker passes but whose drill misses an event fails: the drill is the proof.
+    let drill_failed = terraform
+        .as_ref()
+        .and_then(|t| t.drill.as_ref())
+        .is_some_and(|d| !d.passed());
+    if drill_failed && report.status.exit_code() == 0 {
+        return ExitCode::from(1);
+    }
     ExitCode::from(report.status.exit_code())
 }
 
@@ -188,6 +200,17 @@ async fn terraform_check(
     }
     let sdk = orgwatch_scenarios::apply::sdk(&emulator.endpoint, &account, &region).await;
     let (inv, report) = orgwatch_checker::check_config(&sdk, args.verify_with_service).await;
+    let drill = if args.tf.drill {
+        match orgwatch_drill::drill(&emulator.endpoint, &sdk).await {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("orgwatch: the drill could not run: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let (summary, _) = applied.destroy().await;
     let served = orgwatch_emulator::admin::client::AdminClient::new(&emulator.endpoint)
         .requests()
@@ -214,6 +237,7 @@ async fn terraform_check(
         wall_seconds: started.elapsed().as_secs_f64(),
         emulator_seconds: served.iter().map(|r| r.micros as f64 / 1e6).sum(),
         requests: served.len(),
+        drill,
         locations: summary
             .locations
             .iter()

@@ -63,8 +63,8 @@ fn json(text: &str) -> serde_json::Value {
 }
 
 #[test]
-fn a_compliant_stack_applies_replans_empty_passes_and_is_destroyed() {
-    if !ready("a_compliant_stack_applies_replans_empty_passes_and_is_destroyed") {
+fn a_compliant_stack_applies_replans_empty_passes_its_drill_and_is_destroyed() {
+    if !ready("a_compliant_stack_applies_replans_empty_passes_its_drill_and_is_destroyed") {
         return;
     }
     let dir = config("chain");
@@ -74,6 +74,7 @@ fn a_compliant_stack_applies_replans_empty_passes_and_is_destroyed() {
         "--terraform",
         "tests/terraform/chain",
         "--confirm-subscriptions",
+        "--drill",
         "--format",
         "json",
     ]);
@@ -94,6 +95,8 @@ fn a_compliant_stack_applies_replans_empty_passes_and_is_destroyed() {
         t["emulatorSeconds"].as_f64().expect("the emulator's time"),
     );
     assert!(t["requests"].as_u64().expect("a count") > 20, "{t}");
+    assert_eq!(t["drill"]["status"], "PASS", "the drill proves it: {t}");
+    assert_eq!(t["drill"]["notified"], 18);
     assert!(emulator > 0.0 && emulator < wall, "{t}");
     assert_eq!(
         listing(&dir),

@@ -49,6 +49,9 @@ pub struct Terraform {
     /// served-operations log), and how many there were.
     pub emulator_seconds: f64,
     pub requests: usize,
+    /// With `--drill`: the fire drill run against the applied stack before it was destroyed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drill: Option<DrillReport>,
     /// Where the block that made each resource stands (`infra/main.tf`, 1-based line), by the
     /// resource's ARN or the id findings give it; SARIF results carry it as a physical location.
     #[serde(skip)]

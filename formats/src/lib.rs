@@ -96,6 +96,10 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
                         t.emulator_seconds,
                         t.requests
                     ));
+                    if let Some(d) = &t.drill {
+                        text.push('\n');
+                        text.push_str(&d.to_text());
+                    }
                 }
                 text
             }
