@@ -76,10 +76,26 @@ pub enum Failure {
     /// `init` or `apply` failed (exit code 4): Terraform's own error, which names AWS's exception, and
     /// how the clean-up went.
     Apply {
-        stage: &'static str,
+        stage: Stage,
         error: String,
         cleanup: String,
     },
+}
+
+/// The Terraform command that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Init,
+    Apply,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Init => "init",
+            Stage::Apply => "apply",
+        })
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -297,18 +313,18 @@ impl Runner {
             init.push(format!("-plugin-dir={}", absolute(p).display()));
         }
         let init: Vec<&str> = init.iter().map(String::as_str).collect();
-        let failed = |stage, error: String| Failure::Apply {
-            stage,
+        let failed = |error: String| Failure::Apply {
+            stage: Stage::Init,
             error,
             cleanup: "nothing was created".into(),
         };
         let (ok, out, err) = self.terraform(&init).await?;
         if !ok {
-            return Err(failed("init", if err.is_empty() { out } else { err }));
+            return Err(failed(if err.is_empty() { out } else { err }));
         }
         let (ok, schema, err) = self.terraform(&["providers", "schema", "-json"]).await?;
         if !ok {
-            return Err(failed("init", err));
+            return Err(failed(err));
         }
         let schema: serde_json::Value = serde_json::from_str(&schema).unwrap_or_default();
         let providers = provider_blocks(
@@ -330,7 +346,7 @@ impl Runner {
             .await?;
         if !ok {
             return Err(Failure::Apply {
-                stage: "apply",
+                stage: Stage::Apply,
                 error: err,
                 cleanup: String::new(),
             });
@@ -387,7 +403,7 @@ pub async fn apply(
     match run.apply(&config, endpoint, account).await {
         Ok(summary) => Ok(Applied { run, summary }),
         Err(Failure::Apply {
-            stage: "apply",
+            stage: Stage::Apply,
             error,
             ..
         }) => {
@@ -396,7 +412,7 @@ pub async fn apply(
                 Err(e) => format!("destroying what the apply had created failed too:\n{e}"),
             };
             Err(Failure::Apply {
-                stage: "apply",
+                stage: Stage::Apply,
                 error,
                 cleanup,
             })
