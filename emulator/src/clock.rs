@@ -82,3 +82,13 @@ pub fn parse_timestamp(s: &str) -> Option<f64> {
         .ok()
         .map(|t| t.unix_timestamp_nanos() as f64 / 1e9)
 }
+
+/// `Wed, 02 Dec 2026 18:58:40 GMT` (HTTP dates: S3's `Last-Modified`).
+pub fn http_date(epoch: f64) -> String {
+    use time::format_description::well_known::Rfc2822;
+    OffsetDateTime::from_unix_timestamp(epoch as i64)
+        .ok()
+        .and_then(|t| t.format(&Rfc2822).ok())
+        .map(|s| s.replace("+0000", "GMT"))
+        .unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 GMT".to_string())
+}

@@ -55,7 +55,13 @@ async fn api(
     };
     // The transport layer has read the body whole already.
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let decoded = match protocol::decode(&path, parts.uri.query(), &parts.headers, &body) {
+    let decoded = match protocol::decode_request(
+        parts.method.as_str(),
+        &path,
+        parts.uri.query(),
+        &parts.headers,
+        &body,
+    ) {
         Ok(d) => d,
         Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),
     };

@@ -51,7 +51,10 @@ macro_rules! aws_enum {
 
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod iam;
+pub mod kms;
 pub mod logs;
+pub mod s3;
 pub mod sns;
 
 use serde::{Deserialize, Serialize};
@@ -65,6 +68,9 @@ pub struct State {
     pub version: u32,
     #[serde(default)]
     pub accounts: BTreeMap<String, AccountState>,
+    /// S3 buckets by name: one namespace for every account and region.
+    #[serde(default)]
+    pub buckets: BTreeMap<String, s3::Bucket>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -74,6 +80,9 @@ pub struct AccountState {
     /// Trails by name (names are unique per account across regions).
     #[serde(default)]
     pub trails: BTreeMap<String, cloudtrail::Trail>,
+    /// IAM is global: one per account.
+    #[serde(default)]
+    pub iam: iam::Iam,
     #[serde(default)]
     pub regions: BTreeMap<String, RegionState>,
 }
@@ -113,6 +122,8 @@ pub struct RegionState {
     pub outbox: Vec<sns::Delivery>,
     #[serde(default)]
     pub tags: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub kms: kms::Kms,
 }
 
 impl RegionState {
@@ -133,6 +144,7 @@ impl State {
         State {
             version: STATE_VERSION,
             accounts: BTreeMap::new(),
+            buckets: BTreeMap::new(),
         }
     }
 

@@ -73,7 +73,7 @@ pub fn encode(v: &Out) -> Vec<u8> {
 
 fn to_cbor(v: &Out) -> Cbor {
     match v {
-        Out::Absent => Cbor::Map(Vec::new()),
+        Out::Absent | Out::Http(_) => Cbor::Map(Vec::new()),
         Out::Null => Cbor::Null,
         Out::Bool(b) => Cbor::Bool(*b),
         Out::Int(i) => Cbor::Integer(Integer::from(*i)),

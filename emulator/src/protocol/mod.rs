@@ -12,13 +12,16 @@
 //! | AWS JSON 1.1 | `X-Amz-Target`, `application/x-amz-json-1.1` | CloudTrail, Logs, Organizations |
 //! | AWS JSON 1.0 | `X-Amz-Target`, `application/x-amz-json-1.0` | CloudWatch (current botocore) |
 //! | Smithy RPC v2 CBOR | `POST /service/<svc>/operation/<Op>` | CloudWatch (AWS SDK for Rust) |
-//! | AWS Query (XML responses) | form body with `Action=` | SNS, STS, CloudWatch (older botocore) |
+//! | AWS Query (XML responses) | form body with `Action=` | SNS, STS, IAM, CloudWatch (older botocore) |
+//! | AWS JSON 1.1 | `X-Amz-Target: TrentService.*` | KMS |
+//! | REST-XML | SigV4 scope service `s3` | S3 ([`rest_xml`]) |
 
 pub mod cbor;
 pub mod json;
 pub mod output;
 pub mod query;
 pub mod query_input;
+pub mod rest_xml;
 
 use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -32,6 +35,7 @@ pub enum Protocol {
     Json11,
     Cbor,
     Query,
+    RestXml,
 }
 
 /// An operation's input as the codec decoded it.
@@ -41,6 +45,8 @@ pub enum Document {
     Typed(Value),
     /// AWS Query: structure rebuilt, every leaf text.
     Text(Value),
+    /// REST-XML: the request's parts, read by the operation itself.
+    Http(Box<rest_xml::HttpInput>),
 }
 
 impl Document {
@@ -49,13 +55,18 @@ impl Document {
         match self {
             Document::Typed(v) => serde_json::from_value(v),
             Document::Text(v) => query_input::read(v),
+            Document::Http(_) => Err(serde::de::Error::custom(
+                "a REST-XML request is read by its operation",
+            )),
         }
     }
 
     /// The document as decoded (Query leaves still text).
     pub fn value(&self) -> &Value {
+        static NONE: Value = Value::Null;
         match self {
             Document::Typed(v) | Document::Text(v) => v,
+            Document::Http(_) => &NONE,
         }
     }
 
@@ -106,12 +117,16 @@ fn service_of_target(prefix: &str) -> Option<&'static str> {
         "Logs_20140328" => "logs",
         "GraniteServiceVersion20100801" => "monitoring",
         "AWSOrganizationsV20161128" => "organizations",
+        "TrentService" => "kms",
         _ => return None,
     })
 }
 
 /// Which protocol a request speaks, from its path and headers alone (used to shape even decode errors).
 pub fn detect(path: &str, headers: &HeaderMap) -> Protocol {
+    if crate::context::parse_scope(headers).is_some_and(|s| s.service == "s3") {
+        return Protocol::RestXml;
+    }
     if path.starts_with("/service/") && path.contains("/operation/") {
         return Protocol::Cbor;
     }
@@ -133,6 +148,20 @@ pub fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Decodes a request whatever its protocol: REST-XML needs the method, the others the body alone.
+pub fn decode_request(
+    method: &str,
+    path: &str,
+    query_string: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Decoded, ApiError> {
+    match detect(path, headers) {
+        Protocol::RestXml => rest_xml::decode(method, path, query_string, headers, body),
+        _ => decode(path, query_string, headers, body),
+    }
+}
+
 /// Decodes a request body (already decompressed).
 pub fn decode(
     path: &str,
@@ -144,6 +173,11 @@ pub fn decode(
     let query_mode =
         header(headers, "x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     match protocol {
+        Protocol::RestXml => Err(ApiError::new(
+            "InvalidRequest",
+            400,
+            "An S3 request is decoded with its method (rest_xml::decode)",
+        )),
         Protocol::Cbor => {
             let mut segs = path.trim_matches('/').split('/');
             let (_, svc, _, op) = (
@@ -216,6 +250,7 @@ pub fn decode(
                 Some("2010-03-31") => Some("sns"),
                 Some("2011-06-15") => Some("sts"),
                 Some("2010-08-01") => Some("monitoring"),
+                Some("2010-05-08") => Some("iam"),
                 _ => None,
             };
             let input = query::decode(&pairs);
@@ -238,9 +273,13 @@ pub fn respond_ok(
     output: &Out,
     request_id: &str,
 ) -> Response {
+    if let Out::Http(reply) = output {
+        return rest_xml::respond_ok(reply, request_id);
+    }
     // No output shape is an empty structure on the JSON and CBOR wires; Query writes no result
     // element for it.
     let (ct, body) = match protocol {
+        Protocol::RestXml => ("application/xml", Vec::new()),
         Protocol::Json10 => ("application/x-amz-json-1.0", json::encode(output)),
         Protocol::Json11 => ("application/x-amz-json-1.1", json::encode(output)),
         Protocol::Cbor => ("application/cbor", cbor::encode(output)),
@@ -273,6 +312,7 @@ pub fn respond_err(
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let mut resp = match protocol {
+        Protocol::RestXml => return rest_xml::respond_err(err, request_id, false),
         Protocol::Json10 | Protocol::Json11 => {
             let ct = if protocol == Protocol::Json10 {
                 "application/x-amz-json-1.0"

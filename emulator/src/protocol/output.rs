@@ -26,6 +26,8 @@ pub enum Out {
     List(Vec<Out>),
     Struct(Vec<(&'static str, Out)>),
     Map(Vec<(String, Out)>),
+    /// A REST-XML answer, written by the operation itself (S3).
+    Http(Box<super::rest_xml::HttpReply>),
 }
 
 /// A timestamp member, held as epoch seconds.
@@ -299,7 +301,7 @@ impl Serialize for Json<'_> {
     fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use ser::{SerializeMap, SerializeSeq};
         match self.0 {
-            Out::Absent => s.serialize_map(Some(0))?.end(),
+            Out::Absent | Out::Http(_) => s.serialize_map(Some(0))?.end(),
             Out::Null => s.serialize_unit(),
             Out::Bool(b) => s.serialize_bool(*b),
             Out::Int(i) => s.serialize_i64(*i),

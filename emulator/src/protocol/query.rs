@@ -81,6 +81,7 @@ fn namespace(service: &str) -> &'static str {
     match service {
         "sns" => "http://sns.amazonaws.com/doc/2010-03-31/",
         "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
+        "iam" => "https://iam.amazonaws.com/doc/2010-05-08/",
         _ => "http://monitoring.amazonaws.com/doc/2010-08-01/",
     }
 }
@@ -102,7 +103,7 @@ fn escape(s: &str) -> String {
 
 fn write(out: &mut String, key: &str, v: &Out) {
     match v {
-        Out::Null | Out::Absent => {}
+        Out::Null | Out::Absent | Out::Http(_) => {}
         Out::List(items) => {
             out.push_str(&format!("<{key}>"));
             for i in items {

@@ -9,8 +9,11 @@
 
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod iam;
+pub mod kms;
 pub mod logs;
 pub mod organizations;
+pub mod s3;
 pub mod sns;
 pub mod sts;
 
@@ -31,12 +34,17 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("sns", sns::OPERATIONS),
     ("sts", sts::OPERATIONS),
     ("organizations", organizations::OPERATIONS),
+    ("iam", iam::OPERATIONS),
+    ("kms", kms::OPERATIONS),
+    ("s3", s3::OPERATIONS),
 ];
 
 /// Whether an operation can change the state: all do but those whose name says they read. A write
 /// misfiled here would be answered before it is on disk, so the rule errs towards writing.
 pub fn changes_state(operation: &str) -> bool {
-    const READS: &[&str] = &["Describe", "Get", "List", "Lookup", "Test", "Filter"];
+    const READS: &[&str] = &[
+        "Describe", "Get", "List", "Lookup", "Test", "Filter", "Head",
+    ];
     !READS.iter().any(|r| operation.starts_with(r))
 }
 
@@ -48,6 +56,9 @@ pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -
         "sns" => sns::dispatch(call, op, input),
         "sts" => sts::dispatch(call, op, input),
         "organizations" => organizations::dispatch(call, op, input),
+        "iam" => iam::dispatch(call, op, input),
+        "kms" => kms::dispatch(call, op, input),
+        "s3" => s3::dispatch(call, op, input),
         other => Err(ApiError::new(
             "UnrecognizedClientException",
             400,

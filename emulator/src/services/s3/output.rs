@@ -1,0 +1,121 @@
+//! S3's XML answers (botocore's `s3` model: lists of buckets wrapped, of contents and versions flattened).
+
+use super::NS;
+use crate::clock::iso8601;
+use crate::model::s3::{Bucket, Object};
+use crate::protocol::rest_xml::escape;
+
+fn owner(account: &str) -> String {
+    format!("<Owner><ID>{account}</ID><DisplayName>orgwatch</DisplayName></Owner>")
+}
+
+pub fn list_buckets(account: &str, buckets: &[&Bucket]) -> String {
+    let mut s = format!(
+        "<ListAllMyBucketsResult xmlns=\"{NS}\">{}<Buckets>",
+        owner(account)
+    );
+    for b in buckets {
+        s.push_str(&format!(
+            "<Bucket><Name>{}</Name><CreationDate>{}</CreationDate><BucketRegion>{}</BucketRegion></Bucket>",
+            escape(&b.name),
+            iso8601(b.created),
+            b.region
+        ));
+    }
+    s.push_str("</Buckets></ListAllMyBucketsResult>");
+    s
+}
+
+/// us-east-1 is the empty location constraint.
+pub fn location(region: &str) -> String {
+    let r = if region == "us-east-1" { "" } else { region };
+    format!("<LocationConstraint xmlns=\"{NS}\">{r}</LocationConstraint>")
+}
+
+fn object_fields(k: &str, o: &Object) -> String {
+    format!(
+        "<Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass>",
+        escape(k),
+        iso8601(o.modified),
+        escape(&o.etag),
+        o.size
+    )
+}
+
+pub fn list_objects(
+    bucket: &str,
+    prefix: &str,
+    max: usize,
+    items: &[(&String, &Object)],
+    next: Option<&str>,
+    v2: bool,
+    account: &str,
+) -> String {
+    let mut s = format!(
+        "<ListBucketResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><MaxKeys>{max}</MaxKeys><IsTruncated>{}</IsTruncated>",
+        escape(bucket),
+        escape(prefix),
+        next.is_some()
+    );
+    if v2 {
+        s.push_str(&format!("<KeyCount>{}</KeyCount>", items.len()));
+        if let Some(n) = next {
+            s.push_str(&format!(
+                "<NextContinuationToken>{}</NextContinuationToken>",
+                escape(n)
+            ));
+        }
+    } else if let Some(n) = next {
+        s.push_str(&format!("<NextMarker>{}</NextMarker>", escape(n)));
+    }
+    for (k, o) in items {
+        s.push_str(&format!(
+            "<Contents>{}{}</Contents>",
+            object_fields(k, o),
+            if v2 { String::new() } else { owner(account) }
+        ));
+    }
+    s.push_str("</ListBucketResult>");
+    s
+}
+
+/// Versioning is not modelled: each object is its one version, `null`.
+pub fn list_versions(
+    bucket: &str,
+    prefix: &str,
+    max: usize,
+    items: &[(&String, &Object)],
+    next: Option<&str>,
+    account: &str,
+) -> String {
+    let mut s = format!(
+        "<ListVersionsResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>{max}</MaxKeys><IsTruncated>{}</IsTruncated>",
+        escape(bucket),
+        escape(prefix),
+        next.is_some()
+    );
+    if let Some(n) = next {
+        s.push_str(&format!(
+            "<NextKeyMarker>{}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>",
+            escape(n)
+        ));
+    }
+    for (k, o) in items {
+        s.push_str(&format!(
+            "<Version>{}<VersionId>null</VersionId><IsLatest>true</IsLatest>{}</Version>",
+            object_fields(k, o),
+            owner(account)
+        ));
+    }
+    s.push_str("</ListVersionsResult>");
+    s
+}
+
+pub fn deleted(keys: &[String]) -> String {
+    let mut s = format!("<DeleteResult xmlns=\"{NS}\">");
+    for k in keys {
+        s.push_str(&format!("<Deleted><Key>{}</Key></Deleted>", escape(k)));
+    }
+    s.push_str("</DeleteResult>");
+    s
+}
