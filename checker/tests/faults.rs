@@ -60,12 +60,20 @@ async fn throttling_is_retried() {
 async fn a_denied_link_does_not_hide_a_complete_chain() {
     let e = Env::compliant().await;
     // A second trail whose log group is in another account: unknown, but the first chain passes.
+    let other = orgwatch_scenarios::apply::sdk(&e.h.endpoint, "999988887777", "us-east-1").await;
+    aws_sdk_cloudwatchlogs::Client::new(&other)
+        .create_log_group()
+        .log_group_name("x")
+        .send()
+        .await
+        .unwrap();
     e.trail()
         .create_trail()
         .name("other-trail")
-        .s3_bucket_name("b")
+        .s3_bucket_name("orgwatch-trail-bucket")
         .is_multi_region_trail(true)
         .cloud_watch_logs_log_group_arn("arn:aws:logs:us-east-1:999988887777:log-group:x:*")
+        .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role")
         .send()
         .await
         .unwrap();

@@ -488,7 +488,7 @@ async fn several_trails_where_one_is_complete() {
     e.trail()
         .create_trail()
         .name("data-trail")
-        .s3_bucket_name("b")
+        .s3_bucket_name("orgwatch-trail-bucket")
         .send()
         .await
         .unwrap();

@@ -31,7 +31,7 @@ async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
 }
 
 /// The control's chain, as its remediation commands build it.
-async fn chain(conf: &aws_config::SdkConfig) {
+async fn chain(endpoint: &str, conf: &aws_config::SdkConfig) {
     let group = "cloudtrail-logs";
     let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
     logs.create_log_group()
@@ -40,13 +40,21 @@ async fn chain(conf: &aws_config::SdkConfig) {
         .await
         .unwrap();
     let ct = aws_sdk_cloudtrail::Client::new(conf);
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role");
+    orgwatch_scenarios::destinations::bucket(endpoint, ACCOUNT, "us-east-1", "trail-bucket")
+        .await
+        .unwrap();
+    orgwatch_scenarios::destinations::role(endpoint, &role)
+        .await
+        .unwrap();
     ct.create_trail()
         .name("trail")
-        .s3_bucket_name("bucket")
+        .s3_bucket_name("trail-bucket")
         .is_multi_region_trail(true)
         .cloud_watch_logs_log_group_arn(format!(
             "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{group}:*"
         ))
+        .cloud_watch_logs_role_arn(role)
         .send()
         .await
         .unwrap();
@@ -153,7 +161,7 @@ async fn start() -> (orgwatch_emulator::Handle, aws_config::SdkConfig) {
     .await
     .unwrap();
     let conf = sdk(&h.endpoint).await;
-    chain(&conf).await;
+    chain(&h.endpoint, &conf).await;
     (h, conf)
 }
 

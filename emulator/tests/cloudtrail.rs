@@ -12,12 +12,25 @@ const GROUP_ARN: &str = "arn:aws:logs:us-east-1:123456789012:log-group:trail-log
 #[tokio::test]
 async fn trails_status_selectors_and_shadows() {
     let h = common::emulator().await;
-    let east = Client::new(&common::default_sdk(&h).await);
+    let conf = common::default_sdk(&h).await;
+    common::trail_destinations(
+        &conf,
+        "trail-bucket",
+        Some("CloudTrail_CloudWatchLogs_Role"),
+    )
+    .await;
+    aws_sdk_cloudwatchlogs::Client::new(&conf)
+        .create_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    let east = Client::new(&conf);
     let west = Client::new(&common::sdk(&h, "eu-west-1", "AKIDEXAMPLE").await);
     let created = east
         .create_trail()
         .name("org-trail")
-        .s3_bucket_name("bucket")
+        .s3_bucket_name("trail-bucket")
         .is_multi_region_trail(true)
         .cloud_watch_logs_log_group_arn(GROUP_ARN)
         .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role")
@@ -31,14 +44,14 @@ async fn trails_status_selectors_and_shadows() {
     );
     east.create_trail()
         .name("local")
-        .s3_bucket_name("b")
+        .s3_bucket_name("trail-bucket")
         .send()
         .await
         .unwrap();
     let err = east
         .create_trail()
         .name("local")
-        .s3_bucket_name("b")
+        .s3_bucket_name("trail-bucket")
         .send()
         .await
         .unwrap_err();
@@ -46,7 +59,7 @@ async fn trails_status_selectors_and_shadows() {
     let err = east
         .create_trail()
         .name("x")
-        .s3_bucket_name("b")
+        .s3_bucket_name("trail-bucket")
         .send()
         .await
         .unwrap_err();
@@ -222,10 +235,12 @@ async fn trails_status_selectors_and_shadows() {
 #[tokio::test]
 async fn a_read_write_type_outside_the_set_is_refused_with_awss_message() {
     let h = common::emulator().await;
-    let ct = Client::new(&common::default_sdk(&h).await);
+    let conf = common::default_sdk(&h).await;
+    common::trail_destinations(&conf, "trail-bucket", None).await;
+    let ct = Client::new(&conf);
     ct.create_trail()
         .name("selectors")
-        .s3_bucket_name("b")
+        .s3_bucket_name("trail-bucket")
         .send()
         .await
         .unwrap();

@@ -113,10 +113,16 @@ async fn chain(h: &Handle, treat: Option<&str>) -> String {
         .send()
         .await
         .unwrap();
+    common::trail_destinations(
+        &conf,
+        "trail-bucket",
+        Some("CloudTrail_CloudWatchLogs_Role"),
+    )
+    .await;
     aws_sdk_cloudtrail::Client::new(&conf)
         .create_trail()
         .name("org-trail")
-        .s3_bucket_name("bucket")
+        .s3_bucket_name("trail-bucket")
         .is_multi_region_trail(true)
         .cloud_watch_logs_log_group_arn(GROUP_ARN)
         .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role")
@@ -423,13 +429,20 @@ async fn member_records_reach_the_organization_trail_in_the_management_account()
         .send()
         .await
         .unwrap();
+    common::trail_destinations(
+        &conf,
+        "trail-bucket",
+        Some("CloudTrail_CloudWatchLogs_Role"),
+    )
+    .await;
     let ct = aws_sdk_cloudtrail::Client::new(&conf);
     ct.create_trail()
         .name("org")
-        .s3_bucket_name("b")
+        .s3_bucket_name("trail-bucket")
         .is_multi_region_trail(true)
         .is_organization_trail(true)
         .cloud_watch_logs_log_group_arn(GROUP_ARN)
+        .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role")
         .send()
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! would (the AWS SDK for Rust, each account selected by its 12-digit access key); the admin API only for
 //! what no AWS API can set (the organization role, a confirmed email/HTTP subscription, a delivery error).
 
+use super::destinations;
 use super::format::{Account, Resources, Scenario};
 use anyhow::{Context, Result};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -166,6 +167,7 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
     }
     let ct = aws_sdk_cloudtrail::Client::new(&conf);
     for t in &r.trails {
+        let interim = destinations::prepare(endpoint, &a.account, region, t).await?;
         let created = ct
             .create_trail()
             .name(&t.name)
@@ -195,6 +197,9 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
                 .send()
                 .await
                 .with_context(|| format!("UpdateTrail {}", t.name))?;
+        }
+        if let Some(i) = interim {
+            i.remove().await?;
         }
         if t.is_logging {
             ct.start_logging()

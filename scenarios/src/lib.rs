@@ -6,6 +6,7 @@
 //! emulator holding a catalogue scenario in one call. The command line only parses arguments and prints.
 
 pub mod apply;
+pub mod destinations;
 pub mod format;
 pub mod options;
 pub mod record;

@@ -129,3 +129,60 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 pub fn auth(service: &str) -> String {
     format!("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0")
 }
+
+/// CloudTrail's documented bucket policy for one bucket (every account's `AWSLogs/` prefix).
+pub fn cloudtrail_bucket_policy(bucket: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/*"),
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}
+        ]
+    })
+    .to_string()
+}
+
+pub const CLOUDTRAIL_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+pub const LOGS_DELIVERY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#;
+
+/// An S3 client that addresses buckets path-style (the emulator's endpoint has no bucket subdomains).
+pub fn s3(conf: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conf)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// What CloudTrail requires before it accepts a trail, made through S3 and IAM as a user would: the
+/// bucket with CloudTrail's policy and, when named, the delivery role trusting CloudTrail.
+#[allow(dead_code)]
+pub async fn trail_destinations(conf: &SdkConfig, bucket: &str, role: Option<&str>) {
+    let s3 = s3(conf);
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(cloudtrail_bucket_policy(bucket))
+        .send()
+        .await
+        .unwrap();
+    if let Some(role) = role {
+        let iam = aws_sdk_iam::Client::new(conf);
+        iam.create_role()
+            .role_name(role)
+            .assume_role_policy_document(CLOUDTRAIL_TRUST)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name(role)
+            .policy_name("deliver")
+            .policy_document(LOGS_DELIVERY)
+            .send()
+            .await
+            .unwrap();
+    }
+}

@@ -4,6 +4,7 @@
 //! shadow trail; an organization trail of a management account appears in its member accounts too.
 //! Mutations must come from the home region, as on AWS.
 
+mod destinations;
 mod output;
 
 use super::handler::{operations, read_enum, Call, EmptyOutput, Style};
@@ -32,6 +33,13 @@ service_errors! {
         InvalidNextToken = "InvalidNextTokenException", 400;
         InvalidEventSelectors = "InvalidEventSelectorsException", 400;
         InvalidParameter = "InvalidParameterException", 400;
+        S3BucketDoesNotExist = "S3BucketDoesNotExistException", 400;
+        InsufficientS3BucketPolicy = "InsufficientS3BucketPolicyException", 400;
+        InvalidCloudWatchLogsRoleArn = "InvalidCloudWatchLogsRoleArnException", 400;
+        KmsKeyNotFound = "KmsKeyNotFoundException", 400;
+        KmsKeyDisabled = "KmsKeyDisabledException", 400;
+        Kms = "KmsException", 400;
+        InsufficientEncryptionPolicy = "InsufficientEncryptionPolicyException", 400;
     }
 }
 
@@ -310,9 +318,25 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
         latest_delivery_time: None,
     };
     i.settings.apply_to(&mut t);
+    check_destinations(call, &t)?;
     let out = TrailOut::from(&t);
     call.state.account(&account).trails.insert(i.name, t);
     Ok(out)
+}
+
+/// CloudTrail's checks of the bucket, log group, role and key a trail will have ([`destinations`]).
+fn check_destinations(call: &Call<'_>, t: &Trail) -> Result<()> {
+    destinations::Destinations {
+        account: &t.account,
+        region: &t.home_region,
+        trail_name: &t.name,
+        bucket: &t.s3_bucket_name,
+        key_prefix: t.s3_key_prefix.as_deref(),
+        log_group_arn: t.cloud_watch_logs_log_group_arn.as_deref(),
+        role_arn: t.cloud_watch_logs_role_arn.as_deref(),
+        kms_key_id: t.kms_key_id.as_deref(),
+    }
+    .check(call.state)
 }
 
 #[derive(Deserialize)]
@@ -325,8 +349,11 @@ struct UpdateTrailInput {
 
 fn update_trail(call: &mut Call<'_>, i: UpdateTrailInput) -> Result<TrailOut> {
     i.settings.validate(call)?;
+    let mut updated = find_mut(call, &i.name)?.clone();
+    i.settings.apply_to(&mut updated);
+    check_destinations(call, &updated)?;
     let t = find_mut(call, &i.name)?;
-    i.settings.apply_to(t);
+    *t = updated;
     Ok(TrailOut::from(&*t))
 }
 
