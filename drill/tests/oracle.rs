@@ -29,7 +29,8 @@ enum Selectors {
     All,
     WriteOnly,
     ReadOnly,
-    ExcludeOrganizations,
+    /// A classic selector excluding KMS events (the only kind of exclusion AWS takes there besides RDS Data).
+    ExcludeKms,
     AdvancedManagement,
     AdvancedExcludeOrganizations,
 }
@@ -198,7 +199,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(Selectors::All),
         Just(Selectors::WriteOnly),
         Just(Selectors::ReadOnly),
-        Just(Selectors::ExcludeOrganizations),
+        Just(Selectors::ExcludeKms),
         Just(Selectors::AdvancedManagement),
         Just(Selectors::AdvancedExcludeOrganizations),
     ];
@@ -262,7 +263,7 @@ fn scenario(c: &Chain) -> orgwatch_scenarios::format::Scenario {
     let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:cis-alarms");
     let classic = |rw: &str, exclude: bool| {
         let sources: Vec<&str> = if exclude {
-            vec![cis::EVENT_SOURCE]
+            vec!["kms.amazonaws.com"]
         } else {
             vec![]
         };
@@ -274,7 +275,7 @@ fn scenario(c: &Chain) -> orgwatch_scenarios::format::Scenario {
         Selectors::All => (Some(classic("All", false)), None),
         Selectors::WriteOnly => (Some(classic("WriteOnly", false)), None),
         Selectors::ReadOnly => (Some(classic("ReadOnly", false)), None),
-        Selectors::ExcludeOrganizations => (Some(classic("All", true)), None),
+        Selectors::ExcludeKms => (Some(classic("All", true)), None),
         Selectors::AdvancedManagement => (
             None,
             Some(json!([{"Name": "management", "FieldSelectors": [management]}])),

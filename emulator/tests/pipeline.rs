@@ -357,23 +357,62 @@ async fn selectors_regions_and_logging_decide_what_a_trail_captures() {
     };
     assert_eq!(post(record("CreateAccount", T0)).await["notCaptured"], 0);
 
-    // Excluding Organizations events from management events stops them (a single record, not a file).
+    // A classic selector may exclude only KMS and RDS Data events (AWS refuses Organizations there).
+    let classic = |source: &str| {
+        aws_sdk_cloudtrail::types::EventSelector::builder()
+            .include_management_events(true)
+            .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
+            .exclude_management_event_sources(source)
+            .build()
+    };
+    let refused = ct
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .event_selectors(classic("organizations.amazonaws.com"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(refused
+        .into_service_error()
+        .is_invalid_event_selectors_exception());
     ct.put_event_selectors()
         .trail_name("org-trail")
-        .event_selectors(
-            aws_sdk_cloudtrail::types::EventSelector::builder()
-                .include_management_events(true)
-                .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
-                .exclude_management_event_sources("organizations.amazonaws.com")
-                .build(),
+        .event_selectors(classic("kms.amazonaws.com"))
+        .send()
+        .await
+        .unwrap();
+    let mut kms = record("Decrypt", T0);
+    kms["eventSource"] = json!("kms.amazonaws.com");
+    assert_eq!(post(json!([kms])).await["notCaptured"], 1);
+    assert_eq!(post(record("CreateAccount", T0)).await["notCaptured"], 0);
+
+    // Excluding Organizations events takes an advanced selector; it stops them (a single record, not a file).
+    use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector};
+    ct.put_event_selectors()
+        .trail_name("org-trail")
+        .advanced_event_selectors(
+            AdvancedEventSelector::builder()
+                .field_selectors(
+                    AdvancedFieldSelector::builder()
+                        .field("eventCategory")
+                        .equals("Management")
+                        .build()
+                        .unwrap(),
+                )
+                .field_selectors(
+                    AdvancedFieldSelector::builder()
+                        .field("eventSource")
+                        .not_equals("organizations.amazonaws.com")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(post(record("CreateAccount", T0)).await["notCaptured"], 1);
-    let mut kms = record("Decrypt", T0);
-    kms["eventSource"] = json!("kms.amazonaws.com");
-    assert_eq!(post(json!([kms])).await["notCaptured"], 0);
 
     // WriteOnly skips read-only events.
     ct.put_event_selectors()

@@ -84,3 +84,30 @@ pub struct Delivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribe_url: Option<String>,
 }
+
+/// The access policy SNS gives a topic created without one: every principal of the owning account may
+/// use the topic's eight operations (AWS's document, action order included).
+pub fn default_topic_policy(topic_arn: &str, owner: &str) -> String {
+    serde_json::json!({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": [
+                "SNS:GetTopicAttributes",
+                "SNS:SetTopicAttributes",
+                "SNS:AddPermission",
+                "SNS:RemovePermission",
+                "SNS:DeleteTopic",
+                "SNS:Subscribe",
+                "SNS:ListSubscriptionsByTopic",
+                "SNS:Publish"
+            ],
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": owner}}
+        }]
+    })
+    .to_string()
+}

@@ -482,6 +482,10 @@ struct EventSelectorInput {
     exclude_management_event_sources: Vec<String>,
 }
 
+/// The only event sources a classic selector may exclude from management events (CloudTrail API
+/// reference, `EventSelector.ExcludeManagementEventSources`): excluding Organizations takes advanced selectors.
+const EXCLUDABLE_SOURCES: &[&str] = &["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+
 impl EventSelectorInput {
     fn read(self) -> Result<EventSelector> {
         let read_write_type = match self.read_write_type.as_deref() {
@@ -494,6 +498,17 @@ impl EventSelectorInput {
             )
             .map_err(CloudTrailError::InvalidEventSelectors)?,
         };
+        if let Some(bad) = self
+            .exclude_management_event_sources
+            .iter()
+            .find(|s| !EXCLUDABLE_SOURCES.contains(&s.as_str()))
+        {
+            // AWS's wording is not recorded here; the values are the ones AWS documents.
+            return Err(CloudTrailError::InvalidEventSelectors(format!(
+                "Invalid ExcludeManagementEventSources value: {bad}. Valid values are {}.",
+                EXCLUDABLE_SOURCES.join(" and ")
+            )));
+        }
         Ok(EventSelector {
             read_write_type,
             include_management_events: self.include_management_events.unwrap_or(true),

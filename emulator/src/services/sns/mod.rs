@@ -195,7 +195,7 @@ fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> Result<Attribu
     attrs.insert("SubscriptionsDeleted".into(), "0".into());
     attrs.insert(
         "Policy".into(),
-        serde_json::json!({"Version": "2008-10-17", "Id": "__default_policy_ID", "Statement": [{"Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"], "Resource": t.arn, "Condition": {"StringEquals": {"AWS:SourceOwner": owner}}}]}).to_string(),
+        crate::model::sns::default_topic_policy(&t.arn, &owner),
     );
     attrs.insert(
         "EffectiveDeliveryPolicy".into(),
