@@ -25,6 +25,22 @@ check() { "$WORK/awscli/bin/python" -c "import json,sys; d=json.load(sys.stdin);
 
 PATTERN='{ ($.eventSource = organizations.amazonaws.com) &&(($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") ||($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit")|| ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") ||($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }'
 
+# What CloudTrail requires first: the bucket with its policy, the delivery role (S3 REST-XML, IAM Query).
+aws cloudtrail create-trail --name org-trail --s3-bucket-name trail-bucket 2>&1 | grep -q S3BucketDoesNotExistException
+aws s3api create-bucket --bucket trail-bucket > /dev/null
+aws s3api put-bucket-policy --bucket trail-bucket --policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::trail-bucket"},{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::trail-bucket/AWSLogs/123456789012/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}'
+aws s3api get-bucket-policy --bucket trail-bucket | check 'import json as j; assert j.loads(d["Policy"])["Statement"][0]["Action"] == "s3:GetBucketAcl", d'
+aws s3api get-bucket-tagging --bucket trail-bucket 2>&1 | grep -q NoSuchTagSet
+echo '{"k": 1}' > "$WORK/object.json"
+aws s3 cp "$WORK/object.json" s3://trail-bucket/AWSLogs/123456789012/object.json > /dev/null
+aws s3api list-objects-v2 --bucket trail-bucket | check 'assert [o["Key"] for o in d["Contents"]] == ["AWSLogs/123456789012/object.json"], d'
+aws iam create-role --role-name CloudTrail_CloudWatchLogs_Role --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}' > /dev/null
+aws iam put-role-policy --role-name CloudTrail_CloudWatchLogs_Role --policy-name deliver --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}'
+aws iam get-role --role-name CloudTrail_CloudWatchLogs_Role | check 'assert d["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"] == "cloudtrail.amazonaws.com", d'
+aws kms create-key --description trail | check 'assert d["KeyMetadata"]["KeyState"] == "Enabled", d'
+aws kms describe-key --key-id alias/aws/sns | check 'assert d["KeyMetadata"]["KeyManager"] == "AWS", d'
+aws ec2 describe-regions | check 'assert len(d["Regions"]) == 17, d'
+
 aws logs create-log-group --log-group-name cloudtrail-logs
 aws cloudtrail create-trail --name org-trail --s3-bucket-name trail-bucket --is-multi-region-trail \
   --cloud-watch-logs-log-group-arn "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-logs:*" \

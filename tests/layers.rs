@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 const CRATES: &[&str] = &[
     "pattern/src",
+    "policy/src",
     "emulator/src",
     "checker/src",
     "drill/src",

@@ -85,7 +85,7 @@ fn a_compliant_stack_applies_replans_empty_passes_its_drill_and_is_destroyed() {
     assert_eq!(
         (&t["resources"], &t["replanEmpty"], &t["destroyed"]),
         (
-            &serde_json::json!(6),
+            &serde_json::json!(10),
             &serde_json::json!(true),
             &serde_json::json!(true)
         )
@@ -310,7 +310,7 @@ fn terraform_steps_run_as_an_acceptance_test() {
     let (code, out, err) = orgwatch(&["scenarios", "test", "tests/terraform/scenarios"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("scenarios: 2 passed, 0 failed, 0 skipped"),
+        out.contains("scenarios: 9 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 }

@@ -195,9 +195,14 @@ async fn log_group_missing() {
 #[tokio::test]
 async fn log_group_of_the_same_name_in_another_region_does_not_count() {
     let e = Env::compliant().await;
-    let west = aws_sdk_cloudtrail::Client::new(&e.in_region("eu-west-1").await);
-    let _ = west;
-    // The trail points at a group in eu-west-1; a group of that name exists only in us-east-1.
+    // The trail points at a group in eu-west-1, deleted since (CloudTrail accepts only a group that
+    // exists); a group of that name exists only in us-east-1.
+    let west = aws_sdk_cloudwatchlogs::Client::new(&e.in_region("eu-west-1").await);
+    west.create_log_group()
+        .log_group_name(GROUP)
+        .send()
+        .await
+        .unwrap();
     e.trail()
         .update_trail()
         .name("org-trail")
@@ -207,12 +212,24 @@ async fn log_group_of_the_same_name_in_another_region_does_not_count() {
         .send()
         .await
         .unwrap();
+    west.delete_log_group()
+        .log_group_name(GROUP)
+        .send()
+        .await
+        .unwrap();
     assert_reasons(&e.report().await, "FAIL", &["log-group-missing"]);
 }
 
 #[tokio::test]
 async fn log_group_in_another_account() {
     let e = Env::compliant().await;
+    let other = orgwatch_scenarios::apply::sdk(&e.h.endpoint, "999988887777", "us-east-1").await;
+    aws_sdk_cloudwatchlogs::Client::new(&other)
+        .create_log_group()
+        .log_group_name(GROUP)
+        .send()
+        .await
+        .unwrap();
     e.trail()
         .update_trail()
         .name("org-trail")

@@ -7,7 +7,7 @@
 
 use crate::document::Condition;
 use crate::matching::wildcard;
-use crate::Request;
+use crate::request::Request;
 
 /// Whether one condition holds for the request; `None` when the operator is unknown.
 pub fn holds(c: &Condition, req: &Request) -> Option<bool> {
@@ -48,7 +48,7 @@ pub fn holds(c: &Condition, req: &Request) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service;
+    use crate::request::service;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {
@@ -60,12 +60,13 @@ mod tests {
 
     #[test]
     fn operators_follow_aws_rules_for_present_and_absent_keys() {
-        let req = crate::Request::new(service("cloudtrail.amazonaws.com"), "s3:PutObject", "r")
-            .with("s3:x-amz-acl", "bucket-owner-full-control")
-            .with(
-                "aws:SourceArn",
-                "arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
-            );
+        let req =
+            crate::request::Request::new(service("cloudtrail.amazonaws.com"), "s3:PutObject", "r")
+                .with("s3:x-amz-acl", "bucket-owner-full-control")
+                .with(
+                    "aws:SourceArn",
+                    "arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+                );
         let yes = |c: Condition| holds(&c, &req) == Some(true);
         assert!(yes(cond(
             "StringEquals",

@@ -6,7 +6,7 @@
 use crate::condition::holds;
 use crate::document::{Effect, Match, Policy, Statement};
 use crate::matching::{self, PrincipalMatch};
-use crate::Request;
+use crate::request::Request;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -134,7 +134,8 @@ pub fn resource_and_identity(resource: &Policy, identity: &[Policy], req: &Reque
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{parse, service, Principal};
+    use crate::document::parse;
+    use crate::request::{service, Principal};
 
     fn req(action: &str, resource: &str) -> Request {
         Request::new(service("cloudtrail.amazonaws.com"), action, resource)

@@ -3,7 +3,7 @@
 //! user ARN, a service).
 
 use crate::document::Principals;
-use crate::Principal;
+use crate::request::Principal;
 
 /// `*` matches any run of characters, `?` exactly one.
 pub fn wildcard(pattern: &str, text: &str) -> bool {

@@ -4,8 +4,8 @@
 //! provides them; a scenario's log group that does not exist is made for the trail and deleted after it,
 //! which is how a trail delivering to a missing group comes about on AWS.
 
-use crate::apply::sdk;
 use crate::format::Trail;
+use crate::sdk::sdk;
 use anyhow::{Context, Result};
 use orgwatch_emulator::arn::parse_arn;
 

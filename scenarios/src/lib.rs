@@ -10,6 +10,7 @@ pub mod destinations;
 pub mod format;
 pub mod options;
 pub mod record;
+pub mod sdk;
 pub mod snapshot;
 pub mod steps;
 pub mod terraform;

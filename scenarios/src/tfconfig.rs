@@ -25,6 +25,8 @@ pub struct Config {
     pub backend: bool,
     /// `aws_cloudtrail.org`, `module.alarms` → where its block stands.
     pub blocks: BTreeMap<String, Location>,
+    /// The `source` of every module block that names a local directory (`./x`, `../x`).
+    pub local_modules: Vec<String>,
 }
 
 impl Config {
@@ -124,6 +126,15 @@ pub fn read(dir: &Path) -> Result<Config, String> {
                 }
                 ("module", Some(name), _) => {
                     config.blocks.insert(format!("module.{name}"), at(b));
+                    let source = b
+                        .body
+                        .get_attribute("source")
+                        .and_then(|a| a.value.as_str());
+                    if let Some(src) =
+                        source.filter(|s| s.starts_with("./") || s.starts_with("../"))
+                    {
+                        config.local_modules.push(src.to_string());
+                    }
                 }
                 _ => {}
             }

@@ -445,7 +445,7 @@ fn temporary() -> Result<tempfile::TempDir, Failure> {
 /// acceptance test. Each step's configuration is copied in (the scenario's files are never written).
 pub struct Session {
     run: Runner,
-    _work: tempfile::TempDir,
+    work: tempfile::TempDir,
     /// Everything any step applied (ARNs and ids), to prove that destroy left nothing behind.
     pub applied: std::collections::BTreeSet<String>,
 }
@@ -460,7 +460,7 @@ impl Session {
                 guard: None,
                 data: temporary()?,
             },
-            _work: work,
+            work,
             applied: Default::default(),
         })
     }
@@ -475,8 +475,11 @@ impl Session {
         account: &str,
     ) -> Result<Summary, Failure> {
         let config = tfconfig::read(dir).map_err(Failure::Usage)?;
-        replace_configuration(dir, &self.run.dir)
-            .map_err(|e| Failure::Usage(format!("copying {}: {e}", dir.display())))?;
+        let (root, rel) = module_root(dir).map_err(Failure::Usage)?;
+        let at = self.work.path().join(&rel);
+        replace_configuration(&root, self.work.path(), &self.run.dir, &at)
+            .map_err(|e| Failure::Usage(format!("copying {}: {e}", root.display())))?;
+        self.run.dir = at;
         self.run.opts.vars = vars;
         self.run.opts.var_files = var_files;
         let summary = self.run.apply(&config, endpoint, account).await?;
@@ -491,14 +494,60 @@ impl Session {
 
 /// Makes `work` hold `dir`'s configuration: its files (not Terraform's own: `.terraform`, states, the
 /// lock file) replace the previous step's.
-fn replace_configuration(dir: &Path, work: &Path) -> std::io::Result<()> {
+/// The directory to copy so that every local module the configuration calls (`../modules/x`, and the
+/// modules those call) comes along, and where the configuration sits inside it.
+fn module_root(dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let canon = |p: &Path| {
+        p.canonicalize()
+            .map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let start = canon(dir)?;
+    let mut root = start.clone();
+    let mut todo = vec![start.clone()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(d) = todo.pop() {
+        if !seen.insert(d.clone()) {
+            continue;
+        }
+        for src in tfconfig::read(&d)?.local_modules {
+            let m = canon(&d.join(&src))?;
+            while !m.starts_with(&root) {
+                root = root
+                    .parent()
+                    .ok_or_else(|| format!("module {src} lies outside any directory"))?
+                    .to_path_buf();
+            }
+            todo.push(m);
+        }
+    }
+    let rel = start
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .map_err(|e| e.to_string())?;
+    Ok((root, rel))
+}
+
+/// Puts a fresh copy of `root` in `work`, the state and lock file of the last step (in `from`) moving to
+/// the configuration's place in it (`to`), so a later step is an update of what the earlier ones applied.
+fn replace_configuration(root: &Path, work: &Path, from: &Path, to: &Path) -> std::io::Result<()> {
+    let kept: Vec<(String, Vec<u8>)> = ["terraform.tfstate", "terraform.tfstate.backup", LOCK]
+        .iter()
+        .filter_map(|n| Some((n.to_string(), std::fs::read(from.join(n)).ok()?)))
+        .collect();
     for e in std::fs::read_dir(work)? {
         let p = e?.path();
-        if p.is_file() && p.file_name().is_some_and(|n| n != LOCK) {
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p)?;
+        } else {
             std::fs::remove_file(&p)?;
         }
     }
-    copy_tree(dir, work)
+    copy_tree(root, work)?;
+    std::fs::create_dir_all(to)?;
+    for (n, bytes) in kept {
+        std::fs::write(to.join(n), bytes)?;
+    }
+    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -129,6 +129,7 @@ impl Terraform {
             Ok(mut state) => {
                 // Sent messages keep the ARNs they were sent from, as AWS's mailboxes do.
                 strip(&mut state, &["outbox", "deliveries", "history"]);
+                forget_keys_pending_deletion(&mut state);
                 let held = state.to_string();
                 let left: Vec<&String> = session
                     .applied
@@ -144,6 +145,26 @@ impl Terraform {
             Err(e) => problems.push(format!("reading the emulator's state: {e}")),
         }
         problems
+    }
+}
+
+/// A destroyed KMS key stays, pending deletion, for 7 to 30 days (as on AWS): not something left behind.
+fn forget_keys_pending_deletion(state: &mut serde_json::Value) {
+    let Some(accounts) = state.get_mut("accounts").and_then(|a| a.as_object_mut()) else {
+        return;
+    };
+    for account in accounts.values_mut() {
+        let Some(regions) = account.get_mut("regions").and_then(|r| r.as_object_mut()) else {
+            continue;
+        };
+        for region in regions.values_mut() {
+            if let Some(keys) = region
+                .pointer_mut("/kms/keys")
+                .and_then(|k| k.as_object_mut())
+            {
+                keys.retain(|_, k| k["state"] != "PendingDeletion");
+            }
+        }
     }
 }
 

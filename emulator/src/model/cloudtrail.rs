@@ -105,7 +105,18 @@ pub struct Trail {
     pub latest_cloud_watch_logs_delivery_error: Option<String>,
     #[serde(default)]
     pub latest_delivery_time: Option<f64>,
+    /// Insights event types enabled (`ApiCallRateInsight`, `ApiErrorRateInsight`); none when never set.
+    #[serde(default)]
+    pub insight_types: Vec<InsightType>,
 }
+
+aws_enum!(
+    /// The Insights event types CloudTrail can record.
+    InsightType {
+        ApiCallRate = "ApiCallRateInsight",
+        ApiErrorRate = "ApiErrorRateInsight",
+    }
+);
 
 impl Trail {
     pub fn arn(&self) -> String {

@@ -18,6 +18,9 @@ pub struct LogGroup {
     pub streams: BTreeMap<String, LogStream>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The KMS key ARN the group's data is encrypted with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -251,6 +251,7 @@ pub fn decode(
                 Some("2011-06-15") => Some("sts"),
                 Some("2010-08-01") => Some("monitoring"),
                 Some("2010-05-08") => Some("iam"),
+                Some("2016-11-15") => Some("ec2"),
                 _ => None,
             };
             let input = query::decode(&pairs);

@@ -154,6 +154,14 @@ pub fn encode_ok(service: &str, op: &str, output: &Out, request_id: &str) -> Str
 }
 
 pub fn encode_err(service: &str, err: &ApiError, fault: &str, request_id: &str) -> String {
+    // EC2's error document is its own.
+    if service == "ec2" {
+        return format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{}</Code><Message>{}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>",
+            escape(&err.code),
+            escape(&err.message)
+        );
+    }
     format!(
         "<ErrorResponse xmlns=\"{}\"><Error><Type>{fault}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
         namespace(service),

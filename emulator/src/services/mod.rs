@@ -9,6 +9,7 @@
 
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod ec2;
 pub mod iam;
 pub mod kms;
 pub mod logs;
@@ -35,6 +36,7 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("sts", sts::OPERATIONS),
     ("organizations", organizations::OPERATIONS),
     ("iam", iam::OPERATIONS),
+    ("ec2", ec2::OPERATIONS),
     ("kms", kms::OPERATIONS),
     ("s3", s3::OPERATIONS),
 ];
@@ -57,6 +59,7 @@ pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -
         "sts" => sts::dispatch(call, op, input),
         "organizations" => organizations::dispatch(call, op, input),
         "iam" => iam::dispatch(call, op, input),
+        "ec2" => ec2::dispatch(call, op, input),
         "kms" => kms::dispatch(call, op, input),
         "s3" => s3::dispatch(call, op, input),
         other => Err(ApiError::new(

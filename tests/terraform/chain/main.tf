@@ -1,5 +1,6 @@
-# The CIS chain only: a log group, a trail delivering to it, the control's metric filter, an alarm and a
-# topic with an email subscription (confirmed by the emulator's admin API in tests).
+# The CIS chain: a log group, a trail delivering to it (with the bucket, bucket policy and delivery role
+# CloudTrail requires before it accepts the trail), the control's metric filter, an alarm and a topic with
+# an email subscription (confirmed by the emulator's admin API in tests).
 terraform {
   required_providers {
     aws = {
@@ -26,14 +27,61 @@ resource "aws_cloudwatch_log_group" "trail" {
   retention_in_days = 365
 }
 
+resource "aws_s3_bucket" "trail" {
+  bucket        = "org-trail-bucket"
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_policy" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AWSCloudTrailAclCheck"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = "s3:GetBucketAcl"
+        Resource  = aws_s3_bucket.trail.arn
+      },
+      {
+        Sid       = "AWSCloudTrailWrite"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.trail.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
+        Condition = { StringEquals = { "s3:x-amz-acl" = "bucket-owner-full-control" } }
+      }
+    ]
+  })
+}
+
+resource "aws_iam_role" "delivery" {
+  name = "CloudTrail_CloudWatchLogs_Role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy" "delivery" {
+  name = "deliver"
+  role = aws_iam_role.delivery.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "${aws_cloudwatch_log_group.trail.arn}:*" }]
+  })
+}
+
 resource "aws_cloudtrail" "org" {
   name                          = "org-trail"
-  s3_bucket_name                = "org-trail-bucket"
+  s3_bucket_name                = aws_s3_bucket.trail.id
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_logging                = true
   cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
-  cloud_watch_logs_role_arn     = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/CloudTrail_CloudWatchLogs_Role"
+  cloud_watch_logs_role_arn     = aws_iam_role.delivery.arn
+  depends_on                    = [aws_s3_bucket_policy.trail, aws_iam_role_policy.delivery]
 }
 
 resource "aws_cloudwatch_log_metric_filter" "organizations_changes" {

@@ -14,7 +14,7 @@
 //! | it is enabled | `KmsKeyDisabledException` / `KmsException` | chosen |
 //! | its policy lets CloudTrail `kms:GenerateDataKey*` | `InsufficientEncryptionPolicyException` | `Insufficient permissions to access S3 bucket <b> or KMS key <arn>.` (recorded) |
 
-use super::CloudTrailError;
+use super::error::CloudTrailError;
 use crate::arn::parse_arn;
 use crate::model::kms::KeyState;
 use crate::model::State;

@@ -117,6 +117,8 @@ operations! {
     "DeleteMetricFilter" => delete_metric_filter,
     "TestMetricFilter" => test_metric_filter,
     "PutRetentionPolicy" => put_retention_policy,
+    "AssociateKmsKey" => associate_kms_key,
+    "DisassociateKmsKey" => disassociate_kms_key,
     "DescribeResourcePolicies" => describe_resource_policies,
     "TagResource" => tag_resource,
     "UntagResource" => untag_resource,
@@ -144,6 +146,73 @@ struct CreateLogGroupInput {
     tags: BTreeMap<String, String>,
     #[serde(default)]
     log_group_class: Option<String>,
+    #[serde(default)]
+    kms_key_id: Option<String>,
+}
+
+/// CloudWatch Logs may use a key only if it exists, is enabled, and its policy lets the region's Logs
+/// service principal encrypt and decrypt with the group's encryption context (the wording is chosen).
+fn check_key(call: &Call<'_>, key_arn: &str, group: &str) -> Result<()> {
+    let (region, account) = (&call.ctx.region, &call.ctx.account);
+    let group_arn = format!("arn:aws:logs:{region}:{account}:log-group:{group}");
+    let refused = || {
+        invalid(format!(
+            "The specified KMS key does not exist or is not allowed to be used with Arn '{group_arn}'"
+        ))
+    };
+    let a = crate::arn::parse_arn(key_arn)
+        .filter(|a| a.service == "kms")
+        .ok_or_else(refused)?;
+    let key = call
+        .state
+        .accounts
+        .get(&a.account)
+        .and_then(|acct| acct.regions.get(&a.region))
+        .and_then(|r| r.kms.resolve(key_arn))
+        .filter(|k| k.state == crate::model::kms::KeyState::Enabled)
+        .ok_or_else(refused)?;
+    let policy = orgwatch_policy::parse(&key.policy).map_err(|_| refused())?;
+    let logs = orgwatch_policy::service(&format!("logs.{region}.amazonaws.com"));
+    let usable = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
+        .iter()
+        .all(|action| {
+            let req = orgwatch_policy::Request::new(logs.clone(), action, &key.arn)
+                .with("kms:EncryptionContext:aws:logs:arn", &group_arn);
+            orgwatch_policy::evaluate(&policy, &req).allowed()
+        });
+    if usable {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssociateKmsKeyInput {
+    log_group_name: String,
+    kms_key_id: String,
+}
+
+fn associate_kms_key(call: &mut Call<'_>, i: AssociateKmsKeyInput) -> Result<NoOutput> {
+    check_key(call, &i.kms_key_id, &i.log_group_name)?;
+    let g = call
+        .region()
+        .log_groups
+        .get_mut(&i.log_group_name)
+        .ok_or_else(not_found_group)?;
+    g.kms_key_id = Some(i.kms_key_id);
+    Ok(NoOutput)
+}
+
+fn disassociate_kms_key(call: &mut Call<'_>, i: GroupNameInput) -> Result<NoOutput> {
+    let g = call
+        .region()
+        .log_groups
+        .get_mut(&i.log_group_name)
+        .ok_or_else(not_found_group)?;
+    g.kms_key_id = None;
+    Ok(NoOutput)
 }
 
 fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> Result<NoOutput> {
@@ -155,6 +224,9 @@ fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> Result<NoOut
             &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"],
         )
         .map_err(invalid)?;
+    }
+    if let Some(k) = &i.kms_key_id {
+        check_key(call, k, &i.log_group_name)?;
     }
     let now = call.clock.now_millis();
     let r = call.region();
@@ -172,6 +244,7 @@ fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> Result<NoOut
             metric_filters: Vec::new(),
             streams: BTreeMap::new(),
             tags: i.tags,
+            kms_key_id: i.kms_key_id,
         },
     );
     Ok(NoOutput)

@@ -16,6 +16,8 @@ pub struct LogGroupOut {
     log_group_arn: String,
     stored_bytes: usize,
     log_group_class: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kms_key_id: Option<String>,
 }
 
 impl LogGroupOut {
@@ -38,6 +40,7 @@ impl LogGroupOut {
                 .map(|e| e.message.len())
                 .sum(),
             log_group_class: "STANDARD",
+            kms_key_id: g.kms_key_id.clone(),
         }
     }
 }

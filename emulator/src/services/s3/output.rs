@@ -1,9 +1,9 @@
 //! S3's XML answers (botocore's `s3` model: lists of buckets wrapped, of contents and versions flattened).
 
-use super::NS;
 use crate::clock::iso8601;
 use crate::model::s3::{Bucket, Object};
 use crate::protocol::rest_xml::escape;
+use crate::protocol::rest_xml::NAMESPACE as NS;
 
 fn owner(account: &str) -> String {
     format!("<Owner><ID>{account}</ID><DisplayName>orgwatch</DisplayName></Owner>")

@@ -2,7 +2,7 @@
 //! answers for each when it was never set and once it was deleted: a default document, or AWS's "not
 //! configured" error. One table, so that a refresh of an unconfigured bucket sees exactly what AWS shows.
 
-use super::NS;
+use crate::protocol::rest_xml::NAMESPACE as NS;
 
 /// What S3 answers for a subresource that holds no document.
 #[derive(Debug, Clone, Copy)]
