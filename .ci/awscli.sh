@@ -22,15 +22,17 @@ export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=orgwatch AWS_DEFAULT_
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
 aws() { "$WORK/awscli/bin/aws" "$@"; }
 check() { "$WORK/awscli/bin/python" -c "import json,sys; d=json.load(sys.stdin); $1" ; }
+# refused CODE ARGS...: the command fails with AWS's error CODE.
+refused() { local code=$1; shift; if out=$(aws "$@" 2>&1); then echo "accepted: aws $*" >&2; return 1; fi; grep -q "$code" <<< "$out" || { echo "$out" >&2; return 1; }; }
 
 PATTERN='{ ($.eventSource = organizations.amazonaws.com) &&(($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") ||($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit")|| ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") ||($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }'
 
 # What CloudTrail requires first: the bucket with its policy, the delivery role (S3 REST-XML, IAM Query).
-aws cloudtrail create-trail --name org-trail --s3-bucket-name trail-bucket 2>&1 | grep -q S3BucketDoesNotExistException
+refused S3BucketDoesNotExistException cloudtrail create-trail --name org-trail --s3-bucket-name trail-bucket
 aws s3api create-bucket --bucket trail-bucket > /dev/null
 aws s3api put-bucket-policy --bucket trail-bucket --policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::trail-bucket"},{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::trail-bucket/AWSLogs/123456789012/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}'
 aws s3api get-bucket-policy --bucket trail-bucket | check 'import json as j; assert j.loads(d["Policy"])["Statement"][0]["Action"] == "s3:GetBucketAcl", d'
-aws s3api get-bucket-tagging --bucket trail-bucket 2>&1 | grep -q NoSuchTagSet
+refused NoSuchTagSet s3api get-bucket-tagging --bucket trail-bucket
 echo '{"k": 1}' > "$WORK/object.json"
 aws s3 cp "$WORK/object.json" s3://trail-bucket/AWSLogs/123456789012/object.json > /dev/null
 aws s3api list-objects-v2 --bucket trail-bucket | check 'assert [o["Key"] for o in d["Contents"]] == ["AWSLogs/123456789012/object.json"], d'

@@ -2,6 +2,7 @@
 //! responses (`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...`), with lists as `<member>`.
 
 use super::output::Out;
+use super::rest_xml::escape;
 use crate::error::ApiError;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -84,21 +85,6 @@ fn namespace(service: &str) -> &'static str {
         "iam" => "https://iam.amazonaws.com/doc/2010-05-08/",
         _ => "http://monitoring.amazonaws.com/doc/2010-08-01/",
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            _ => o.push(c),
-        }
-    }
-    o
 }
 
 fn write(out: &mut String, key: &str, v: &Out) {
