@@ -14,9 +14,6 @@ use crate::protocol::Document;
 use base64::Engine;
 use subresources::Unset;
 
-/// S3's XML namespace.
-pub const NS: &str = crate::protocol::rest_xml::NAMESPACE;
-
 service_errors! {
     /// The errors S3 answers with here.
     pub enum S3Error {
@@ -64,15 +61,12 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out
     Ok(Out::Http(Box::new(route(call, op, &i)?)))
 }
 
+/// The operation's answer. A subresource's "not configured" error carries the table's own code, so reading
+/// one answers an `ApiError` directly; every other operation answers with S3's errors.
 fn route(call: &mut Call<'_>, op: &str, i: &HttpInput) -> ApiResult<HttpReply> {
-    served(call, op, i).map_err(ApiError::from)?
-}
-
-/// The operation's answer; the outer error is S3's, the inner a subresource's own "not configured" one.
-fn served(call: &mut Call<'_>, op: &str, i: &HttpInput) -> Result<ApiResult<HttpReply>> {
     let bucket = i.bucket.as_deref().unwrap_or_default();
     let key = i.key.as_deref().unwrap_or_default();
-    Ok(Ok(match op {
+    let reply = match op {
         "ListBuckets" => list_buckets(call),
         "CreateBucket" => create_bucket(call, bucket, &i.body),
         "HeadBucket" => head_bucket(call, bucket),
@@ -95,7 +89,8 @@ fn served(call: &mut Call<'_>, op: &str, i: &HttpInput) -> Result<ApiResult<Http
                 "{op} is not implemented by this emulator"
             ))),
         },
-    }?))
+    };
+    reply.map_err(ApiError::from)
 }
 
 fn no_bucket() -> S3Error {
@@ -149,6 +144,11 @@ fn element_texts(body: &[u8], name: &str) -> Result<Vec<String>> {
         }
         buf.clear();
     }
+}
+
+/// A document S3 stores as given must still be well-formed XML.
+fn check_xml(body: &[u8]) -> Result<()> {
+    element_texts(body, "").map(|_| ())
 }
 
 fn list_buckets(call: &mut Call<'_>) -> Result<HttpReply> {
@@ -242,14 +242,14 @@ fn get_subresource(
     call: &mut Call<'_>,
     name: &str,
     s: &subresources::Subresource,
-) -> Result<ApiResult<HttpReply>> {
+) -> ApiResult<HttpReply> {
     let b = bucket(call, name)?;
     let doc = match b.config.get(s.key) {
-        Some(Some(doc)) => Ok(doc.clone()),
-        Some(None) => unset(s.deleted, &b.account),
-        None => unset(s.unset, &b.account),
+        Some(Some(doc)) => doc.clone(),
+        Some(None) => unset(s.deleted, &b.account)?,
+        None => unset(s.unset, &b.account)?,
     };
-    Ok(doc.map(|doc| subresource_reply(s, doc)))
+    Ok(subresource_reply(s, doc))
 }
 
 fn subresource_reply(s: &subresources::Subresource, doc: String) -> HttpReply {
@@ -290,7 +290,7 @@ fn put_subresource(
             ));
         }
     } else {
-        element_texts(body, "_")?;
+        check_xml(body)?;
     }
     let b = bucket(call, name)?;
     b.config.insert(s.key.to_string(), Some(text));
