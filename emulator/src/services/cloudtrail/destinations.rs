@@ -24,7 +24,8 @@ use orgwatch_policy::{evaluate, parse, service, Decision, Policy, Request};
 pub struct Destinations<'a> {
     pub account: &'a str,
     pub region: &'a str,
-    pub trail_name: &'a str,
+    /// The trail's ARN (`Trail::arn`), the `aws:SourceArn` of CloudTrail's requests.
+    pub trail_arn: String,
     pub bucket: &'a str,
     pub key_prefix: Option<&'a str>,
     pub log_group_arn: Option<&'a str>,
@@ -35,16 +36,9 @@ pub struct Destinations<'a> {
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
 
 impl Destinations<'_> {
-    fn trail_arn(&self) -> String {
-        format!(
-            "arn:aws:cloudtrail:{}:{}:trail/{}",
-            self.region, self.account, self.trail_name
-        )
-    }
-
     fn request(&self, action: &str, resource: &str) -> Request {
         Request::new(service(CLOUDTRAIL), action, resource)
-            .with("aws:SourceArn", &self.trail_arn())
+            .with("aws:SourceArn", &self.trail_arn)
             .with("aws:SourceAccount", self.account)
     }
 
@@ -201,10 +195,9 @@ impl Destinations<'_> {
                 )))
             }
         }
-        let req = self.request("kms:GenerateDataKey", &key.arn).with(
-            "kms:EncryptionContext:aws:cloudtrail:arn",
-            &self.trail_arn(),
-        );
+        let req = self
+            .request("kms:GenerateDataKey", &key.arn)
+            .with("kms:EncryptionContext:aws:cloudtrail:arn", &self.trail_arn);
         let allowed = parse(&key.policy)
             .map(|p| evaluate(&p, &req).allowed())
             .unwrap_or(false);

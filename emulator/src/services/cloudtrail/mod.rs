@@ -312,7 +312,7 @@ fn check_destinations(call: &Call<'_>, t: &Trail) -> Result<()> {
     destinations::Destinations {
         account: &t.account,
         region: &t.home_region,
-        trail_name: &t.name,
+        trail_arn: t.arn(),
         bucket: &t.s3_bucket_name,
         key_prefix: t.s3_key_prefix.as_deref(),
         log_group_arn: t.cloud_watch_logs_log_group_arn.as_deref(),
