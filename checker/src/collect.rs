@@ -179,6 +179,41 @@ pub async fn collect(conf: &SdkConfig) -> Inventory {
         topics.insert(arn, got);
     }
 
+    let mut roles = BTreeMap::new();
+    let role_arns: BTreeSet<String> = trails
+        .iter()
+        .flatten()
+        .filter(|t| t.log_group_arn.is_some())
+        .filter_map(|t| t.role_arn.clone())
+        .collect();
+    for arn in role_arns {
+        let got = collect_role(&mut c, &arn, account.as_deref()).await;
+        roles.insert(arn, got);
+    }
+
+    // Keys, by the region they are looked up in: a group's in the group's region, a topic's in the topic's.
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for g in log_groups.values().flatten() {
+        if let Some(k) = &g.kms_key_id {
+            wanted.insert((g.region.clone(), k.clone()));
+        }
+    }
+    for (arn, t) in &topics {
+        if let Ok(Topic {
+            kms_master_key_id: Some(k),
+            ..
+        }) = t
+        {
+            let region = split_arn(arn).map(|a| a.1).unwrap_or_default();
+            wanted.insert((region, k.clone()));
+        }
+    }
+    let mut keys = BTreeMap::new();
+    for (region, id) in wanted {
+        let got = collect_key(&mut c, &region, &id).await;
+        keys.insert(Key::slot(&region, &id), got);
+    }
+
     Inventory {
         region,
         caller,
@@ -187,6 +222,8 @@ pub async fn collect(conf: &SdkConfig) -> Inventory {
         log_groups,
         alarms,
         topics,
+        roles,
+        keys,
         calls: c.calls,
     }
 }
@@ -295,6 +332,7 @@ async fn collect_log_group(c: &mut Collector, arn: &str, account: Option<&str>) 
     }
     let logs = aws_sdk_cloudwatchlogs::Client::new(&c.conf(&region));
     let mut exists = false;
+    let mut kms_key_id = None;
     let mut token = None;
     loop {
         c.count("logs:DescribeLogGroups");
@@ -305,10 +343,14 @@ async fn collect_log_group(c: &mut Collector, arn: &str, account: Option<&str>) 
             .send()
             .await
             .map_err(|e| err("logs:DescribeLogGroups", e))?;
-        exists |= page
+        if let Some(g) = page
             .log_groups()
             .iter()
-            .any(|g| g.log_group_name() == Some(name.as_str()));
+            .find(|g| g.log_group_name() == Some(name.as_str()))
+        {
+            exists = true;
+            kms_key_id = g.kms_key_id().map(str::to_string);
+        }
         token = page.next_token().map(str::to_string);
         if exists || token.is_none() {
             break;
@@ -355,6 +397,7 @@ async fn collect_log_group(c: &mut Collector, arn: &str, account: Option<&str>) 
         account: owner,
         exists,
         metric_filters,
+        kms_key_id,
     })
 }
 
@@ -433,17 +476,22 @@ async fn collect_topic(c: &mut Collector, arn: &str) -> Got<Topic> {
     let region = split_arn(arn).map(|a| a.1).unwrap_or_default();
     let sns = aws_sdk_sns::Client::new(&c.conf(&region));
     c.count("sns:GetTopicAttributes");
-    if let Err(e) = sns.get_topic_attributes().topic_arn(arn).send().await {
-        let e = err("sns:GetTopicAttributes", e);
-        if e.code == "NotFound" {
-            return Ok(Topic {
-                arn: arn.to_string(),
-                exists: false,
-                subscriptions: Vec::new(),
-            });
+    let attributes = match sns.get_topic_attributes().topic_arn(arn).send().await {
+        Ok(o) => o.attributes().cloned().unwrap_or_default(),
+        Err(e) => {
+            let e = err("sns:GetTopicAttributes", e);
+            if e.code == "NotFound" {
+                return Ok(Topic {
+                    arn: arn.to_string(),
+                    exists: false,
+                    subscriptions: Vec::new(),
+                    policy: None,
+                    kms_master_key_id: None,
+                });
+            }
+            return Err(e);
         }
-        return Err(e);
-    }
+    };
     let mut subscriptions = Vec::new();
     let mut token = None;
     loop {
@@ -469,5 +517,194 @@ async fn collect_topic(c: &mut Collector, arn: &str) -> Got<Topic> {
         arn: arn.to_string(),
         exists: true,
         subscriptions,
+        policy: attributes.get("Policy").cloned(),
+        kms_master_key_id: attributes
+            .get("KmsMasterKeyId")
+            .filter(|k| !k.is_empty())
+            .cloned(),
+    })
+}
+
+/// IAM answers policy documents URL-encoded (the SDK hands them on as they came).
+fn decoded(doc: &str) -> String {
+    percent_encoding::percent_decode_str(doc)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The role and every permission policy that applies to it (inline, and attached managed policies'
+/// default versions). IAM is global: one client, in the home region.
+async fn collect_role(c: &mut Collector, arn: &str, account: Option<&str>) -> Got<Role> {
+    let Some((_, _, owner, resource)) = split_arn(arn) else {
+        return Err(CallError {
+            operation: "parse".into(),
+            code: "InvalidArn".into(),
+            message: format!("{arn} is not a role ARN"),
+        });
+    };
+    if account.is_some_and(|a| a != owner) {
+        return Err(CallError {
+            operation: "iam:GetRole".into(),
+            code: "CrossAccount".into(),
+            message: format!(
+                "the role belongs to account {owner}; these credentials are for {}",
+                account.unwrap_or_default()
+            ),
+        });
+    }
+    let name = resource.rsplit('/').next().unwrap_or_default().to_string();
+    let iam = aws_sdk_iam::Client::new(&c.base);
+    c.count("iam:GetRole");
+    let role = match iam.get_role().role_name(&name).send().await {
+        Ok(o) => o.role,
+        Err(e) => {
+            let e = err("iam:GetRole", e);
+            if e.code == "NoSuchEntity" {
+                return Ok(Role {
+                    arn: arn.to_string(),
+                    exists: false,
+                    trust_policy: String::new(),
+                    policies: Vec::new(),
+                });
+            }
+            return Err(e);
+        }
+    };
+    let trust_policy = role
+        .and_then(|r| r.assume_role_policy_document)
+        .map(|d| decoded(&d))
+        .unwrap_or_default();
+    let mut policies = Vec::new();
+    c.count("iam:ListRolePolicies");
+    let names = iam
+        .list_role_policies()
+        .role_name(&name)
+        .send()
+        .await
+        .map_err(|e| err("iam:ListRolePolicies", e))?;
+    for p in names.policy_names() {
+        c.count("iam:GetRolePolicy");
+        let got = iam
+            .get_role_policy()
+            .role_name(&name)
+            .policy_name(p)
+            .send()
+            .await
+            .map_err(|e| err("iam:GetRolePolicy", e))?;
+        policies.push(RolePolicy {
+            kind: "inline".into(),
+            name: p.clone(),
+            document: decoded(got.policy_document()),
+        });
+    }
+    c.count("iam:ListAttachedRolePolicies");
+    let attached = iam
+        .list_attached_role_policies()
+        .role_name(&name)
+        .send()
+        .await
+        .map_err(|e| err("iam:ListAttachedRolePolicies", e))?;
+    for p in attached.attached_policies() {
+        let Some(parn) = p.policy_arn() else { continue };
+        c.count("iam:GetPolicy");
+        let version = iam
+            .get_policy()
+            .policy_arn(parn)
+            .send()
+            .await
+            .map_err(|e| err("iam:GetPolicy", e))?
+            .policy
+            .and_then(|p| p.default_version_id)
+            .unwrap_or_else(|| "v1".into());
+        c.count("iam:GetPolicyVersion");
+        let doc = iam
+            .get_policy_version()
+            .policy_arn(parn)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(|e| err("iam:GetPolicyVersion", e))?
+            .policy_version
+            .and_then(|v| v.document)
+            .map(|d| decoded(&d))
+            .unwrap_or_default();
+        policies.push(RolePolicy {
+            kind: "managed".into(),
+            name: parn.to_string(),
+            document: doc,
+        });
+    }
+    Ok(Role {
+        arn: arn.to_string(),
+        exists: true,
+        trust_policy,
+        policies,
+    })
+}
+
+/// A KMS key as named by a group or topic (an ARN, a key id, or an alias), looked up in `region`.
+async fn collect_key(c: &mut Collector, region: &str, id: &str) -> Got<Key> {
+    let kms = aws_sdk_kms::Client::new(&c.conf(region));
+    c.count("kms:DescribeKey");
+    let meta = match kms.describe_key().key_id(id).send().await {
+        Ok(o) => o.key_metadata,
+        Err(e) => {
+            let e = err("kms:DescribeKey", e);
+            if e.code == "NotFoundException" {
+                return Ok(Key {
+                    arn: id.to_string(),
+                    exists: false,
+                    state: String::new(),
+                    manager: if id.contains("alias/aws/") { "AWS" } else { "CUSTOMER" }.into(),
+                    policy: String::new(),
+                    aliases: Vec::new(),
+                });
+            }
+            return Err(e);
+        }
+    };
+    let Some(meta) = meta else {
+        return Err(CallError {
+            operation: "kms:DescribeKey".into(),
+            code: "EmptyResponse".into(),
+            message: format!("DescribeKey {id} returned no KeyMetadata"),
+        });
+    };
+    c.count("kms:GetKeyPolicy");
+    let policy = kms
+        .get_key_policy()
+        .key_id(meta.key_id())
+        .policy_name("default")
+        .send()
+        .await
+        .map_err(|e| err("kms:GetKeyPolicy", e))?
+        .policy
+        .unwrap_or_default();
+    c.count("kms:ListAliases");
+    let aliases = kms
+        .list_aliases()
+        .key_id(meta.key_id())
+        .send()
+        .await
+        .map(|o| {
+            o.aliases()
+                .iter()
+                .filter_map(|a| a.alias_name().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Key {
+        arn: meta.arn().unwrap_or(id).to_string(),
+        exists: true,
+        state: meta
+            .key_state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        manager: meta
+            .key_manager()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+        policy,
+        aliases,
     })
 }

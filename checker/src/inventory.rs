@@ -38,6 +38,13 @@ pub struct Inventory {
     pub alarms: BTreeMap<String, Got<Vec<Alarm>>>,
     /// Topics by ARN.
     pub topics: BTreeMap<String, Got<Topic>>,
+    /// The trails' CloudWatch Logs delivery roles, by ARN.
+    #[serde(default)]
+    pub roles: BTreeMap<String, Got<Role>>,
+    /// KMS keys of log groups and topics, by the id they are named with (an ARN, a key id or an alias)
+    /// and the region they were looked up in: `<region>/<id>`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Got<Key>>,
     /// The API calls made, by operation (for `--verbose`).
     pub calls: BTreeMap<String, u32>,
 }
@@ -117,6 +124,9 @@ pub struct LogGroup {
     pub account: String,
     pub exists: bool,
     pub metric_filters: Vec<MetricFilter>,
+    /// The KMS key the group is encrypted with.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +186,51 @@ pub struct Topic {
     pub arn: String,
     pub exists: bool,
     pub subscriptions: Vec<Subscription>,
+    /// The access policy (GetTopicAttributes `Policy`).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// The KMS key of server-side encryption (`KmsMasterKeyId`).
+    #[serde(default)]
+    pub kms_master_key_id: Option<String>,
+}
+
+/// An IAM role and the permission policies that apply to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub arn: String,
+    pub exists: bool,
+    /// The trust policy, decoded.
+    pub trust_policy: String,
+    /// Inline and attached managed policies (their default version), decoded.
+    pub policies: Vec<RolePolicy>,
+}
+
+/// One permission policy of a role: `inline` with its name, or `managed` with its ARN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RolePolicy {
+    pub kind: String,
+    pub name: String,
+    pub document: String,
+}
+
+/// A KMS key as DescribeKey and GetKeyPolicy show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    pub arn: String,
+    pub exists: bool,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
+    pub state: String,
+    /// `AWS` or `CUSTOMER`.
+    pub manager: String,
+    pub policy: String,
+    pub aliases: Vec<String>,
+}
+
+impl Key {
+    /// The inventory's key for a key named `id` in `region`.
+    pub fn slot(region: &str, id: &str) -> String {
+        format!("{region}/{id}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

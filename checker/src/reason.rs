@@ -75,14 +75,16 @@ reasons! {
     TrailWriteOnly: "trail-write-only", Failure, "the selectors record only write management events (CIS requires All; a policy failure, the 18 events still arrive)";
     TrailNoCloudwatchLogs: "trail-no-cloudwatch-logs", Failure, "the trail does not deliver to CloudWatch Logs";
     TrailDeliveryFailing: "trail-delivery-failing", Failure, "GetTrailStatus reports a CloudWatch Logs delivery error";
+    TrailDeliveryRoleInvalid: "trail-delivery-role-invalid", Failure, "the role is missing, does not trust CloudTrail, or may not create streams and put events in the group";
     LogGroupMissing: "log-group-missing", Failure, "the log group of the trail's ARN does not exist (in that region and account)";
+    LogGroupKeyUnusable: "log-group-key-unusable", Failure, "the group's KMS key is missing, disabled or pending deletion, or its policy does not admit CloudWatch Logs";
     FilterMissing: "filter-missing", Failure, "no metric filter matches any of the 18 events";
     FilterIncomplete: "filter-incomplete", Failure, "the filter never matches some of the 18 (`events`, `witness`)";
     FilterConditional: "filter-conditional", Failure, "some events match only under extra conditions (`events`, `witness`)";
     FilterUnproven: "filter-unproven", Unknown, "the analyzer cannot decide some events (text patterns)";
     FilterMetricValueNotPositive: "filter-metric-value-not-positive", Warning, "metricValue is a literal that is not positive (the alarm analysis decides whether the alarm fires on it)";
     FilterMetricValueExtracted: "filter-metric-value-extracted", Unknown, "metricValue is taken from each event (`$.field`): its value cannot be bounded statically";
-    FilterMatchesOrdinaryTraffic: "filter-matches-ordinary-traffic", Failure, "the filter matches ordinary events of other services (`witness`): the alarm never leaves ALARM in a live account";
+    FilterMatchesOrdinaryTraffic: "filter-matches-ordinary-traffic", Failure, "the filter matches ordinary events (`witness`): of other services, or, in an organization whose trail records reads, the routine Organizations reads; the alarm never leaves ALARM in a live account";
     FilterOverMatches: "filter-over-matches", Warning, "the filter also matches events outside the 18 (`witness`)";
     AlarmMissing: "alarm-missing", Failure, "no alarm in the log group's region watches the metric";
     AlarmNeverFires: "alarm-never-fires", Failure, "one matching event does not make the alarm go to ALARM";
@@ -93,6 +95,8 @@ reasons! {
     AlarmNoSnsAction: "alarm-no-sns-action", Failure, "no SNS topic among AlarmActions";
     TopicMissing: "topic-missing", Failure, "the topic does not exist";
     TopicNoConfirmedSubscription: "topic-no-confirmed-subscription", Failure, "only pending (or no) subscriptions";
+    TopicKeyDeniesCloudwatch: "topic-key-denies-cloudwatch", Failure, "the topic's KMS key is AWS-managed, missing, disabled, or its policy does not let CloudWatch use it";
+    TopicPolicyDeniesCloudwatch: "topic-policy-denies-cloudwatch", Failure, "the topic policy does not let CloudWatch publish, or denies it";
     AccessDenied: "access-denied", Unknown, "a call was denied";
     CrossAccountUnverifiable: "cross-account-unverifiable", Unknown, "a link lives in another account";
     CallFailed: "call-failed", Unknown, "a call failed for another reason";

@@ -46,6 +46,9 @@ pub struct Finding {
     pub events: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub witness: Option<serde_json::Value>,
+    /// For a policy finding: the statement that decided (a Deny), or the one to add when none allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -64,6 +64,7 @@ pub async fn verify_with_service(conf: &SdkConfig, inv: &Inventory) -> (Vec<Find
                                     fix: Vec::new(),
                                     events: Vec::new(),
                                     witness: serde_json::from_str(m).ok(),
+                                    statement: None,
                                 });
                             }
                         }
@@ -80,6 +81,7 @@ pub async fn verify_with_service(conf: &SdkConfig, inv: &Inventory) -> (Vec<Find
                         fix: Vec::new(),
                         events: Vec::new(),
                         witness: None,
+                        statement: None,
                     }),
                 }
             }

@@ -19,6 +19,7 @@
 //! share), [`arn`], [`error`]. [`start`] runs the emulator in-process on any port and returns a [`Handle`];
 //! the `orgwatch emulator` command is a thin wrapper around it.
 
+pub mod access;
 pub mod admin;
 pub mod arn;
 pub mod clock;

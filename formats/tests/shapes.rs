@@ -23,6 +23,7 @@ fn finding(reason: Reason, resource: &str, message: &str) -> Finding {
         fix: vec![format!("aws fix {resource}")],
         events: vec![],
         witness: None,
+        statement: None,
     }
 }
 

@@ -50,9 +50,59 @@ pub const ORDINARY_EVENTS: [(&str, &str, bool); 5] = [
     ("iam.amazonaws.com", "ListRoles", true),
 ];
 
+/// The read calls an organization makes all the time in its management account (the console, Security Hub,
+/// Config, GuardDuty, IAM Identity Center and Control Tower call them every few minutes; members see
+/// `DescribeOrganization` too). They are management events with `readOnly: true`, so a trail recording
+/// read events delivers them, and a filter that matches every Organizations event (a source-only
+/// pattern, `||` written for `&&`, `eventName = "*"`) breaches in every period of an account in an
+/// organization. None of them is one of the 18.
+pub const ORGANIZATION_READS: [&str; 8] = [
+    "DescribeOrganization",
+    "ListAccounts",
+    "ListRoots",
+    "DescribeAccount",
+    "ListPoliciesForTarget",
+    "ListOrganizationalUnitsForParent",
+    "ListDelegatedAdministrators",
+    "ListAWSServiceAccessForOrganization",
+];
+
+/// The ordinary traffic of an account: [`ORDINARY_EVENTS`], and in an organization the
+/// [`ORGANIZATION_READS`] too, as `(eventSource, eventName, readOnly)`.
+pub fn ordinary_traffic(in_organization: bool) -> Vec<(&'static str, &'static str, bool)> {
+    let mut out = ORDINARY_EVENTS.to_vec();
+    if in_organization {
+        out.extend(ORGANIZATION_READS.iter().map(|n| (EVENT_SOURCE, *n, true)));
+    }
+    out
+}
+
 /// The CloudTrail record of one of [`ORDINARY_EVENTS`].
 pub fn ordinary_record(source: &str, name: &str, read_only: bool) -> serde_json::Value {
     let mut r = crate::coverage::schema::cloudtrail_template(source, name);
     r["readOnly"] = serde_json::Value::Bool(read_only);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_reads_are_ordinary_only_in_an_organization_and_the_cis_pattern_ignores_them() {
+        let cis = crate::Pattern::parse(PATTERN).expect("the control's pattern");
+        let source_only =
+            crate::Pattern::parse("{ $.eventSource = organizations.amazonaws.com }").expect("pattern");
+        for name in ORGANIZATION_READS {
+            assert!(!EVENT_NAMES.contains(&name), "{name} is one of the 18");
+            let r = ordinary_record(EVENT_SOURCE, name, true).to_string();
+            assert!(!cis.matches(&r), "the control's pattern matches {name}");
+            assert!(source_only.matches(&r), "a source-only pattern misses {name}");
+        }
+        assert_eq!(ordinary_traffic(false).len(), ORDINARY_EVENTS.len());
+        assert_eq!(
+            ordinary_traffic(true).len(),
+            ORDINARY_EVENTS.len() + ORGANIZATION_READS.len()
+        );
+    }
 }

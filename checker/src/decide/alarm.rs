@@ -323,7 +323,7 @@ pub(super) fn judge_alarms(
             );
         }
         ab.link("alarm", &a.arn, state, ev);
-        judge_topics(&mut ab, inv, &topics);
+        judge_topics(&mut ab, inv, a, &topics);
         let better = match &best {
             None => true,
             Some(cur) => {

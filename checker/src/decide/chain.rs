@@ -54,6 +54,7 @@ impl Builder {
             fix,
             events: Vec::new(),
             witness: None,
+            statement: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

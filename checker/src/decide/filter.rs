@@ -29,6 +29,7 @@ pub(super) fn judge_metric(
     group: &LogGroup,
     key: &MetricKey,
     filters: &[&MetricFilter],
+    organization_reads: bool,
 ) -> bool {
     let metric = format!("{}/{}", key.0, key.1);
     let names: Vec<String> = filters.iter().map(|f| f.name.clone()).collect();
@@ -176,13 +177,18 @@ pub(super) fn judge_metric(
         );
         f.witness = Some(witness.clone());
     }
-    if let Some((p, record)) = ordinary_match(&parsed) {
+    if let Some((p, record)) = ordinary_match(&parsed, organization_reads) {
         broken = true;
         evidence.push(format!("matches ordinary traffic: {}", brief(p, &record)));
+        let what = if record["eventSource"] == cis::EVENT_SOURCE {
+            format!("the routine Organizations read {} (an organization's consoles and services call it every few minutes, and this trail records reads)", record["eventName"].as_str().unwrap_or_default())
+        } else {
+            "ordinary events of other services".to_string()
+        };
         let f = b.find(
             Reason::FilterMatchesOrdinaryTraffic,
             resources.clone(),
-            "the filter matches ordinary events of other services: in a live log group the metric breaches every period, the alarm never leaves ALARM, and an Organizations change notifies nobody".into(),
+            format!("the filter matches {what}: in a live log group the metric breaches every period, the alarm never leaves ALARM, and an Organizations change notifies nobody"),
         );
         f.witness = Some(record);
     }
@@ -191,10 +197,14 @@ pub(super) fn judge_metric(
     true
 }
 
-/// The first ordinary record (`cis::ORDINARY_EVENTS`) one of the filters matches, as CloudTrail delivers it.
-fn ordinary_match(parsed: &[Pattern]) -> Option<(&Pattern, serde_json::Value)> {
-    cis::ORDINARY_EVENTS.iter().find_map(|(source, name, ro)| {
-        let record = cis::ordinary_record(source, name, *ro);
+/// The first ordinary record (`cis::ordinary_traffic`: other services' events, and the routine
+/// Organizations reads when the trail delivers them) one of the filters matches, as CloudTrail delivers it.
+fn ordinary_match(
+    parsed: &[Pattern],
+    organization_reads: bool,
+) -> Option<(&Pattern, serde_json::Value)> {
+    cis::ordinary_traffic(organization_reads).into_iter().find_map(|(source, name, ro)| {
+        let record = cis::ordinary_record(source, name, ro);
         let text = record.to_string();
         parsed
             .iter()

@@ -1,12 +1,13 @@
 //! The decision: a pure function from an [`Inventory`] to a [`Report`].
 //!
-//! Every trail starts a chain: trail → log group → metric filters (by metric) → alarm → topic →
-//! subscription. Each link is judged, every problem becomes a finding with a reason code and a fix, and
+//! Every trail starts a chain: trail → log group (and its key) → delivery role → metric filters (by
+//! metric) → alarm → topic (its policy and key) → subscription. Each link is judged, every problem becomes a finding with a reason code and a fix, and
 //! the chain is `PASS` when nothing breaks it, `UNKNOWN` when only unverifiable links stand in the way, and
 //! `FAIL` otherwise. The check passes when one chain passes.
 //!
-//! One module per link (`trail`, `log_group`, `filter`, `alarm`, `topic`), sharing the
-//! `chain::Builder`; this module walks the chain. The rules read here (what a trail records, when an
+//! One module per link (`trail`, `log_group`, `role`, `filter`, `alarm`, `topic`; `key` for the KMS
+//! keys of groups and topics, `grants` for reading policies), sharing the `chain::Builder`; this module
+//! walks the chain. The rules read here (what a trail records, when an
 //! alarm fires) are the checker's own reading of AWS's documentation, kept independent of the emulator's
 //! on purpose: the oracle test compares the two readings, so the crates share vocabulary (the pattern
 //! engine, enums), never verdict code.
@@ -14,7 +15,10 @@
 mod alarm;
 mod chain;
 mod filter;
+mod grants;
+mod key;
 mod log_group;
+mod role;
 mod topic;
 mod trail;
 
@@ -113,6 +117,7 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
         names: Names {
             trail: Some(t.name.clone()),
             trail_region: Some(t.home_region.clone()),
+            account: split_arn(&t.arn).map(|a| a.2),
             ..Names::default()
         },
         links: Vec::new(),
@@ -130,6 +135,16 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
     let Some(group) = log_group::judge(&mut b, inv, &key) else {
         return b.finish(&t.arn);
     };
+    role::judge_role(&mut b, inv, t, group);
+    // In an organization, a trail that records read events also delivers the routine Organizations reads.
+    let in_organization = matches!(
+        inv.organization,
+        Ok(Organization::Management { .. } | Organization::Member { .. })
+    );
+    let organization_reads = in_organization
+        && t.selectors
+            .as_ref()
+            .is_ok_and(trail::records_organization_reads);
 
     let metrics = filter::by_metric(&group.metric_filters);
     if metrics.is_empty() {
@@ -156,7 +171,7 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
         };
         cb.names.metric = Some(mkey.1.clone());
         cb.names.namespace = Some(mkey.0.clone());
-        if filter::judge_metric(&mut cb, group, mkey, filters) {
+        if filter::judge_metric(&mut cb, group, mkey, filters, organization_reads) {
             alarm::judge_alarms(&mut cb, inv, group, mkey, filters);
         }
         candidates.push(cb);

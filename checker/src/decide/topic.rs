@@ -1,11 +1,102 @@
-//! The topic link: the alarm's topic exists and has a confirmed subscription.
+//! The topic link: the alarm's topic exists, lets CloudWatch publish (its access policy, and the KMS key
+//! it is encrypted with), and has a confirmed subscription.
 
 use super::chain::Builder;
+use super::grants::{self, Verdict};
+use super::key;
+use crate::fix::{alarm_key_statement, alarm_publish_statement};
 use crate::inventory::*;
 use crate::reason::Reason;
 use crate::report::Finding;
+use orgwatch_policy::{service, Request};
 
-pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, topics: &[&String]) {
+/// Whether CloudWatch may publish `alarm`'s notification to `t` (evidence added either way): `Err` with the
+/// link's state when it may not, its findings made.
+fn publishable(
+    b: &mut Builder,
+    inv: &Inventory,
+    alarm: &Alarm,
+    t: &Topic,
+    evidence: &mut Vec<String>,
+) -> Result<(), &'static str> {
+    let (region, account) = split_arn(&t.arn)
+        .map(|a| (a.1, a.2))
+        .unwrap_or_default();
+    let (mut broken, mut unknown) = (false, false);
+    let cloudwatch = || service("cloudwatch.amazonaws.com");
+    if let Some(policy) = &t.policy {
+        let publish = Request::new(cloudwatch(), "sns:Publish", &t.arn)
+            .with("aws:SourceArn", &alarm.arn)
+            .with("aws:SourceAccount", &account)
+            .with("AWS:SourceOwner", &account);
+        let wanted = alarm_publish_statement(&t.arn, &region, &account);
+        let refused = match grants::resource_policy(policy, &[publish]) {
+            Verdict::Allowed => {
+                evidence.push("the topic policy lets CloudWatch publish".into());
+                None
+            }
+            Verdict::Denied { statement, .. } => Some((
+                "a statement of the topic policy denies CloudWatch sns:Publish".to_string(),
+                statement,
+            )),
+            Verdict::NotAllowed => Some((
+                "no statement of the topic policy lets cloudwatch.amazonaws.com sns:Publish".into(),
+                wanted.clone(),
+            )),
+            Verdict::Unreadable(e) => Some((format!("the topic policy cannot be read ({e})"), wanted)),
+        };
+        if let Some((why, statement)) = refused {
+            broken = true;
+            evidence.push(why.clone());
+            let f = b.find(
+                Reason::TopicPolicyDeniesCloudwatch,
+                vec![t.arn.clone(), alarm.arn.clone()],
+                format!("alarm {} cannot publish to topic {}: {why}; the alarm changes state and nobody is told", alarm.name, t.arn),
+            );
+            f.statement = Some(statement);
+        }
+    }
+    if let Some(k) = &t.kms_master_key_id {
+        b.names.topic_key = Some(k.clone());
+        let requests = |key_arn: &str| {
+            ["kms:Decrypt", "kms:GenerateDataKey"]
+                .iter()
+                .map(|a| {
+                    Request::new(cloudwatch(), a, key_arn)
+                        .with("aws:SourceArn", &alarm.arn)
+                        .with("aws:SourceAccount", &account)
+                })
+                .collect()
+        };
+        match key::judge(inv, &region, k, requests, alarm_key_statement(), true) {
+            Ok(how) => evidence.push(format!("encrypted: {how}")),
+            Err(u) => {
+                evidence.push(format!("encrypted: {}", u.why));
+                match &u.error {
+                    Some(e) => {
+                        unknown = true;
+                        b.unknown(e, k)
+                    }
+                    None => {
+                        broken = true;
+                        let f = b.find(
+                            Reason::TopicKeyDeniesCloudwatch,
+                            vec![t.arn.clone(), k.clone()],
+                            format!("alarm {} cannot publish to topic {}: {}; the alarm changes state and nobody is told", alarm.name, t.arn, u.why),
+                        );
+                        f.statement = u.statement.or_else(|| Some(alarm_key_statement()));
+                    }
+                }
+            }
+        }
+    }
+    match super::chain::link_state(broken, unknown) {
+        "passed" => Ok(()),
+        state => Err(state),
+    }
+}
+
+pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, alarm: &Alarm, topics: &[&String]) {
     if topics.is_empty() {
         return;
     }
@@ -48,12 +139,17 @@ pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, topics: &[&String])
                         .iter()
                         .map(|s| format!("{} {}", s.protocol, s.endpoint))
                         .collect();
-                    b.link(
-                        "topic",
-                        arn,
-                        "passed",
-                        vec![format!("confirmed subscriber(s): {}", who.join(", "))],
-                    );
+                    let mut evidence =
+                        vec![format!("confirmed subscriber(s): {}", who.join(", "))];
+                    b.names.topic = Some((*arn).clone());
+                    match publishable(b, inv, alarm, t, &mut evidence) {
+                        Ok(()) => {}
+                        Err(state) => {
+                            b.link("topic", arn, state, evidence);
+                            continue;
+                        }
+                    }
+                    b.link("topic", arn, "passed", evidence);
                     // One complete topic is enough: the others' problems do not break the chain.
                     b.findings.truncate(saved);
                     problems.clear();

@@ -81,6 +81,49 @@ fn write_only_finding() -> (Reason, String) {
     (Reason::TrailWriteOnly, "the trail records only write management events; CIS requires ReadWriteType All (the 18 Organizations events are writes, so they still reach the log group)".into())
 }
 
+/// Whether an advanced selector's `eventSource` conditions leave out organizations.amazonaws.com.
+fn excludes_organizations(sel: &AdvancedSelector) -> bool {
+    const ORG: &str = cis::EVENT_SOURCE;
+    sel.fields
+        .iter()
+        .filter(|f| f.field == "eventSource")
+        .any(|f| {
+            f.not_equals.iter().any(|v| v == ORG)
+                || (!f.equals.is_empty() && !f.equals.iter().any(|v| v == ORG))
+                || f.not_starts_with
+                    .iter()
+                    .any(|p| ORG.starts_with(p.as_str()))
+                || (!f.starts_with.is_empty()
+                    && !f.starts_with.iter().any(|p| ORG.starts_with(p.as_str())))
+                || f.not_ends_with.iter().any(|p| ORG.ends_with(p.as_str()))
+        })
+}
+
+/// Whether the selectors deliver read management events of organizations.amazonaws.com (the routine
+/// reads an organization makes).
+pub(super) fn records_organization_reads(s: &Selectors) -> bool {
+    const ORG: &str = cis::EVENT_SOURCE;
+    if !s.advanced.is_empty() {
+        return s.advanced.iter().any(|sel| {
+            let management = sel
+                .fields
+                .iter()
+                .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management"));
+            let writes_only = sel.fields.iter().any(|f| {
+                f.field == "readOnly"
+                    && (f.equals.iter().all(|v| v == "false") && !f.equals.is_empty()
+                        || f.not_equals.iter().any(|v| v == "true"))
+            });
+            management && !writes_only && !excludes_organizations(sel)
+        });
+    }
+    s.classic.iter().any(|sel| {
+        sel.include_management_events
+            && matches!(sel.read_write_type.as_str(), "All" | "ReadOnly")
+            && !sel.exclude_management_event_sources.iter().any(|x| x == ORG)
+    })
+}
+
 /// Whether the selectors record every management event of organizations.amazonaws.com, read and write.
 fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
     const ORG: &str = cis::EVENT_SOURCE;
@@ -97,21 +140,7 @@ fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
             let read_only_restricted = sel.fields.iter().any(|f| {
                 f.field == "readOnly" && (!f.equals.is_empty() || !f.not_equals.is_empty())
             });
-            let source_excludes = sel
-                .fields
-                .iter()
-                .filter(|f| f.field == "eventSource")
-                .any(|f| {
-                    f.not_equals.iter().any(|v| v == ORG)
-                        || (!f.equals.is_empty() && !f.equals.iter().any(|v| v == ORG))
-                        || f.not_starts_with
-                            .iter()
-                            .any(|p| ORG.starts_with(p.as_str()))
-                        || (!f.starts_with.is_empty()
-                            && !f.starts_with.iter().any(|p| ORG.starts_with(p.as_str())))
-                        || f.not_ends_with.iter().any(|p| ORG.ends_with(p.as_str()))
-                });
-            if source_excludes {
+            if excludes_organizations(sel) {
                 excluded = true;
                 continue;
             }

@@ -244,6 +244,7 @@ async fn delivery_error(State(s): S, Json(b): Json<DeliveryError>) -> Response {
     match state.account(&account).trails.get_mut(&b.trail) {
         Some(t) => {
             t.latest_cloud_watch_logs_delivery_error = b.error.clone();
+            t.delivery_error_observed = false;
             Json(json!({"trail": b.trail, "error": b.error})).into_response()
         }
         None => (

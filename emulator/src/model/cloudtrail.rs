@@ -103,6 +103,11 @@ pub struct Trail {
     pub latest_cloud_watch_logs_delivery_time: Option<f64>,
     #[serde(default)]
     pub latest_cloud_watch_logs_delivery_error: Option<String>,
+    /// The error above is the pipeline's own (the delivery role refused, the group or its key unusable):
+    /// the next successful delivery clears it. An error set through the admin API stays until cleared
+    /// there, and stops the trail from delivering.
+    #[serde(default)]
+    pub delivery_error_observed: bool,
     #[serde(default)]
     pub latest_delivery_time: Option<f64>,
     /// Insights event types enabled (`ApiCallRateInsight`, `ApiErrorRateInsight`); none when never set.

@@ -1,8 +1,10 @@
 //! Alarm actions, the stage between alarm evaluation and SNS delivery: a transition sets the alarm's state,
 //! writes its history, and, when the state changed and actions are enabled, publishes the alarm message
-//! (reference §11) to each action's topic. SetAlarmState and the evaluator both transition through here.
+//! (reference §11) to each action's topic that lets CloudWatch publish ([`access::alarm_publish`]); a
+//! refused action is recorded in the history as AWS words it ("Failed to execute action ..."). SetAlarmState and the evaluator both transition through here.
 
 use super::delivery::{self, Effects};
+use crate::access;
 use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue, TreatMissingData};
 use crate::model::State;
 
@@ -56,8 +58,24 @@ pub fn transition(
             region_long_name(region)
         );
         for arn in actions.clone() {
-            delivery::publish(store, now, fx, &arn, Some(&subject), &message);
-            let data = serde_json::json!({"actionState": "Succeeded", "notificationResource": arn});
+            let (summary, data) =
+                match access::alarm_publish(store, &snapshot.alarm_arn, account, &arn) {
+                    Ok(()) => {
+                        delivery::publish(store, now, fx, &arn, Some(&subject), &message);
+                        (
+                            format!("Successfully executed action {arn}"),
+                            serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
+                        )
+                    }
+                    // The alarm stays in its new state; only the history says nobody was told.
+                    Err(refusal) => (
+                        format!(
+                            "Failed to execute action {arn}. Received error: \"{}\"",
+                            refusal.error()
+                        ),
+                        serde_json::json!({"actionState": "Failed", "notificationResource": arn, "error": refusal.error()}),
+                    ),
+                };
             store
                 .region(account, region)
                 .alarm_history
@@ -65,7 +83,7 @@ pub fn transition(
                     name,
                     now,
                     "Action",
-                    format!("Successfully executed action {arn}"),
+                    summary,
                     data.to_string(),
                 ));
         }

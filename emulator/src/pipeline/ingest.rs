@@ -16,11 +16,14 @@ pub struct Place<'a> {
     pub stream: &'a str,
 }
 
-/// What is missing when events cannot be written.
+/// Why events cannot be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
     Group,
     Stream,
+    /// The group is encrypted with a KMS key CloudWatch Logs may not use (missing, disabled, pending
+    /// deletion, or its policy does not admit the region's Logs principal).
+    Key,
 }
 
 /// Appends events (`(timestamp in ms, message)`) to a stream and runs the group's metric filters over
@@ -32,6 +35,23 @@ pub fn ingest(
     events: Vec<(i64, String)>,
     create_stream: bool,
 ) -> Result<(), Missing> {
+    let key = state
+        .accounts
+        .get(at.account)
+        .and_then(|a| a.regions.get(at.region))
+        .and_then(|r| r.log_groups.get(at.group))
+        .ok_or(Missing::Group)?
+        .kms_key_id
+        .clone();
+    if let Some(k) = key {
+        let group_arn = format!(
+            "arn:aws:logs:{}:{}:log-group:{}",
+            at.region, at.account, at.group
+        );
+        if !crate::access::logs_key(state, &k, at.region, &group_arn) {
+            return Err(Missing::Key);
+        }
+    }
     let r = state.region(at.account, at.region);
     let g = r.log_groups.get_mut(at.group).ok_or(Missing::Group)?;
     if !g.streams.contains_key(at.stream) {

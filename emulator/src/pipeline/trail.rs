@@ -11,6 +11,7 @@
 //! the message is the record as compact JSON, the timestamp its `eventTime`.
 
 use super::ingest::{self, Place};
+use crate::access;
 use crate::arn::parse_arn;
 use crate::clock::Clock;
 use crate::model::cloudtrail::{AdvancedEventSelector, FieldSelector, ReadWriteType, Trail};
@@ -192,7 +193,9 @@ fn advanced_selects(sels: &[AdvancedEventSelector], r: &Record) -> bool {
 
 /// Whether the trail captures the record (logging, region, global events, selectors).
 pub fn captures(t: &Trail, r: &Record) -> bool {
-    if !t.is_logging || t.latest_cloud_watch_logs_delivery_error.is_some() {
+    let injected_error =
+        t.latest_cloud_watch_logs_delivery_error.is_some() && !t.delivery_error_observed;
+    if !t.is_logging || injected_error {
         return false;
     }
     if !(t.is_multi_region_trail || t.home_region == r.region) {
@@ -273,6 +276,14 @@ fn candidates(state: &State, account: &str) -> Vec<(Trail, Option<String>)> {
     out
 }
 
+/// What GetTrailStatus's `LatestCloudWatchLogsDeliveryError` says after a failed delivery. AWS documents
+/// the field ("any CloudWatch Logs error that CloudTrail encountered") but not its values; these are the
+/// CloudWatch Logs error codes of each cause (chosen), and the next successful delivery clears the field.
+pub const DELIVERY_ACCESS_DENIED: &str = "AccessDeniedException";
+pub const DELIVERY_GROUP_MISSING: &str =
+    "ResourceNotFoundException: The specified log group does not exist.";
+pub const DELIVERY_KEY_REFUSED: &str = "KmsAccessDeniedException";
+
 /// Delivers records to the trails that capture them; HTTP deliveries the metric pipeline queued (none
 /// today, alarms run on the clock) are appended to `outgoing`.
 pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summary {
@@ -336,17 +347,46 @@ pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summar
             group: &group,
             stream: &stream,
         };
-        let result = ingest::ingest(state, &place, clock.now_millis(), events, true);
-        // A write to a deleted group fails as CloudWatch Logs answers it.
-        let error = result.err().map(|_| {
-            "ResourceNotFoundException: The specified log group does not exist.".to_string()
-        });
-        // A failed write (the log group was deleted) is reported here, not kept on the trail: the admin
-        // API's delivery error is what stops a trail from delivering.
-        if error.is_none() {
-            if let Some(t) = state.account(&trail_account).trails.get_mut(&trail) {
-                t.latest_cloud_watch_logs_delivery_time = Some(now);
-                t.latest_delivery_time = Some(now);
+        let role = state
+            .accounts
+            .get(&trail_account)
+            .and_then(|a| a.trails.get(&trail))
+            .and_then(|t| t.cloud_watch_logs_role_arn.clone())
+            .unwrap_or_default();
+        let error = match access::delivery_role(
+            state,
+            &role,
+            &trail_arn,
+            &trail_account,
+            (&account, &region, &group),
+            &stream,
+        ) {
+            Err(_) => Some(DELIVERY_ACCESS_DENIED.to_string()),
+            Ok(()) => ingest::ingest(state, &place, clock.now_millis(), events, true)
+                .err()
+                .map(|e| match e {
+                    ingest::Missing::Key => DELIVERY_KEY_REFUSED.to_string(),
+                    ingest::Missing::Group | ingest::Missing::Stream => {
+                        DELIVERY_GROUP_MISSING.to_string()
+                    }
+                }),
+        };
+        if let Some(t) = state.account(&trail_account).trails.get_mut(&trail) {
+            match &error {
+                None => {
+                    t.latest_cloud_watch_logs_delivery_time = Some(now);
+                    t.latest_delivery_time = Some(now);
+                    if t.delivery_error_observed {
+                        t.latest_cloud_watch_logs_delivery_error = None;
+                        t.delivery_error_observed = false;
+                    }
+                }
+                // A deleted group is reported on the delivery only: the checker finds it missing.
+                Some(e) if e == DELIVERY_GROUP_MISSING => {}
+                Some(e) => {
+                    t.latest_cloud_watch_logs_delivery_error = Some(e.clone());
+                    t.delivery_error_observed = true;
+                }
             }
         }
         deliveries.push(Written {

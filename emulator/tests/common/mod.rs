@@ -186,3 +186,77 @@ pub async fn trail_destinations(conf: &SdkConfig, bucket: &str, role: Option<&st
             .unwrap();
     }
 }
+
+/// The control's chain: trail → log group → CIS filter → metric → alarm (Sum ≥ 1 over 300 s) → topic.
+pub async fn cis_chain(h: &Handle, group: &str, treat: Option<&str>) -> String {
+    let conf = default_sdk(h).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
+    logs.create_log_group()
+        .log_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    trail_destinations(
+        &conf,
+        "trail-bucket",
+        Some("CloudTrail_CloudWatchLogs_Role"),
+    )
+    .await;
+    aws_sdk_cloudtrail::Client::new(&conf)
+        .create_trail()
+        .name("org-trail")
+        .s3_bucket_name("trail-bucket")
+        .is_multi_region_trail(true)
+        .cloud_watch_logs_log_group_arn(format!(
+            "arn:aws:logs:us-east-1:123456789012:log-group:{group}:*"
+        ))
+        .cloud_watch_logs_role_arn("arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role")
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_cloudtrail::Client::new(&conf)
+        .start_logging()
+        .name("org-trail")
+        .send()
+        .await
+        .unwrap();
+    logs.put_metric_filter()
+        .log_group_name(group)
+        .filter_name("organizations_changes")
+        .filter_pattern(orgwatch_pattern::cis::PATTERN)
+        .metric_transformations(
+            aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                .metric_name("OrganizationsEventCount")
+                .metric_namespace("CISBenchmark")
+                .metric_value("1")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let topic = aws_sdk_sns::Client::new(&conf)
+        .create_topic()
+        .name("cis-alerts")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let mut alarm = aws_sdk_cloudwatch::Client::new(&conf)
+        .put_metric_alarm()
+        .alarm_name("organizations_changes")
+        .metric_name("OrganizationsEventCount")
+        .namespace("CISBenchmark")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .threshold(1.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .evaluation_periods(1)
+        .alarm_actions(&topic);
+    if let Some(t) = treat {
+        alarm = alarm.treat_missing_data(t);
+    }
+    alarm.send().await.unwrap();
+    topic
+}

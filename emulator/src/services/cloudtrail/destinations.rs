@@ -15,10 +15,11 @@
 //! | its policy lets CloudTrail `kms:GenerateDataKey*` | `InsufficientEncryptionPolicyException` | `Insufficient permissions to access S3 bucket <b> or KMS key <arn>.` (recorded) |
 
 use super::error::CloudTrailError;
+use crate::access::{self, RoleRefusal};
 use crate::arn::parse_arn;
 use crate::model::kms::KeyState;
 use crate::model::State;
-use orgwatch_policy::{evaluate, parse, service, Decision, Policy, Request};
+use orgwatch_policy::{evaluate, parse, service, Request};
 
 /// The settings a trail will have once the call succeeds.
 pub struct Destinations<'a> {
@@ -124,44 +125,24 @@ impl Destinations<'_> {
         if !exists {
             return Err(invalid_group());
         }
-        let untrusted = || {
-            CloudTrailError::InvalidCloudWatchLogsRoleArn(
+        match access::delivery_role(
+            state,
+            role,
+            &self.trail_arn,
+            self.account,
+            (&g.account, &g.region, name),
+            &format!("{}_CloudTrail_{}", self.account, self.region),
+        ) {
+            Ok(()) => Ok(()),
+            Err(RoleRefusal::Untrusted) => Err(CloudTrailError::InvalidCloudWatchLogsRoleArn(
                 "Access denied. Check the trust relationships for your role.".into(),
-            )
-        };
-        let r = parse_arn(role)
-            .filter(|a| a.service == "iam")
-            .ok_or_else(untrusted)?;
-        let role_name = r.resource.rsplit('/').next().unwrap_or_default();
-        let iam = state.accounts.get(&r.account).map(|a| &a.iam);
-        let found = iam.and_then(|i| i.roles.get(role_name).map(|role| (i, role)));
-        let (iam, found) = found.ok_or_else(untrusted)?;
-        let trust = parse(&found.assume_role_policy).map_err(|_| untrusted())?;
-        if !evaluate(&trust, &self.request("sts:AssumeRole", &found.arn)).allowed() {
-            return Err(untrusted());
-        }
-        let identity: Vec<Policy> = iam
-            .role_permission_documents(found)
-            .iter()
-            .filter_map(|d| parse(d).ok())
-            .collect();
-        let stream = format!(
-            "arn:aws:logs:{}:{}:log-group:{name}:log-stream:{}_CloudTrail_{}",
-            g.region, g.account, self.account, self.region
-        );
-        let as_role = orgwatch_policy::Principal::Aws {
-            arn: found.arn.clone(),
-            account: r.account.clone(),
-        };
-        for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
-            let req = Request::new(as_role.clone(), action, &stream);
-            if !identity_allows(&identity, &req) {
-                return Err(CloudTrailError::InvalidCloudWatchLogsLogGroupArn(
+            )),
+            Err(RoleRefusal::NotPermitted) => {
+                Err(CloudTrailError::InvalidCloudWatchLogsLogGroupArn(
                     "Access denied. Check the permissions for your role.".into(),
-                ));
+                ))
             }
         }
-        Ok(())
     }
 
     fn key(&self, state: &State) -> Result<(), CloudTrailError> {
@@ -209,10 +190,4 @@ impl Destinations<'_> {
         }
         Ok(())
     }
-}
-
-/// The union of a principal's identity policies, same account: allowed when one allows and none denies.
-fn identity_allows(policies: &[Policy], req: &Request) -> bool {
-    let outcomes: Vec<Decision> = policies.iter().map(|p| evaluate(p, req).decision).collect();
-    !outcomes.contains(&Decision::ExplicitDeny) && outcomes.contains(&Decision::Allow)
 }

@@ -297,6 +297,7 @@ fn create_trail(call: &mut Call<'_>, i: CreateTrailInput) -> Result<TrailOut> {
         stop_logging_time: None,
         latest_cloud_watch_logs_delivery_time: None,
         latest_cloud_watch_logs_delivery_error: None,
+        delivery_error_observed: false,
         latest_delivery_time: None,
         insight_types: Vec::new(),
     };

@@ -47,6 +47,14 @@ const MAX_REGEX_FILTERS: usize = 5;
 const MAX_BATCH_EVENTS: usize = 10_000;
 const MAX_BATCH_BYTES: usize = 1_048_576;
 
+/// A KMS key CloudWatch Logs may not use for a group, at association and (the same wording, chosen) when
+/// events are put to a group whose key became unusable.
+fn key_refused(group_arn: &str) -> LogsError {
+    invalid(format!(
+        "The specified KMS key does not exist or is not allowed to be used with Arn '{group_arn}'"
+    ))
+}
+
 fn not_found_group() -> LogsError {
     LogsError::ResourceNotFound("The specified log group does not exist.".into())
 }
@@ -155,35 +163,10 @@ struct CreateLogGroupInput {
 fn check_key(call: &Call<'_>, key_arn: &str, group: &str) -> Result<()> {
     let (region, account) = (&call.ctx.region, &call.ctx.account);
     let group_arn = format!("arn:aws:logs:{region}:{account}:log-group:{group}");
-    let refused = || {
-        invalid(format!(
-            "The specified KMS key does not exist or is not allowed to be used with Arn '{group_arn}'"
-        ))
-    };
-    let a = crate::arn::parse_arn(key_arn)
-        .filter(|a| a.service == "kms")
-        .ok_or_else(refused)?;
-    let key = call
-        .state
-        .accounts
-        .get(&a.account)
-        .and_then(|acct| acct.regions.get(&a.region))
-        .and_then(|r| r.kms.resolve(key_arn))
-        .filter(|k| k.state == crate::model::kms::KeyState::Enabled)
-        .ok_or_else(refused)?;
-    let policy = orgwatch_policy::parse(&key.policy).map_err(|_| refused())?;
-    let logs = orgwatch_policy::service(&format!("logs.{region}.amazonaws.com"));
-    let usable = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
-        .iter()
-        .all(|action| {
-            let req = orgwatch_policy::Request::new(logs.clone(), action, &key.arn)
-                .with("kms:EncryptionContext:aws:logs:arn", &group_arn);
-            orgwatch_policy::evaluate(&policy, &req).allowed()
-        });
-    if usable {
+    if crate::access::logs_key(call.state, key_arn, region, &group_arn) {
         Ok(())
     } else {
-        Err(refused())
+        Err(key_refused(&group_arn))
     }
 }
 
@@ -487,6 +470,10 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> Result<PutLogEve
     ingest::ingest(call.state, &place, now, accepted, false).map_err(|e| match e {
         ingest::Missing::Group => not_found_group(),
         ingest::Missing::Stream => not_found_stream(),
+        ingest::Missing::Key => key_refused(&format!(
+            "arn:aws:logs:{region}:{account}:log-group:{}",
+            i.log_group_name
+        )),
     })?;
     Ok(PutLogEventsOutput {
         rejected_log_events_info: (too_new.is_some() || too_old_end.is_some()).then_some(
