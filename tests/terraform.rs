@@ -310,7 +310,7 @@ fn terraform_steps_run_as_an_acceptance_test() {
     let (code, out, err) = orgwatch(&["scenarios", "test", "tests/terraform/scenarios"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("scenarios: 9 passed, 0 failed, 0 skipped"),
+        out.contains("scenarios: 10 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 }
@@ -327,7 +327,7 @@ fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
     ]);
     assert_eq!(code, 0, "nothing failed: {out}{err}");
     assert!(
-        out.contains("scenarios: 0 passed, 0 failed, 9 skipped"),
+        out.contains("scenarios: 0 passed, 0 failed, 10 skipped"),
         "{out}"
     );
     assert!(

@@ -655,7 +655,12 @@ async fn collect_key(c: &mut Collector, region: &str, id: &str) -> Got<Key> {
                     arn: id.to_string(),
                     exists: false,
                     state: String::new(),
-                    manager: if id.contains("alias/aws/") { "AWS" } else { "CUSTOMER" }.into(),
+                    manager: if id.contains("alias/aws/") {
+                        "AWS"
+                    } else {
+                        "CUSTOMER"
+                    }
+                    .into(),
                     policy: String::new(),
                     aliases: Vec::new(),
                 });

@@ -130,6 +130,9 @@ impl Report {
                     f.resources.join(", "),
                     f.message
                 );
+                if let Some(st) = &f.statement {
+                    let _ = writeln!(o, "  statement: {st}");
+                }
                 if let Some(w) = &f.witness {
                     let _ = writeln!(o, "  witness: {w}");
                 }

@@ -26,6 +26,10 @@ const CALLS: &[&str] = &[
     "cloudwatch:DescribeAlarms",
     "sns:GetTopicAttributes",
     "sns:ListSubscriptionsByTopic",
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
 ];
 
 #[tokio::test]
@@ -84,4 +88,45 @@ async fn a_denied_link_does_not_hide_a_complete_chain() {
         .await
         .unwrap();
     assert_reasons(&e.report().await, "PASS", &[]);
+}
+
+#[tokio::test]
+async fn a_key_the_credentials_cannot_read_is_unknown() {
+    for call in ["kms:DescribeKey", "kms:GetKeyPolicy"] {
+        let e = Env::compliant().await;
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}
+        ]});
+        let key = aws_sdk_kms::Client::new(&e.conf)
+            .create_key()
+            .policy(policy.to_string())
+            .send()
+            .await
+            .unwrap()
+            .key_metadata
+            .unwrap()
+            .key_id;
+        e.sns()
+            .set_topic_attributes()
+            .topic_arn(e.topic_arn())
+            .attribute_name("KmsMasterKeyId")
+            .attribute_value(key)
+            .send()
+            .await
+            .unwrap();
+        assert_reasons(&e.report().await, "PASS", &[]);
+        e.admin()
+            .add_fault(&fault(FaultKind::Deny, call, None))
+            .await
+            .unwrap();
+        let r = e.report().await;
+        assert_eq!(r.status.as_str(), "UNKNOWN", "{call}: {}", r.to_text(None));
+        assert!(
+            r.reasons().contains(&"access-denied"),
+            "{call}: {:?}",
+            r.reasons()
+        );
+    }
 }

@@ -20,10 +20,17 @@ async fn the_control_as_printed_passes() {
     let kinds: Vec<&str> = chain.links.iter().map(|l| l.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["trail", "log-group", "metric-filter", "alarm", "topic"]
+        [
+            "trail",
+            "log-group",
+            "delivery-role",
+            "metric-filter",
+            "alarm",
+            "topic"
+        ]
     );
     assert!(chain.links.iter().all(|l| l.state == "passed"));
-    assert!(chain.links[2].evidence[0].contains("matches 18/18 events always"));
+    assert!(chain.links[3].evidence[0].contains("matches 18/18 events always"));
 }
 
 #[tokio::test]
@@ -560,4 +567,217 @@ async fn verify_with_service_agrees_with_the_emulator() {
         r.to_text(None)
     );
     assert_eq!(r.status.as_str(), "PASS");
+}
+
+const CLOUDTRAIL_ROLE: &str = "CloudTrail_CloudWatchLogs_Role";
+
+#[tokio::test]
+async fn delivery_role_denied_after_the_trail_exists() {
+    let e = Env::compliant().await;
+    let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Freeze","Effect":"Deny","Action":"logs:*","Resource":"*"}]}"#;
+    aws_sdk_iam::Client::new(&e.conf)
+        .put_role_policy()
+        .role_name(CLOUDTRAIL_ROLE)
+        .policy_name("freeze")
+        .policy_document(deny)
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["trail-delivery-role-invalid"]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.reason == "trail-delivery-role-invalid")
+        .unwrap();
+    assert_eq!(f.statement.as_ref().unwrap()["Sid"], "Freeze");
+    assert!(f.fix.iter().any(|c| c.contains("put-role-policy")
+        && c.contains(CLOUDTRAIL_ROLE)
+        && c.contains("log-group:cloudtrail-logs:log-stream:*")));
+}
+
+#[tokio::test]
+async fn delivery_role_that_no_longer_trusts_cloudtrail() {
+    let e = Env::compliant().await;
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    aws_sdk_iam::Client::new(&e.conf)
+        .update_assume_role_policy()
+        .role_name(CLOUDTRAIL_ROLE)
+        .policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["trail-delivery-role-invalid"]);
+    // The statement to add is the trust CloudTrail needs.
+    let f = &r.findings[0];
+    assert_eq!(
+        f.statement.as_ref().unwrap()["Statement"][0]["Principal"]["Service"],
+        "cloudtrail.amazonaws.com"
+    );
+}
+
+/// A customer managed key with `statements` besides the account's own.
+async fn key(e: &Env, statements: serde_json::Value) -> String {
+    let mut all = vec![serde_json::json!({"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "kms:*", "Resource": "*"})];
+    all.extend(statements.as_array().cloned().unwrap_or_default());
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": all});
+    aws_sdk_kms::Client::new(&e.conf)
+        .create_key()
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .arn
+        .unwrap()
+}
+
+#[tokio::test]
+async fn log_group_key_pending_deletion() {
+    let e = Env::compliant().await;
+    let k = key(
+        &e,
+        serde_json::json!([{"Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"], "Resource": "*"}]),
+    )
+    .await;
+    e.logs()
+        .associate_kms_key()
+        .log_group_name(GROUP)
+        .kms_key_id(&k)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "PASS", &[]);
+    aws_sdk_kms::Client::new(&e.conf)
+        .schedule_key_deletion()
+        .key_id(&k)
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["log-group-key-unusable"]);
+    assert!(
+        r.findings[0].message.contains("PendingDeletion"),
+        "{}",
+        r.findings[0].message
+    );
+}
+
+#[tokio::test]
+async fn topic_under_the_aws_managed_key() {
+    let e = Env::compliant().await;
+    e.sns()
+        .set_topic_attributes()
+        .topic_arn(e.topic_arn())
+        .attribute_name("KmsMasterKeyId")
+        .attribute_value("alias/aws/sns")
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["topic-key-denies-cloudwatch"]);
+    let f = &r.findings[0];
+    assert_eq!(
+        f.statement.as_ref().unwrap()["Principal"]["Service"],
+        "cloudwatch.amazonaws.com"
+    );
+    assert!(f.fix.iter().any(|c| c.contains("aws kms create-key")));
+}
+
+#[tokio::test]
+async fn topic_key_that_admits_cloudwatch_passes() {
+    let e = Env::compliant().await;
+    let k = key(
+        &e,
+        serde_json::json!([{"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}]),
+    )
+    .await;
+    e.sns()
+        .set_topic_attributes()
+        .topic_arn(e.topic_arn())
+        .attribute_name("KmsMasterKeyId")
+        .attribute_value(&k)
+        .send()
+        .await
+        .unwrap();
+    assert_reasons(&e.report().await, "PASS", &[]);
+}
+
+#[tokio::test]
+async fn topic_policy_that_denies_cloudwatch() {
+    let e = Env::compliant().await;
+    let topic = e.topic_arn();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish", "Resource": topic,
+         "Condition": {"StringEquals": {"AWS:SourceOwner": ACCOUNT}}},
+        {"Sid": "NoAlarms", "Effect": "Deny", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+         "Action": "sns:Publish", "Resource": topic}
+    ]});
+    e.sns()
+        .set_topic_attributes()
+        .topic_arn(&topic)
+        .attribute_name("Policy")
+        .attribute_value(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["topic-policy-denies-cloudwatch"]);
+    assert_eq!(r.findings[0].statement.as_ref().unwrap()["Sid"], "NoAlarms");
+}
+
+#[tokio::test]
+async fn routine_organization_reads_break_a_source_only_filter_in_an_organization() {
+    let e = Env::compliant().await;
+    e.put_filter(
+        "organizations_changes",
+        "{ $.eventSource = organizations.amazonaws.com }",
+        "organizations_changes",
+        "CISBenchmark",
+        "1",
+    )
+    .await;
+    // Outside an organization: no routine Organizations reads, only a warning.
+    assert_reasons(&e.report().await, "PASS", &["filter-over-matches"]);
+    let management = SetOrganization {
+        account: ACCOUNT.into(),
+        role: Role::Management,
+        management_account: None,
+        organization_id: None,
+    };
+    e.admin().set_organization(&management).await.unwrap();
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["filter-matches-ordinary-traffic"]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.reason == "filter-matches-ordinary-traffic")
+        .unwrap();
+    let witness = f.witness.as_ref().unwrap();
+    assert_eq!(witness["eventSource"], "organizations.amazonaws.com");
+    assert_eq!(witness["readOnly"], true);
+    // A trail that records only writes does not deliver the reads.
+    e.trail()
+        .put_event_selectors()
+        .trail_name("org-trail")
+        .event_selectors(
+            EventSelector::builder()
+                .read_write_type(ReadWriteType::WriteOnly)
+                .include_management_events(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let r = e.report().await;
+    assert!(
+        !r.reasons().contains(&"filter-matches-ordinary-traffic"),
+        "{:?}",
+        r.reasons()
+    );
 }

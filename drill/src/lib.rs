@@ -50,6 +50,12 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     let region = conf
         .region()
         .map_or("us-east-1".to_string(), |r| r.to_string());
+    // In an organization the log group also receives the routine Organizations reads.
+    let organization = aws_sdk_organizations::Client::new(conf)
+        .describe_organization()
+        .send()
+        .await
+        .is_ok();
     let clock = admin.clock().await.map_err(text)?;
     let (now, virtual_clock) = (clock.now, clock.is_virtual);
     if !virtual_clock {
@@ -70,12 +76,12 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     // alarm already in ALARM (an earlier change, a test), which would swallow the first event's transition.
     let now = admin.clock().await.map_err(text)?.now;
     admin
-        .deliver(&background(&account, now, horizon))
+        .deliver(&background(&account, now, horizon, organization))
         .await
         .map_err(text)?;
     admin.advance(horizon).await.map_err(text)?;
     seen.extend(admin.outbox(None).await.map_err(text)?.iter().map(key));
-    settle(&admin, &cw, &account, horizon, &mut seen).await?;
+    settle(&admin, &cw, &account, horizon, organization, &mut seen).await?;
     let mut events = Vec::new();
     for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
         let t0 = admin.clock().await.map_err(text)?.now;
@@ -88,10 +94,22 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             .iter()
             .filter(|w| w.error.is_none())
             .count();
+        let refused: Vec<String> = delivered
+            .deliveries
+            .iter()
+            .filter_map(|w| {
+                w.error.as_ref().map(|e| {
+                    format!(
+                        "trail {} could not write to log group {}: {e}",
+                        w.trail, w.log_group
+                    )
+                })
+            })
+            .collect();
         // A horizon of ordinary traffic, then the whole horizon at once: the emulator evaluates every alarm
         // at each instant it would have on the way, and the outbox's timestamps say when each message left.
         admin
-            .deliver(&background(&account, t0, horizon))
+            .deliver(&background(&account, t0, horizon, organization))
             .await
             .map_err(text)?;
         admin.advance(horizon).await.map_err(text)?;
@@ -108,15 +126,23 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             .map(|n| n.delivered_after_seconds)
             .fold(f64::INFINITY, f64::min);
         let notified = !notifications.is_empty();
-        let note = (!notified).then(|| {
-            if log_groups == 0 {
-                "no trail delivered the record to a log group".to_string()
-            } else {
-                format!("no ALARM notification reached a confirmed subscriber within {horizon} s")
-            }
-        });
+        let note = if notified {
+            None
+        } else if log_groups == 0 && !refused.is_empty() {
+            Some(refused.join("; "))
+        } else if log_groups == 0 {
+            Some("no trail delivered the record to a log group".to_string())
+        } else if let Some(failed) = failed_action(&cw, t0).await {
+            Some(format!(
+                "an alarm went to ALARM but its action failed: {failed}"
+            ))
+        } else {
+            Some(format!(
+                "no ALARM notification reached a confirmed subscriber within {horizon} s"
+            ))
+        };
         // Let every alarm leave ALARM before the next event, so that the next one can notify again.
-        let recovered = settle(&admin, &cw, &account, horizon, &mut seen).await?;
+        let recovered = settle(&admin, &cw, &account, horizon, organization, &mut seen).await?;
         events.push(EventResult {
             event: name.to_string(),
             injected_at: iso(t0),
@@ -159,6 +185,7 @@ async fn settle(
     cw: &aws_sdk_cloudwatch::Client,
     account: &str,
     horizon: f64,
+    organization: bool,
     seen: &mut HashSet<String>,
 ) -> Result<bool, String> {
     for _ in 0..RECOVERY_HORIZONS {
@@ -167,13 +194,32 @@ async fn settle(
         }
         let now = admin.clock().await.map_err(text)?.now;
         admin
-            .deliver(&background(account, now, horizon))
+            .deliver(&background(account, now, horizon, organization))
             .await
             .map_err(text)?;
         admin.advance(horizon).await.map_err(text)?;
         seen.extend(admin.outbox(None).await.map_err(text)?.iter().map(key));
     }
     Ok(!in_alarm(cw).await?)
+}
+
+/// The first alarm action that failed since `t0`, as the alarm history words it.
+async fn failed_action(cw: &aws_sdk_cloudwatch::Client, t0: f64) -> Option<String> {
+    let history = cw
+        .describe_alarm_history()
+        .history_item_type(aws_sdk_cloudwatch::types::HistoryItemType::Action)
+        .start_date(aws_sdk_cloudwatch::primitives::DateTime::from_secs(
+            t0 as i64,
+        ))
+        .send()
+        .await
+        .ok()?;
+    history
+        .alarm_history_items()
+        .iter()
+        .filter_map(|i| i.history_summary())
+        .find(|s| s.starts_with("Failed to execute action"))
+        .map(str::to_string)
 }
 
 /// Whether any alarm of the region is in ALARM.
@@ -250,18 +296,22 @@ fn state_change_time(msg: &Value) -> Option<f64> {
 }
 
 /// Background traffic for `seconds` from `t`, every minute: the ordinary events every CloudTrail log
-/// group receives ([`cis::ORDINARY_EVENTS`]). With a filter `defaultValue` they publish real
-/// non-breaching points, as in a live account, which decides how Average, M-of-N and `ignore` alarms behave.
-pub fn background(account: &str, t: f64, seconds: f64) -> Vec<Value> {
+/// group receives, and in an organization the routine Organizations reads ([`cis::ordinary_traffic`]).
+/// With a filter `defaultValue` they publish real non-breaching points, as in a live account, which decides
+/// how Average, M-of-N and `ignore` alarms behave.
+pub fn background(account: &str, t: f64, seconds: f64, organization: bool) -> Vec<Value> {
+    let traffic = cis::ordinary_traffic(organization);
+    let spacing = 50.0 / traffic.len() as f64;
     let minutes = (seconds / 60.0).ceil().max(1.0) as usize;
     (0..minutes)
         .flat_map(|m| {
-            cis::ORDINARY_EVENTS
-                .iter()
+            traffic
+                .clone()
+                .into_iter()
                 .enumerate()
                 .map(move |(i, (source, name, read_only))| {
-                    let mut r = cis::ordinary_record(source, name, *read_only);
-                    r["eventTime"] = json!(iso(t + (m * 60) as f64 + 1.0 + i as f64 * 10.0));
+                    let mut r = cis::ordinary_record(source, name, read_only);
+                    r["eventTime"] = json!(iso(t + (m * 60) as f64 + 1.0 + i as f64 * spacing));
                     r["recipientAccountId"] = json!(account);
                     r["userIdentity"]["accountId"] = json!(account);
                     r

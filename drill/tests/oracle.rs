@@ -15,7 +15,7 @@ use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use orgwatch_pattern::cis;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::cell::Cell;
 
 /// Reason codes that are CIS policy, not pipeline breaks.
@@ -33,6 +33,42 @@ enum Selectors {
     ExcludeKms,
     AdvancedManagement,
     AdvancedExcludeOrganizations,
+}
+
+/// The trail's delivery role, as changed after the trail was made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DeliveryRole {
+    AsMade,
+    TrustsAnotherService,
+    MayNotPutEvents,
+    DeniesPutEvents,
+}
+
+/// The log group's encryption.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum GroupKey {
+    None,
+    AdmitsLogs,
+    DefaultPolicy,
+    Disabled,
+}
+
+/// The topic's encryption.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TopicKey {
+    None,
+    AwsManaged,
+    AdmitsCloudWatch,
+    DefaultPolicy,
+}
+
+/// The topic's access policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TopicPolicy {
+    Default,
+    ForAlarms,
+    OwnerOnly,
+    DeniesCloudWatch,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +102,11 @@ struct Chain {
     action_to_topic: bool,
     topic: bool,
     subscription: Sub,
+    organization: bool,
+    role: DeliveryRole,
+    group_key: GroupKey,
+    topic_key: TopicKey,
+    topic_policy: TopicPolicy,
 }
 
 fn compliant() -> Chain {
@@ -91,6 +132,11 @@ fn compliant() -> Chain {
         action_to_topic: true,
         topic: true,
         subscription: Sub::ConfirmedSqs,
+        organization: false,
+        role: DeliveryRole::AsMade,
+        group_key: GroupKey::None,
+        topic_key: TopicKey::None,
+        topic_policy: TopicPolicy::Default,
     }
 }
 
@@ -161,6 +207,11 @@ enum Mutation {
     NoAction,
     NoTopic,
     Subscription(Sub),
+    InOrganization,
+    Role(DeliveryRole),
+    GroupKey(GroupKey),
+    TopicKey(TopicKey),
+    TopicPolicy(TopicPolicy),
 }
 
 impl Mutation {
@@ -189,6 +240,11 @@ impl Mutation {
             Mutation::NoAction => c.action_to_topic = false,
             Mutation::NoTopic => c.topic = false,
             Mutation::Subscription(s) => c.subscription = s,
+            Mutation::InOrganization => c.organization = true,
+            Mutation::Role(r) => c.role = r,
+            Mutation::GroupKey(k) => c.group_key = k,
+            Mutation::TopicKey(k) => c.topic_key = k,
+            Mutation::TopicPolicy(p) => c.topic_policy = p,
         }
     }
 }
@@ -243,6 +299,31 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(M::NoAction),
         Just(M::NoTopic),
         prop_oneof![Just(Sub::PendingEmail), Just(Sub::None)].prop_map(M::Subscription),
+        Just(M::InOrganization),
+        prop_oneof![
+            Just(DeliveryRole::TrustsAnotherService),
+            Just(DeliveryRole::MayNotPutEvents),
+            Just(DeliveryRole::DeniesPutEvents),
+        ]
+        .prop_map(M::Role),
+        prop_oneof![
+            Just(GroupKey::AdmitsLogs),
+            Just(GroupKey::DefaultPolicy),
+            Just(GroupKey::Disabled),
+        ]
+        .prop_map(M::GroupKey),
+        prop_oneof![
+            Just(TopicKey::AwsManaged),
+            Just(TopicKey::AdmitsCloudWatch),
+            Just(TopicKey::DefaultPolicy),
+        ]
+        .prop_map(M::TopicKey),
+        prop_oneof![
+            Just(TopicPolicy::ForAlarms),
+            Just(TopicPolicy::OwnerOnly),
+            Just(TopicPolicy::DeniesCloudWatch),
+        ]
+        .prop_map(M::TopicPolicy),
     ]
 }
 
@@ -342,24 +423,111 @@ fn scenario(c: &Chain) -> orgwatch_scenarios::format::Scenario {
     if let Some(t) = c.treat {
         alarm["TreatMissingData"] = t.into();
     }
+    let root = json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "kms:*", "Resource": "*"});
+    let mut keys = Vec::new();
+    let mut group = json!({"logGroupName": GROUP});
+    if c.group_key != GroupKey::None {
+        let logs = json!({"Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"], "Resource": "*"});
+        let mut key = json!({"Alias": "alias/cloudtrail-logs"});
+        if c.group_key != GroupKey::DefaultPolicy {
+            key["Policy"] = json!({"Version": "2012-10-17", "Statement": [root, logs]});
+        }
+        if c.group_key == GroupKey::Disabled {
+            key["KeyState"] = "Disabled".into();
+        }
+        keys.push(key);
+        group["kmsKeyId"] = "alias/cloudtrail-logs".into();
+    }
+    let mut topic_attributes = serde_json::Map::new();
+    match c.topic_key {
+        TopicKey::None => {}
+        TopicKey::AwsManaged => {
+            topic_attributes.insert("KmsMasterKeyId".into(), "alias/aws/sns".into());
+        }
+        TopicKey::AdmitsCloudWatch | TopicKey::DefaultPolicy => {
+            let mut key = json!({"Alias": "alias/cis-alarms"});
+            if c.topic_key == TopicKey::AdmitsCloudWatch {
+                key["Policy"] = json!({"Version": "2012-10-17", "Statement": [root, {
+                    "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}]});
+            }
+            keys.push(key);
+            topic_attributes.insert("KmsMasterKeyId".into(), "alias/cis-alarms".into());
+        }
+    }
+    let publish = |effect: &str, principal: Value| json!({"Effect": effect, "Principal": principal, "Action": "sns:Publish", "Resource": topic});
+    let topic_policy = match c.topic_policy {
+        TopicPolicy::Default => None,
+        TopicPolicy::ForAlarms => Some(vec![publish(
+            "Allow",
+            json!({"Service": "cloudwatch.amazonaws.com"}),
+        )]),
+        TopicPolicy::OwnerOnly => Some(vec![publish(
+            "Allow",
+            json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}),
+        )]),
+        TopicPolicy::DeniesCloudWatch => Some(vec![
+            json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": topic,
+                   "Condition": {"StringEquals": {"AWS:SourceOwner": ACCOUNT}}}),
+            publish("Deny", json!({"Service": "cloudwatch.amazonaws.com"})),
+        ]),
+    };
+    if let Some(statements) = topic_policy {
+        topic_attributes.insert(
+            "Policy".into(),
+            json!({"Version": "2012-10-17", "Statement": statements}),
+        );
+    }
+    let trust = |service: &str| {
+        json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+    };
+    let deliver = json!({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"});
+    let role = |trust: Value, statements: Vec<Value>| {
+        json!([{"RoleName": "CloudTrail_CloudWatchLogs_Role", "AssumeRolePolicyDocument": trust,
+            "Policies": [{"PolicyName": "cloudtrail-delivery",
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}])
+    };
+    let roles = match c.role {
+        DeliveryRole::AsMade => json!([]),
+        DeliveryRole::TrustsAnotherService => role(trust("ec2.amazonaws.com"), vec![deliver]),
+        DeliveryRole::MayNotPutEvents => role(
+            trust("cloudtrail.amazonaws.com"),
+            vec![json!({"Effect": "Allow", "Action": "logs:CreateLogStream", "Resource": "*"})],
+        ),
+        DeliveryRole::DeniesPutEvents => role(
+            trust("cloudtrail.amazonaws.com"),
+            vec![
+                deliver,
+                json!({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": "*"}),
+            ],
+        ),
+    };
+    let mut account = json!({"account": ACCOUNT, "regions": {"us-east-1": {
+        "logGroups": [group],
+        "trails": [trail],
+        "metricFilters": [{
+            "logGroupName": GROUP,
+            "filterName": "organizations_changes",
+            "filterPattern": c.pattern,
+            "metricTransformations": [transformation],
+        }],
+        "topics": if c.topic { json!([{"Name": "cis-alarms", "Attributes": topic_attributes}]) } else { json!([]) },
+        "subscriptions": subscriptions,
+        "alarms": if c.alarm { json!([alarm]) } else { json!([]) },
+        "keys": keys,
+        "roles": if c.delivers_to_logs { roles } else { json!([]) },
+    }}});
+    if c.organization {
+        account["organization"] = "management".into();
+    }
     let doc = json!({
         "name": "oracle-case",
         "control": "cis-4.15",
         "given": {
             "clock": "2027-01-15T08:00:00Z",
-            "accounts": [{"account": ACCOUNT, "regions": {"us-east-1": {
-                "logGroups": [{"logGroupName": GROUP}],
-                "trails": [trail],
-                "metricFilters": [{
-                    "logGroupName": GROUP,
-                    "filterName": "organizations_changes",
-                    "filterPattern": c.pattern,
-                    "metricTransformations": [transformation],
-                }],
-                "topics": if c.topic { json!([{"Name": "cis-alarms"}]) } else { json!([]) },
-                "subscriptions": subscriptions,
-                "alarms": if c.alarm { json!([alarm]) } else { json!([]) },
-            }}}],
+            "accounts": [account],
         },
         "expect": {"status": "PASS"},
     });

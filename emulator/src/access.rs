@@ -40,9 +40,13 @@ pub fn delivery_role(
         .iam;
     let role = iam.roles.get(role_name).ok_or(RoleRefusal::Untrusted)?;
     let trust = parse(&role.assume_role_policy).map_err(|_| RoleRefusal::Untrusted)?;
-    let assume = Request::new(service("cloudtrail.amazonaws.com"), "sts:AssumeRole", &role.arn)
-        .with("aws:SourceArn", trail_arn)
-        .with("aws:SourceAccount", trail_account);
+    let assume = Request::new(
+        service("cloudtrail.amazonaws.com"),
+        "sts:AssumeRole",
+        &role.arn,
+    )
+    .with("aws:SourceArn", trail_arn)
+    .with("aws:SourceAccount", trail_account);
     if !evaluate(&trust, &assume).allowed() {
         return Err(RoleRefusal::Untrusted);
     }
@@ -51,7 +55,8 @@ pub fn delivery_role(
         .iter()
         .filter_map(|d| parse(d).ok())
         .collect();
-    let stream = format!("arn:aws:logs:{g_region}:{g_account}:log-group:{g_name}:log-stream:{stream}");
+    let stream =
+        format!("arn:aws:logs:{g_region}:{g_account}:log-group:{g_name}:log-stream:{stream}");
     let as_role = Principal::Aws {
         arn: role.arn.clone(),
         account: r.account.clone(),

@@ -4,8 +4,7 @@
 
 mod common;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
-use aws_sdk_cloudwatchlogs::types::MetricTransformation;
+use aws_sdk_cloudwatch::types::{StateValue, Statistic};
 use common::{default_sdk, emulator, raw, sdk};
 use orgwatch_emulator::Handle;
 use serde_json::{json, Value};

@@ -199,7 +199,11 @@ async fn alarm_and_action(h: &Handle) -> (StateValue, String, Value) {
         .unwrap();
     let item = history.alarm_history_items().first().cloned().unwrap();
     let data: Value = serde_json::from_str(item.history_data().unwrap_or("{}")).unwrap();
-    (state, item.history_summary().unwrap_or_default().into(), data)
+    (
+        state,
+        item.history_summary().unwrap_or_default().into(),
+        data,
+    )
 }
 
 async fn outbox_len(h: &Handle) -> usize {
@@ -231,7 +235,9 @@ async fn an_alarm_cannot_publish_to_a_topic_under_the_aws_managed_key() {
     assert_eq!(state, StateValue::Alarm, "the alarm still changes state");
     assert_eq!(outbox_len(&h).await, before, "nothing is delivered");
     assert!(
-        summary.starts_with(&format!("Failed to execute action {topic}. Received error: \"null (Service: AWSKMS")),
+        summary.starts_with(&format!(
+            "Failed to execute action {topic}. Received error: \"null (Service: AWSKMS"
+        )),
         "{summary}"
     );
     assert_eq!(data["actionState"], "Failed");

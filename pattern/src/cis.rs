@@ -91,13 +91,16 @@ mod tests {
     #[test]
     fn organization_reads_are_ordinary_only_in_an_organization_and_the_cis_pattern_ignores_them() {
         let cis = crate::Pattern::parse(PATTERN).expect("the control's pattern");
-        let source_only =
-            crate::Pattern::parse("{ $.eventSource = organizations.amazonaws.com }").expect("pattern");
+        let source_only = crate::Pattern::parse("{ $.eventSource = organizations.amazonaws.com }")
+            .expect("pattern");
         for name in ORGANIZATION_READS {
             assert!(!EVENT_NAMES.contains(&name), "{name} is one of the 18");
             let r = ordinary_record(EVENT_SOURCE, name, true).to_string();
             assert!(!cis.matches(&r), "the control's pattern matches {name}");
-            assert!(source_only.matches(&r), "a source-only pattern misses {name}");
+            assert!(
+                source_only.matches(&r),
+                "a source-only pattern misses {name}"
+            );
         }
         assert_eq!(ordinary_traffic(false).len(), ORDINARY_EVENTS.len());
         assert_eq!(

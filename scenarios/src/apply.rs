@@ -2,8 +2,8 @@
 //! would (the AWS SDK for Rust, each account selected by its 12-digit access key); the admin API only for
 //! what no AWS API can set (the organization role, a confirmed email/HTTP subscription, a delivery error).
 
-use super::destinations;
 use super::format::{Account, Resources, Scenario};
+use super::{access, destinations};
 use anyhow::{Context, Result};
 use orgwatch_emulator::admin::api::{DeliveryError, SetOrganization};
 use orgwatch_emulator::admin::client::AdminClient;
@@ -34,11 +34,14 @@ pub async fn apply(endpoint: &str, s: &Scenario) -> Result<()> {
 /// topics and trails are kept or updated rather than reported as conflicts.
 pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resources) -> Result<()> {
     let conf = sdk(endpoint, &a.account, region).await;
+    let keys = access::make_keys(endpoint, &a.account, region, &r.keys).await?;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     for g in &r.log_groups {
+        let key = g.kms_key_id.as_deref().map(|k| access::resolve(&keys, k));
         let created = logs
             .create_log_group()
             .log_group_name(&g.log_group_name)
+            .set_kms_key_id(key.clone())
             .send()
             .await;
         if let Err(e) = created {
@@ -47,6 +50,14 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
                 .is_some_and(|e| e.is_resource_already_exists_exception());
             if !exists {
                 return Err(e).context("CreateLogGroup");
+            }
+            if let Some(k) = key {
+                logs.associate_kms_key()
+                    .log_group_name(&g.log_group_name)
+                    .kms_key_id(k)
+                    .send()
+                    .await
+                    .with_context(|| format!("AssociateKmsKey {}", g.log_group_name))?;
             }
         }
     }
@@ -78,11 +89,27 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
     }
     let sns = aws_sdk_sns::Client::new(&conf);
     for t in &r.topics {
-        sns.create_topic()
+        let arn = sns
+            .create_topic()
             .name(&t.name)
             .send()
             .await
-            .context("CreateTopic")?;
+            .context("CreateTopic")?
+            .topic_arn
+            .unwrap_or_default();
+        for (name, value) in &t.attributes {
+            let value = match name.as_str() {
+                "KmsMasterKeyId" => access::resolve(&keys, &access::document(value)),
+                _ => access::document(value),
+            };
+            sns.set_topic_attributes()
+                .topic_arn(&arn)
+                .attribute_name(name)
+                .attribute_value(value)
+                .send()
+                .await
+                .with_context(|| format!("SetTopicAttributes {name} on {}", t.name))?;
+        }
     }
     for sub in &r.subscriptions {
         let out = sns
@@ -240,6 +267,10 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
                 .set_delivery_error(&error)
                 .await?;
         }
+    }
+    if access::any(r) {
+        access::apply_roles(endpoint, &a.account, &r.roles).await?;
+        access::finish_keys(endpoint, &a.account, region, &r.keys).await?;
     }
     Ok(())
 }

@@ -86,6 +86,44 @@ pub struct Resources {
     pub subscriptions: Vec<SnsSubscription>,
     #[serde(default)]
     pub alarms: Vec<Alarm>,
+    /// KMS keys, named by alias, that log groups (`kmsKeyId`) and topics (`KmsMasterKeyId`) refer to.
+    #[serde(default)]
+    pub keys: Vec<Key>,
+    /// IAM roles as they are once the trails exist (a delivery role changed after its trail was made).
+    #[serde(default)]
+    pub roles: Vec<IamRole>,
+}
+
+/// A KMS key. The harness makes it with a policy every service of the chain may use (so that AWS accepts
+/// the associations), then, once the chain exists, gives it `Policy` (KMS's default key policy when
+/// absent) and `KeyState`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Key {
+    /// `alias/<name>`, how the scenario refers to the key.
+    pub alias: String,
+    #[serde(default)]
+    pub policy: Option<serde_json::Value>,
+    /// `Enabled` (default), `Disabled` or `PendingDeletion`.
+    #[serde(default)]
+    pub key_state: Option<String>,
+}
+
+/// An IAM role: its trust policy and inline policies replace whatever the harness made for a trail.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct IamRole {
+    pub role_name: String,
+    pub assume_role_policy_document: serde_json::Value,
+    #[serde(default)]
+    pub policies: Vec<InlinePolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +161,9 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LogGroup {
     pub log_group_name: String,
+    /// A key of the scenario (`alias/...`) or a key ARN.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +179,9 @@ pub struct MetricFilter {
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Topic {
     pub name: String,
+    /// Topic attributes to set (`Policy` may be given as a JSON object, `KmsMasterKeyId` as an alias).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //! runner behind `orgwatch check --scenario` and `orgwatch scenarios test`, and [`boot_catalogue`]: an
 //! emulator holding a catalogue scenario in one call. The command line only parses arguments and prints.
 
+pub mod access;
 pub mod apply;
 pub mod destinations;
 pub mod format;

@@ -1,7 +1,7 @@
 //! `orgwatch scenarios record`: capture a live configuration (read-only, through the checker's own
 //! collection) into a scenario file, so that what an account has can be replayed without it.
 
-use orgwatch_checker::inventory::{Inventory, Organization};
+use orgwatch_checker::inventory::{Inventory, Key, Organization};
 use orgwatch_checker::Report;
 use std::collections::BTreeMap;
 
@@ -69,18 +69,71 @@ pub fn scenario(inv: &Inventory, report: &Report, name: &str) -> serde_json::Val
         }
         push(&mut regions, &t.home_region, "trails", v);
     }
+    // Customer managed keys, recorded under an alias the harness can make (their own, or a made-up one).
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for (slot, k) in &inv.keys {
+        let Ok(k) = k else { continue };
+        let region = slot.split('/').next().unwrap_or_default();
+        if !k.exists || k.manager == "AWS" {
+            continue;
+        }
+        let alias = k
+            .aliases
+            .iter()
+            .find(|a| !a.starts_with("alias/aws/"))
+            .cloned()
+            .unwrap_or_else(|| format!("alias/recorded-{}", aliases.len() + 1));
+        let policy: serde_json::Value =
+            serde_json::from_str(&k.policy).unwrap_or_else(|_| k.policy.clone().into());
+        push(
+            &mut regions,
+            region,
+            "keys",
+            serde_json::json!({"Alias": alias, "Policy": policy, "KeyState": k.state}),
+        );
+        aliases.insert(slot.clone(), alias);
+    }
+    let key_ref = |region: &str, id: &str| {
+        aliases
+            .get(&Key::slot(region, id))
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    for r in inv.roles.values().flatten().filter(|r| r.exists) {
+        let Some((_, _, acct, resource)) = orgwatch_checker::inventory::split_arn(&r.arn) else {
+            continue;
+        };
+        if acct != account {
+            continue;
+        }
+        let json = |d: &str| serde_json::from_str(d).unwrap_or_else(|_| serde_json::Value::from(d));
+        let policies: Vec<serde_json::Value> = r
+            .policies
+            .iter()
+            .map(|p| {
+                // A managed policy is replayed as an inline one with the same document.
+                let name = p.name.rsplit('/').next().unwrap_or(&p.name);
+                serde_json::json!({"PolicyName": name, "PolicyDocument": json(&p.document)})
+            })
+            .collect();
+        let v = serde_json::json!({
+            "RoleName": resource.rsplit('/').next().unwrap_or_default(),
+            "AssumeRolePolicyDocument": json(&r.trust_policy),
+            "Policies": policies,
+        });
+        push(&mut regions, &inv.region, "roles", v);
+    }
     for g in inv
         .log_groups
         .values()
         .flatten()
         .filter(|g| g.exists && g.account == account)
     {
-        push(
-            &mut regions,
-            &g.region,
-            "logGroups",
-            serde_json::json!({"logGroupName": g.name}),
-        );
+        let mut v = serde_json::json!({"logGroupName": g.name});
+        if let Some(k) = &g.kms_key_id {
+            v["kmsKeyId"] = key_ref(&g.region, k).into();
+        }
+        push(&mut regions, &g.region, "logGroups", v);
         for f in &g.metric_filters {
             let mut t = serde_json::json!({"metricName": f.metric_name, "metricNamespace": f.namespace, "metricValue": f.value});
             if let Some(d) = f.default_value {
@@ -127,11 +180,20 @@ pub fn scenario(inv: &Inventory, report: &Report, name: &str) -> serde_json::Val
         if acct != account {
             continue;
         }
+        let mut attributes = serde_json::Map::new();
+        if let Some(p) = &t.policy {
+            let policy: serde_json::Value =
+                serde_json::from_str(p).unwrap_or_else(|_| p.clone().into());
+            attributes.insert("Policy".into(), policy);
+        }
+        if let Some(k) = &t.kms_master_key_id {
+            attributes.insert("KmsMasterKeyId".into(), key_ref(&r, k).into());
+        }
         push(
             &mut regions,
             &r,
             "topics",
-            serde_json::json!({"Name": name}),
+            serde_json::json!({"Name": name, "Attributes": attributes}),
         );
         for s in &t.subscriptions {
             let v = serde_json::json!({"TopicArn": t.arn, "Protocol": s.protocol, "Endpoint": s.endpoint, "Confirmed": s.confirmed()});

@@ -203,12 +203,14 @@ fn ordinary_match(
     parsed: &[Pattern],
     organization_reads: bool,
 ) -> Option<(&Pattern, serde_json::Value)> {
-    cis::ordinary_traffic(organization_reads).into_iter().find_map(|(source, name, ro)| {
-        let record = cis::ordinary_record(source, name, ro);
-        let text = record.to_string();
-        parsed
-            .iter()
-            .find(|p| p.matches(&text))
-            .map(|p| (p, record.clone()))
-    })
+    cis::ordinary_traffic(organization_reads)
+        .into_iter()
+        .find_map(|(source, name, ro)| {
+            let record = cis::ordinary_record(source, name, ro);
+            let text = record.to_string();
+            parsed
+                .iter()
+                .find(|p| p.matches(&text))
+                .map(|p| (p, record.clone()))
+        })
 }

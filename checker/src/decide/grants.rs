@@ -10,7 +10,10 @@ use serde_json::Value;
 pub(super) enum Verdict {
     Allowed,
     /// A statement denies it: the statement, and where it is (`policy name`).
-    Denied { statement: Value, place: String },
+    Denied {
+        statement: Value,
+        place: String,
+    },
     /// Nothing allows it.
     NotAllowed,
     /// A document could not be read.

@@ -27,27 +27,31 @@ pub(super) fn judge(
     requests: impl Fn(&str) -> Vec<Request>,
     statement: Value,
     aws_managed_refused: bool,
-) -> Result<String, Unusable> {
-    let plain = |why: String, statement: Option<Value>| Unusable {
-        why,
-        statement,
-        error: None,
+) -> Result<String, Box<Unusable>> {
+    let plain = |why: String, statement: Option<Value>| {
+        Box::new(Unusable {
+            why,
+            statement,
+            error: None,
+        })
     };
     let key = match inv.keys.get(&Key::slot(region, id)) {
         None => return Ok(format!("key {id} (not collected)")),
         Some(Err(e)) => {
-            return Err(Unusable {
+            return Err(Box::new(Unusable {
                 why: format!("key {id} could not be read: {}", e.message),
                 statement: None,
                 error: Some(e.clone()),
-            })
+            }))
         }
         Some(Ok(k)) => k,
     };
     let name = key.aliases.first().map_or(id, String::as_str);
     if aws_managed_refused && (key.manager == "AWS" || id.contains("alias/aws/")) {
         return Err(plain(
-            format!("{name} is an AWS managed key: its policy cannot be changed to admit CloudWatch"),
+            format!(
+                "{name} is an AWS managed key: its policy cannot be changed to admit CloudWatch"
+            ),
             None,
         ));
     }
@@ -58,7 +62,9 @@ pub(super) fn judge(
         return Err(plain(format!("key {name} is {}", key.state), None));
     }
     match grants::resource_policy(&key.policy, &requests(&key.arn)) {
-        Verdict::Allowed => Ok(format!("key {name} is enabled and its policy admits the service")),
+        Verdict::Allowed => Ok(format!(
+            "key {name} is enabled and its policy admits the service"
+        )),
         Verdict::Denied { statement, .. } => Err(plain(
             format!("a statement of the policy of key {name} denies the service"),
             Some(statement),

@@ -29,7 +29,10 @@ pub(super) fn judge_role(b: &mut Builder, inv: &Inventory, t: &Trail, group: &Lo
         let f = b.find(
             Reason::TrailDeliveryRoleInvalid,
             vec![arn.clone(), t.arn.clone()],
-            format!("CloudTrail cannot deliver to log group {} with role {arn}: {why}", group.name),
+            format!(
+                "CloudTrail cannot deliver to log group {} with role {arn}: {why}",
+                group.name
+            ),
         );
         f.statement = Some(statement);
     };
@@ -47,13 +50,25 @@ pub(super) fn judge_role(b: &mut Builder, inv: &Inventory, t: &Trail, group: &Lo
     match grants::resource_policy(&role.trust_policy, &[assume]) {
         Verdict::Allowed => {}
         Verdict::Denied { statement, .. } => {
-            return broken(b, "its trust policy denies cloudtrail.amazonaws.com sts:AssumeRole".into(), statement);
+            return broken(
+                b,
+                "its trust policy denies cloudtrail.amazonaws.com sts:AssumeRole".into(),
+                statement,
+            );
         }
         Verdict::NotAllowed => {
-            return broken(b, "its trust policy does not let cloudtrail.amazonaws.com assume it".into(), delivery_trust());
+            return broken(
+                b,
+                "its trust policy does not let cloudtrail.amazonaws.com assume it".into(),
+                delivery_trust(),
+            );
         }
         Verdict::Unreadable(e) => {
-            return broken(b, format!("its trust policy cannot be read ({e})"), delivery_trust());
+            return broken(
+                b,
+                format!("its trust policy cannot be read ({e})"),
+                delivery_trust(),
+            );
         }
     }
     // Organizations events are recorded in us-east-1; an organization trail prefixes the stream with the

@@ -19,9 +19,7 @@ fn publishable(
     t: &Topic,
     evidence: &mut Vec<String>,
 ) -> Result<(), &'static str> {
-    let (region, account) = split_arn(&t.arn)
-        .map(|a| (a.1, a.2))
-        .unwrap_or_default();
+    let (region, account) = split_arn(&t.arn).map(|a| (a.1, a.2)).unwrap_or_default();
     let (mut broken, mut unknown) = (false, false);
     let cloudwatch = || service("cloudwatch.amazonaws.com");
     if let Some(policy) = &t.policy {
@@ -43,7 +41,9 @@ fn publishable(
                 "no statement of the topic policy lets cloudwatch.amazonaws.com sns:Publish".into(),
                 wanted.clone(),
             )),
-            Verdict::Unreadable(e) => Some((format!("the topic policy cannot be read ({e})"), wanted)),
+            Verdict::Unreadable(e) => {
+                Some((format!("the topic policy cannot be read ({e})"), wanted))
+            }
         };
         if let Some((why, statement)) = refused {
             broken = true;
@@ -139,8 +139,7 @@ pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, alarm: &Alarm, topi
                         .iter()
                         .map(|s| format!("{} {}", s.protocol, s.endpoint))
                         .collect();
-                    let mut evidence =
-                        vec![format!("confirmed subscriber(s): {}", who.join(", "))];
+                    let mut evidence = vec![format!("confirmed subscriber(s): {}", who.join(", "))];
                     b.names.topic = Some((*arn).clone());
                     match publishable(b, inv, alarm, t, &mut evidence) {
                         Ok(()) => {}

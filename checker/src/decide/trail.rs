@@ -120,7 +120,10 @@ pub(super) fn records_organization_reads(s: &Selectors) -> bool {
     s.classic.iter().any(|sel| {
         sel.include_management_events
             && matches!(sel.read_write_type.as_str(), "All" | "ReadOnly")
-            && !sel.exclude_management_event_sources.iter().any(|x| x == ORG)
+            && !sel
+                .exclude_management_event_sources
+                .iter()
+                .any(|x| x == ORG)
     })
 }
 

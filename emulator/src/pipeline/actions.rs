@@ -58,24 +58,28 @@ pub fn transition(
             region_long_name(region)
         );
         for arn in actions.clone() {
-            let (summary, data) =
-                match access::alarm_publish(store, &snapshot.alarm_arn, account, &arn) {
-                    Ok(()) => {
-                        delivery::publish(store, now, fx, &arn, Some(&subject), &message);
-                        (
-                            format!("Successfully executed action {arn}"),
-                            serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
-                        )
-                    }
-                    // The alarm stays in its new state; only the history says nobody was told.
-                    Err(refusal) => (
-                        format!(
-                            "Failed to execute action {arn}. Received error: \"{}\"",
-                            refusal.error()
-                        ),
-                        serde_json::json!({"actionState": "Failed", "notificationResource": arn, "error": refusal.error()}),
+            let (summary, data) = match access::alarm_publish(
+                store,
+                &snapshot.alarm_arn,
+                account,
+                &arn,
+            ) {
+                Ok(()) => {
+                    delivery::publish(store, now, fx, &arn, Some(&subject), &message);
+                    (
+                        format!("Successfully executed action {arn}"),
+                        serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
+                    )
+                }
+                // The alarm stays in its new state; only the history says nobody was told.
+                Err(refusal) => (
+                    format!(
+                        "Failed to execute action {arn}. Received error: \"{}\"",
+                        refusal.error()
                     ),
-                };
+                    serde_json::json!({"actionState": "Failed", "notificationResource": arn, "error": refusal.error()}),
+                ),
+            };
             store
                 .region(account, region)
                 .alarm_history

@@ -251,7 +251,9 @@ pub async fn cis_chain(h: &Handle, group: &str, treat: Option<&str>) -> String {
         .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
         .period(300)
         .threshold(1.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
         .evaluation_periods(1)
         .alarm_actions(&topic);
     if let Some(t) = treat {

@@ -96,8 +96,15 @@ resource "aws_cloudwatch_log_metric_filter" "organizations_changes" {
   }
 }
 
+variable "topic_kms_key" {
+  description = "the KMS key the topic is encrypted with (none by default)"
+  type        = string
+  default     = null
+}
+
 resource "aws_sns_topic" "alarms" {
-  name = "cis-alarms"
+  name              = "cis-alarms"
+  kms_master_key_id = var.topic_kms_key
   tags = {
     cost-center = 1234
   }
