@@ -84,6 +84,9 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     settle(&admin, &cw, &account, horizon, organization, &mut seen).await?;
     let mut events = Vec::new();
     for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
+        // An alarm still in ALARM when the event arrives (ordinary traffic keeps it there) cannot tell of
+        // the event: whatever it publishes afterwards is its own flapping, not this change.
+        let stuck = alarms_in_alarm(&cw).await?;
         let t0 = admin.clock().await.map_err(text)?.now;
         let delivered = admin
             .deliver(&[record(name, &account, t0, i)])
@@ -120,7 +123,10 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             .into_iter()
             .filter(|m| seen.insert(key(m)))
             .collect();
-        let notifications: Vec<Notice> = fresh.iter().filter_map(|m| alarm_notice(m, t0)).collect();
+        let (notifications, flapping): (Vec<Notice>, Vec<Notice>) = fresh
+            .iter()
+            .filter_map(|m| alarm_notice(m, t0))
+            .partition(|n| !stuck.contains(&n.alarm));
         let first = notifications
             .iter()
             .map(|n| n.delivered_after_seconds)
@@ -132,6 +138,11 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             Some(refused.join("; "))
         } else if log_groups == 0 {
             Some("no trail delivered the record to a log group".to_string())
+        } else if let Some(n) = flapping.first() {
+            Some(format!(
+                "alarm {} was already in ALARM when the event arrived (ordinary traffic keeps it there): what it published afterwards does not report this change",
+                n.alarm
+            ))
         } else if let Some(failed) = failed_action(&cw, t0).await {
             Some(format!(
                 "an alarm went to ALARM but its action failed: {failed}"
@@ -224,17 +235,31 @@ async fn failed_action(cw: &aws_sdk_cloudwatch::Client, t0: f64) -> Option<Strin
 
 /// Whether any alarm of the region is in ALARM.
 async fn in_alarm(cw: &aws_sdk_cloudwatch::Client) -> Result<bool, String> {
-    cw.describe_alarms()
+    Ok(!alarms_in_alarm(cw).await?.is_empty())
+}
+
+/// The names of the region's alarms in ALARM.
+async fn alarms_in_alarm(cw: &aws_sdk_cloudwatch::Client) -> Result<HashSet<String>, String> {
+    let mut names = HashSet::new();
+    let mut pages = cw
+        .describe_alarms()
         .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
-        .send()
-        .await
-        .map(|o| !o.metric_alarms().is_empty())
-        .map_err(|e| {
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
             format!(
                 "DescribeAlarms: {}",
                 aws_sdk_cloudwatch::error::DisplayErrorContext(e)
             )
-        })
+        })?;
+        names.extend(
+            page.metric_alarms()
+                .iter()
+                .filter_map(|a| a.alarm_name().map(str::to_string)),
+        );
+    }
+    Ok(names)
 }
 
 fn text(e: AdminError) -> String {

@@ -5,7 +5,7 @@
 //! why it refuses, so every caller words the refusal as AWS does where it does.
 
 use crate::arn::parse_arn;
-use crate::model::kms::KeyState;
+use crate::model::kms::{Key, KeyState};
 use crate::model::State;
 use orgwatch_policy::{evaluate, parse, service, Decision, Policy, Principal, Request};
 
@@ -73,6 +73,20 @@ pub fn delivery_role(
 fn identity_allows(policies: &[Policy], req: &Request) -> bool {
     let outcomes: Vec<Decision> = policies.iter().map(|p| evaluate(p, req).decision).collect();
     !outcomes.contains(&Decision::ExplicitDeny) && outcomes.contains(&Decision::Allow)
+}
+
+/// The key an id names (a key ARN or alias ARN in its own account and region; a key id or alias name in
+/// `account` and `region`, where the resource that names it lives).
+pub fn key<'s>(state: &'s State, id: &str, account: &str, region: &str) -> Option<&'s Key> {
+    let (account, region) = match parse_arn(id) {
+        Some(a) => (a.account, a.region),
+        None => (account.to_string(), region.to_string()),
+    };
+    state
+        .accounts
+        .get(&account)
+        .and_then(|a| a.regions.get(&region))
+        .and_then(|r| r.kms.resolve(id))
 }
 
 /// Whether CloudWatch Logs of `region` may use the key `key_id` (an ARN) for the group `group_arn`: the key
@@ -172,15 +186,7 @@ pub fn alarm_publish(
                 .into(),
         )
     };
-    let (k_account, k_region) = match parse_arn(key_id) {
-        Some(a) => (a.account, a.region),
-        None => (t.account.clone(), t.region.clone()),
-    };
-    let key = state
-        .accounts
-        .get(&k_account)
-        .and_then(|a| a.regions.get(&k_region))
-        .and_then(|r| r.kms.resolve(key_id))
+    let key = key(state, key_id, &t.account, &t.region)
         .filter(|k| k.state == KeyState::Enabled)
         .ok_or_else(kms_denied)?;
     let policy = parse(&key.policy).map_err(|_| kms_denied())?;

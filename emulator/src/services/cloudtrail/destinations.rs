@@ -149,18 +149,9 @@ impl Destinations<'_> {
         let Some(id) = self.kms_key_id.filter(|k| !k.is_empty()) else {
             return Ok(());
         };
-        let (account, region) = match parse_arn(id) {
-            Some(a) => (a.account, a.region),
-            None => (self.account.to_string(), self.region.to_string()),
-        };
-        let key = state
-            .accounts
-            .get(&account)
-            .and_then(|a| a.regions.get(&region))
-            .and_then(|r| r.kms.resolve(id))
-            .ok_or_else(|| {
-                CloudTrailError::KmsKeyNotFound(format!("KMS key {id} does not exist."))
-            })?;
+        let key = access::key(state, id, self.account, self.region).ok_or_else(|| {
+            CloudTrailError::KmsKeyNotFound(format!("KMS key {id} does not exist."))
+        })?;
         match key.state {
             KeyState::Enabled => {}
             KeyState::Disabled => {
