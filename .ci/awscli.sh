@@ -145,4 +145,14 @@ tail -1 "$WORK/drill.txt"
 if "$BIN" drill --endpoint-url "http://127.0.0.1:9" 2> "$WORK/err"; then exit 1; fi
 grep -q "not an orgwatch emulator" "$WORK/err"
 
+# A link that stops the notification silently, made and read back with the AWS CLI: the topic encrypted with the
+# AWS managed key. The alarm still goes to ALARM, its history says the action failed, and the check fails.
+aws sns set-topic-attributes --topic-arn "$TOPIC" --attribute-name KmsMasterKeyId --attribute-value alias/aws/sns
+aws cloudwatch set-alarm-state --alarm-name organizations_changes --state-value OK --state-reason reset
+aws cloudwatch set-alarm-state --alarm-name organizations_changes --state-value ALARM --state-reason drill
+aws cloudwatch describe-alarm-history --alarm-name organizations_changes --history-item-type Action \
+  | check 'i = d["AlarmHistoryItems"][0]; assert i["HistorySummary"].startswith("Failed to execute action arn:aws:sns:"), i; assert "AWSKMS" in i["HistorySummary"], i'
+if "$BIN" check --endpoint-url "http://127.0.0.1:$PORT" --format json > "$WORK/kms.json"; then exit 1; fi
+check 'assert d["status"] == "FAIL" and any(f["reason"] == "topic-key-denies-cloudwatch" for f in d["findings"]), d["findings"]' < "$WORK/kms.json"
+
 echo "AWS CLI against the emulator: ok"

@@ -344,7 +344,7 @@ fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
         "junit",
     ]);
     assert!(
-        xml.contains("skipped=\"9\"")
+        xml.contains("skipped=\"10\"")
             && xml.contains("<skipped message=\"no no-such-terraform here"),
         "{xml}"
     );
