@@ -93,16 +93,11 @@ pub fn key<'s>(state: &'s State, id: &str, account: &str, region: &str) -> Optio
 /// exists, is enabled, and its policy lets `logs.<region>.amazonaws.com` encrypt, decrypt and make data
 /// keys with the group's encryption context.
 pub fn logs_key(state: &State, key_id: &str, region: &str, group_arn: &str) -> bool {
-    let Some(a) = parse_arn(key_id).filter(|a| a.service == "kms") else {
+    // CloudWatch Logs takes a key ARN only.
+    if parse_arn(key_id).is_none_or(|a| a.service != "kms") {
         return false;
-    };
-    let Some(key) = state
-        .accounts
-        .get(&a.account)
-        .and_then(|acct| acct.regions.get(&a.region))
-        .and_then(|r| r.kms.resolve(key_id))
-        .filter(|k| k.state == KeyState::Enabled)
-    else {
+    }
+    let Some(key) = key(state, key_id, "", region).filter(|k| k.state == KeyState::Enabled) else {
         return false;
     };
     let Ok(policy) = parse(&key.policy) else {
