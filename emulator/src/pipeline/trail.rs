@@ -276,13 +276,37 @@ fn candidates(state: &State, account: &str) -> Vec<(Trail, Option<String>)> {
     out
 }
 
-/// What GetTrailStatus's `LatestCloudWatchLogsDeliveryError` says after a failed delivery. AWS documents
-/// the field ("any CloudWatch Logs error that CloudTrail encountered") but not its values; these are the
-/// CloudWatch Logs error codes of each cause (chosen), and the next successful delivery clears the field.
-pub const DELIVERY_ACCESS_DENIED: &str = "AccessDeniedException";
-pub const DELIVERY_GROUP_MISSING: &str =
-    "ResourceNotFoundException: The specified log group does not exist.";
-pub const DELIVERY_KEY_REFUSED: &str = "KmsAccessDeniedException";
+/// Why a trail could not write a batch to its log group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeliveryFailure {
+    /// CloudTrail may not assume the role, or the role may not write the stream.
+    Role,
+    /// The group's KMS key refuses CloudWatch Logs.
+    Key,
+    /// The group (or the stream) is gone.
+    GroupMissing,
+}
+
+impl DeliveryFailure {
+    /// What the delivery reports. AWS documents GetTrailStatus's `LatestCloudWatchLogsDeliveryError` ("any
+    /// CloudWatch Logs error that CloudTrail encountered") but not its values; these are the CloudWatch Logs
+    /// error codes of each cause (chosen).
+    fn message(self) -> &'static str {
+        match self {
+            DeliveryFailure::Role => "AccessDeniedException",
+            DeliveryFailure::Key => "KmsAccessDeniedException",
+            DeliveryFailure::GroupMissing => {
+                "ResourceNotFoundException: The specified log group does not exist."
+            }
+        }
+    }
+
+    /// Whether GetTrailStatus shows it (until the next successful delivery clears it). A deleted group is
+    /// reported on the delivery only: the checker finds the group missing.
+    fn kept_on_trail(self) -> bool {
+        self != DeliveryFailure::GroupMissing
+    }
+}
 
 /// Delivers records to the trails that capture them; HTTP deliveries the metric pipeline queued (none
 /// today, alarms run on the clock) are appended to `outgoing`.
@@ -353,7 +377,7 @@ pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summar
             .and_then(|a| a.trails.get(&trail))
             .and_then(|t| t.cloud_watch_logs_role_arn.clone())
             .unwrap_or_default();
-        let error = match access::delivery_role(
+        let failure = match access::delivery_role(
             state,
             &role,
             &trail_arn,
@@ -361,18 +385,18 @@ pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summar
             (&account, &region, &group),
             &stream,
         ) {
-            Err(_) => Some(DELIVERY_ACCESS_DENIED.to_string()),
+            Err(_) => Some(DeliveryFailure::Role),
             Ok(()) => ingest::ingest(state, &place, clock.now_millis(), events, true)
                 .err()
                 .map(|e| match e {
-                    ingest::Missing::Key => DELIVERY_KEY_REFUSED.to_string(),
+                    ingest::Missing::Key => DeliveryFailure::Key,
                     ingest::Missing::Group | ingest::Missing::Stream => {
-                        DELIVERY_GROUP_MISSING.to_string()
+                        DeliveryFailure::GroupMissing
                     }
                 }),
         };
         if let Some(t) = state.account(&trail_account).trails.get_mut(&trail) {
-            match &error {
+            match failure {
                 None => {
                     t.latest_cloud_watch_logs_delivery_time = Some(now);
                     t.latest_delivery_time = Some(now);
@@ -381,14 +405,14 @@ pub fn deliver(state: &mut State, clock: &Clock, records: Vec<Record>) -> Summar
                         t.delivery_error_observed = false;
                     }
                 }
-                // A deleted group is reported on the delivery only: the checker finds it missing.
-                Some(e) if e == DELIVERY_GROUP_MISSING => {}
-                Some(e) => {
-                    t.latest_cloud_watch_logs_delivery_error = Some(e.clone());
+                Some(f) if f.kept_on_trail() => {
+                    t.latest_cloud_watch_logs_delivery_error = Some(f.message().to_string());
                     t.delivery_error_observed = true;
                 }
+                Some(_) => {}
             }
         }
+        let error = failure.map(|f| f.message().to_string());
         deliveries.push(Written {
             trail: trail_arn,
             log_group: group,
