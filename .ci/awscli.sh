@@ -10,7 +10,7 @@ WORK=$(mktemp -d)
 trap 'kill "$EMU" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 python3 -m venv "$WORK/awscli"
-"$WORK/awscli/bin/pip" install -q --disable-pip-version-check awscli
+"$WORK/awscli/bin/pip" install -q --disable-pip-version-check awscli boto3
 python3 -m venv "$WORK/legacy"
 "$WORK/legacy/bin/pip" install -q --disable-pip-version-check "botocore==1.40.61" "boto3==1.40.61"
 
@@ -122,10 +122,42 @@ sns = boto3.client("sns")
 assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsPending"] == "1"
 print("botocore", botocore.__version__, "Query protocol: ok")
 PY
-# The live pipeline, read back with the AWS CLI: a confirmed SQS subscriber, one CloudTrail record, five virtual
-# minutes; then the fire drill against the same running emulator.
+# SQS (JSON 1.0) with the AWS CLI: a queue whose policy lets the topic send, subscribed to it (README: "Assert
+# notifications by reading a queue", the same commands). AWS CLI v1 sends SQS calls in us-east-1 to its legacy
+# endpoint queue.amazonaws.com unless --endpoint-url is given on the command line (AWS_ENDPOINT_URL is not enough).
+sqs() { aws sqs --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
+URL=$(sqs create-queue --queue-name security --query QueueUrl --output text)
+test "$URL" = "https://sqs.us-east-1.amazonaws.com/123456789012/security"
+ARN=$(sqs get-queue-attributes --queue-url "$URL" --attribute-names QueueArn --query Attributes.QueueArn --output text)
+cat > "$WORK/policy.json" <<EOF
+{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"$ARN\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"$TOPIC\"}}}]}"}
+EOF
+sqs set-queue-attributes --queue-url "$URL" --attributes "file://$WORK/policy.json"
+sqs get-queue-attributes --queue-url "$URL" --attribute-names All | check 'a = d["Attributes"]; assert a["VisibilityTimeout"] == "30" and "sns.amazonaws.com" in a["Policy"], a'
+refused AWS.SimpleQueueService.NonExistentQueue sqs --endpoint-url "$AWS_ENDPOINT_URL" get-queue-url --queue-name missing
+sqs send-message --queue-url "$URL" --message-body "hello world" | check 'assert d["MD5OfMessageBody"] == "5eb63bbbe01eeed093cb22bb8f5acdc3", d'
+sqs receive-message --queue-url "$URL" | check 'm = d["Messages"][0]; assert m["Body"] == "hello world", d; print(m["ReceiptHandle"])' > "$WORK/handle"
+sqs delete-message --queue-url "$URL" --receipt-handle "$(cat "$WORK/handle")"
+"$WORK/legacy/bin/python" - "$URL" <<'PY'
+import sys, boto3, botocore
+url = sys.argv[1]
+sqs = boto3.client("sqs")
+sqs.send_message(QueueUrl=url, MessageBody="from boto3", MessageAttributes={"n": {"DataType": "Number", "StringValue": "42"}})
+m = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"][0]
+assert m["Body"] == "from boto3" and m["MessageAttributes"]["n"]["StringValue"] == "42", m
+sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+try:
+    sqs.get_queue_url(QueueName="missing")
+    raise SystemExit("expected QueueDoesNotExist")
+except sqs.exceptions.QueueDoesNotExist as e:
+    assert e.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue", e.response
+print("botocore", botocore.__version__, "SQS: ok")
+PY
+
+# The live pipeline, read back with the AWS CLI: the SQS subscriber, one CloudTrail record, five virtual minutes;
+# then the notification read from the queue, and the fire drill against the same running emulator.
 admin() { curl -sf -X POST -H 'content-type: application/json' "http://127.0.0.1:$PORT/_orgwatch/$1" -d "$2"; }
-aws sns subscribe --topic-arn "$TOPIC" --protocol sqs --notification-endpoint arn:aws:sqs:us-east-1:123456789012:security > /dev/null
+aws sns subscribe --topic-arn "$TOPIC" --protocol sqs --notification-endpoint "$ARN" > /dev/null
 admin clock '{"iso": "2027-01-15T08:00:00Z"}' > /dev/null
 admin cloudtrail/events '{"Records": [{"eventVersion": "1.11", "eventSource": "organizations.amazonaws.com", "eventName": "CreateAccount", "awsRegion": "us-east-1", "recipientAccountId": "123456789012", "readOnly": false, "eventCategory": "Management"}]}' \
   | check 'assert d["deliveries"][0]["logStream"] == "123456789012_CloudTrail_us-east-1", d'
@@ -139,7 +171,13 @@ aws cloudwatch describe-alarm-history --alarm-name organizations_changes --histo
 aws logs get-log-events --log-group-name cloudtrail-logs --log-stream-name 123456789012_CloudTrail_us-east-1 \
   | check 'assert "\"eventName\":\"CreateAccount\"" in d["events"][0]["message"], d'
 curl -sf "http://127.0.0.1:$PORT/_orgwatch/sns/outbox?topic=$TOPIC" \
-  | check 'm = [x for x in d["messages"] if x["kind"] == "Notification"]; assert m and m[0]["protocol"] == "sqs" and m[0]["subject"].startswith("ALARM: "), d'
+  | check 'm = [x for x in d["messages"] if x["kind"] == "Notification"]; assert m and m[0]["protocol"] == "sqs" and m[0]["subject"].startswith("ALARM: ") and "failure" not in m[0], d'
+sqs receive-message --queue-url "$URL" --wait-time-seconds 5 | check '
+import json
+e = json.loads(d["Messages"][0]["Body"])
+assert e["Type"] == "Notification" and e["Subject"].startswith("ALARM: "), e
+a = json.loads(e["Message"])
+assert a["AlarmName"] == "organizations_changes" and a["NewStateValue"] == "ALARM", a'
 "$BIN" drill --endpoint-url "http://127.0.0.1:$PORT" > "$WORK/drill.txt" || { cat "$WORK/drill.txt"; exit 1; }
 tail -1 "$WORK/drill.txt"
 if "$BIN" drill --endpoint-url "http://127.0.0.1:9" 2> "$WORK/err"; then exit 1; fi
@@ -154,5 +192,12 @@ aws cloudwatch describe-alarm-history --alarm-name organizations_changes --histo
   | check 'i = d["AlarmHistoryItems"][0]; assert i["HistorySummary"].startswith("Failed to execute action arn:aws:sns:"), i; assert "AWSKMS" in i["HistorySummary"], i'
 if "$BIN" check --endpoint-url "http://127.0.0.1:$PORT" --format json > "$WORK/kms.json"; then exit 1; fi
 check 'assert d["status"] == "FAIL" and any(f["reason"] == "topic-key-denies-cloudwatch" for f in d["findings"]), d["findings"]' < "$WORK/kms.json"
+
+# Every served Logs, CloudWatch, SNS and SQS operation, its answer checked against botocore's output shape, with
+# the current botocore (CloudWatch over CBOR) and botocore 1.40.61 (CloudWatch over Query); each on a reset emulator.
+for venv in awscli legacy; do
+  curl -sf -X POST "http://127.0.0.1:$PORT/_orgwatch/reset" > /dev/null
+  "$WORK/$venv/bin/python" .ci/parity.py
+done
 
 echo "AWS CLI against the emulator: ok"

@@ -310,7 +310,7 @@ fn terraform_steps_run_as_an_acceptance_test() {
     let (code, out, err) = orgwatch(&["scenarios", "test", "tests/terraform/scenarios"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("scenarios: 10 passed, 0 failed, 0 skipped"),
+        out.contains("scenarios: 11 passed, 0 failed, 0 skipped"),
         "{out}"
     );
 }
@@ -327,7 +327,7 @@ fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
     ]);
     assert_eq!(code, 0, "nothing failed: {out}{err}");
     assert!(
-        out.contains("scenarios: 0 passed, 0 failed, 10 skipped"),
+        out.contains("scenarios: 0 passed, 0 failed, 11 skipped"),
         "{out}"
     );
     assert!(
@@ -344,7 +344,7 @@ fn without_terraform_such_scenarios_are_skipped_with_the_reason() {
         "junit",
     ]);
     assert!(
-        xml.contains("skipped=\"10\"")
+        xml.contains("skipped=\"11\"")
             && xml.contains("<skipped message=\"no no-such-terraform here"),
         "{xml}"
     );

@@ -291,7 +291,8 @@ fn cites_datapoints(reason: &str) -> bool {
 /// its times counted from `t0`, when the event's record was written.
 fn alarm_notice(m: &OutboxMessage, t0: f64) -> Option<Notice> {
     let d = &m.delivery;
-    if d.kind != DeliveryKind::Notification || d.subscription_arn.is_none() {
+    // A notification its endpoint refused (a queue that shuts SNS out) told nobody.
+    if d.kind != DeliveryKind::Notification || d.subscription_arn.is_none() || d.failure.is_some() {
         return None;
     }
     let msg: Value = serde_json::from_str(&d.message).ok()?;

@@ -1,8 +1,9 @@
 //! Who may use what across services: the permission checks AWS makes when one service acts for a
 //! customer, read from the [`model`](crate::model) and decided with `orgwatch_policy`. CloudTrail's
 //! CreateTrail and the pipeline's trail delivery both ask [`delivery_role`]; CloudWatch Logs'
-//! CreateLogGroup and every ingest ask [`logs_key`]; an alarm action asks [`alarm_publish`]. Each answers
-//! why it refuses, so every caller words the refusal as AWS does where it does.
+//! CreateLogGroup and every ingest ask [`logs_key`]; an alarm action asks [`alarm_publish`]; SNS delivery to
+//! a queue asks [`sns_to_queue`]. Each answers why it refuses, so every caller words the refusal as AWS
+//! does where it does.
 
 use crate::arn::parse_arn;
 use crate::model::kms::{Key, KeyState};
@@ -195,5 +196,58 @@ pub fn alarm_publish(
         Ok(())
     } else {
         Err(kms_denied())
+    }
+}
+
+/// Whether SNS may deliver a message of `topic_arn` to `queue`: the queue policy lets `sns.amazonaws.com`
+/// `sqs:SendMessage` (with the topic as `aws:SourceArn`; a queue without a policy admits no service, even
+/// in the topic's account), and a queue encrypted with a KMS key lets SNS `kms:GenerateDataKey` and
+/// `kms:Decrypt` with it (`alias/aws/sqs` never does). The refusal is the delivery-status text AWS logs.
+pub fn sns_to_queue(
+    state: &State,
+    topic_arn: &str,
+    queue: &crate::model::sqs::Queue,
+    queue_url: &str,
+) -> Result<(), String> {
+    let topic_account = parse_arn(topic_arn).map(|a| a.account).unwrap_or_default();
+    let sns = || service("sns.amazonaws.com");
+    let send = Request::new(sns(), "sqs:SendMessage", &queue.arn)
+        .with("aws:SourceArn", topic_arn)
+        .with("aws:SourceAccount", &topic_account);
+    let allowed = queue
+        .attributes
+        .get("Policy")
+        .and_then(|p| parse(p).ok())
+        .is_some_and(|p| evaluate(&p, &send).allowed());
+    if !allowed {
+        return Err(format!(
+            "AccessDenied: Access to the resource {queue_url} is denied."
+        ));
+    }
+    let Some(key_id) = queue.attributes.get("KmsMasterKeyId") else {
+        return Ok(());
+    };
+    let (q_account, q_region) = parse_arn(&queue.arn)
+        .map(|a| (a.account, a.region))
+        .unwrap_or_default();
+    let denied = || {
+        format!(
+            "KMS.AccessDeniedException: SNS may not use the key {key_id} of the queue {queue_url}."
+        )
+    };
+    let key = key(state, key_id, &q_account, &q_region)
+        .filter(|k| k.state == KeyState::Enabled)
+        .ok_or_else(denied)?;
+    let policy = parse(&key.policy).map_err(|_| denied())?;
+    let usable = ["kms:GenerateDataKey", "kms:Decrypt"].iter().all(|action| {
+        let req = Request::new(sns(), action, &key.arn)
+            .with("aws:SourceArn", topic_arn)
+            .with("aws:SourceAccount", &topic_account);
+        evaluate(&policy, &req).allowed()
+    });
+    if usable {
+        Ok(())
+    } else {
+        Err(denied())
     }
 }

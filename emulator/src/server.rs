@@ -16,7 +16,7 @@ use axum::middleware;
 use axum::response::Response;
 use axum::Router;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub use crate::transport::MAX_BODY;
 
@@ -114,18 +114,7 @@ async fn api(
     let mut result = if let Some(e) = injected {
         Err(e)
     } else {
-        let mut state = shared.lock();
-        let mut call = Call {
-            ctx: &ctx,
-            state: &mut state,
-            clock: &shared.clock,
-            fx: Effects::new(shared.pipeline.public_url(), shared.config.auto_confirm),
-        };
-        let result = services::dispatch(&mut call, &service, &decoded.operation, decoded.input);
-        let outgoing = std::mem::take(&mut call.fx.outgoing);
-        drop(state);
-        shared.pipeline.send(outgoing);
-        result
+        dispatch(&shared, &ctx, &service, &decoded.operation, &decoded.input).await
     };
     if result.is_ok() && services::changes_state(&decoded.operation) {
         if let Err(e) = shared.acknowledge().await {
@@ -182,6 +171,60 @@ async fn api(
         "request"
     );
     resp
+}
+
+/// How often a long poll looks again for a message.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Runs the operation under the state lock, hands its HTTP deliveries to the pipeline once the lock is
+/// released, and, when it is a long poll that found nothing, asks again until something arrives or its
+/// wait is over (the lock is free between attempts, so the message it waits for can be sent).
+async fn dispatch(
+    shared: &Shared,
+    ctx: &RequestContext,
+    service: &str,
+    operation: &str,
+    input: &protocol::Document,
+) -> Result<crate::protocol::output::Out, ApiError> {
+    let mut deadline: Option<Instant> = None;
+    loop {
+        let (result, wait) = attempt(shared, ctx, service, operation, input);
+        let Some(wait) = wait.filter(|_| result.is_ok()) else {
+            return result;
+        };
+        let until = *deadline.get_or_insert_with(|| Instant::now() + wait);
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return result;
+        }
+        tokio::time::sleep(left.min(POLL_INTERVAL)).await;
+    }
+}
+
+/// One run of the operation under the lock; the long-poll wait it asks for, if any.
+fn attempt(
+    shared: &Shared,
+    ctx: &RequestContext,
+    service: &str,
+    operation: &str,
+    input: &protocol::Document,
+) -> (
+    Result<crate::protocol::output::Out, ApiError>,
+    Option<Duration>,
+) {
+    let mut state = shared.lock();
+    let mut call = Call {
+        ctx,
+        state: &mut state,
+        clock: &shared.clock,
+        fx: Effects::new(shared.pipeline.public_url(), shared.config.auto_confirm),
+    };
+    let result = services::dispatch(&mut call, service, operation, input.clone());
+    let outgoing = std::mem::take(&mut call.fx.outgoing);
+    let wait = call.fx.wait.take();
+    drop(state);
+    shared.pipeline.send(outgoing);
+    (result, wait)
 }
 
 /// The ARN a SubscribeURL (`?Action=ConfirmSubscription&TopicArn=…`) or UnsubscribeURL

@@ -286,3 +286,152 @@ async fn metrics_statistics_and_data() {
         .into_service_error()
         .is_invalid_parameter_value_exception());
 }
+
+/// The `HistoryData` of each history item, as AWS writes it: ConfigurationUpdate items carry the alarm
+/// created, updated (with the fields' former values) or deleted; StateUpdate items both states with their
+/// reasons and reason data.
+#[tokio::test]
+async fn history_data_tells_what_changed() {
+    use aws_sdk_cloudwatch::types::HistoryItemType;
+    use serde_json::Value;
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    let put = |threshold: f64| {
+        c.put_metric_alarm()
+            .alarm_name("a")
+            .metric_name("m")
+            .namespace("CISBenchmark")
+            .statistic(Statistic::Sum)
+            .period(300)
+            .threshold(threshold)
+            .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+            .evaluation_periods(1)
+            .send()
+    };
+    put(1.0).await.unwrap();
+    put(2.0).await.unwrap();
+    c.set_alarm_state()
+        .alarm_name("a")
+        .state_value(StateValue::Alarm)
+        .state_reason("drill")
+        .state_reason_data(r#"{"drill": true}"#)
+        .send()
+        .await
+        .unwrap();
+    c.delete_alarms().alarm_names("a").send().await.unwrap();
+    let items = |t: HistoryItemType| {
+        let c = c.clone();
+        async move {
+            let out = c
+                .describe_alarm_history()
+                .alarm_name("a")
+                .history_item_type(t)
+                .send()
+                .await
+                .unwrap();
+            let mut data: Vec<(String, Value)> = out
+                .alarm_history_items()
+                .iter()
+                .map(|i| {
+                    (
+                        i.history_summary().unwrap_or_default().to_string(),
+                        serde_json::from_str(i.history_data().unwrap()).unwrap(),
+                    )
+                })
+                .collect();
+            data.reverse(); // oldest first
+            data
+        }
+    };
+    let config = items(HistoryItemType::ConfigurationUpdate).await;
+    assert_eq!(config.len(), 3, "{config:?}");
+    assert_eq!(config[0].1["type"], "Create");
+    assert_eq!(config[0].1["createdAlarm"]["alarmName"], "a");
+    assert_eq!(config[0].1["createdAlarm"]["threshold"], 1.0);
+    assert_eq!(config[1].1["type"], "Update");
+    assert_eq!(config[1].1["updatedAlarm"]["threshold"], 2.0);
+    assert_eq!(config[1].1["originalUpdatedFields"]["threshold"], 1.0);
+    assert!(config[1].1["originalUpdatedFields"]
+        .get("alarmName")
+        .is_none());
+    assert_eq!(config[2].0, "Alarm \"a\" deleted");
+    assert_eq!(config[2].1["type"], "Delete");
+    assert_eq!(config[2].1["deletedAlarm"]["stateValue"], "ALARM");
+
+    let state = items(HistoryItemType::StateUpdate).await;
+    let (summary, data) = state.last().unwrap();
+    assert_eq!(summary, "Alarm updated from INSUFFICIENT_DATA to ALARM");
+    assert_eq!(data["oldState"]["stateValue"], "INSUFFICIENT_DATA");
+    assert_eq!(
+        data["oldState"]["stateReason"],
+        "Unchecked: Initial alarm creation"
+    );
+    assert_eq!(data["newState"]["stateReason"], "drill");
+    assert_eq!(data["newState"]["stateReasonData"]["drill"], true);
+}
+
+#[tokio::test]
+async fn dashboards_are_kept_per_account_across_regions() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    let body = r#"{"widgets":[{"type":"text","properties":{"markdown":"CIS 4.15"}}]}"#;
+    let put = c
+        .put_dashboard()
+        .dashboard_name("cis")
+        .dashboard_body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(put.dashboard_validation_messages().is_empty());
+    let e = c
+        .put_dashboard()
+        .dashboard_name("broken")
+        .dashboard_body("[1, 2]")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_dashboard_invalid_input_error(), "{e:?}");
+    // Another region sees the same dashboard: dashboards are global.
+    let eu = Client::new(&common::sdk(&h, "eu-west-1", "AKIDEXAMPLE").await);
+    let got = eu
+        .get_dashboard()
+        .dashboard_name("cis")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.dashboard_body(), Some(body));
+    assert_eq!(
+        got.dashboard_arn(),
+        Some("arn:aws:cloudwatch::123456789012:dashboard/cis")
+    );
+    let listed = c.list_dashboards().send().await.unwrap();
+    assert_eq!(listed.dashboard_entries().len(), 1);
+    assert_eq!(
+        listed.dashboard_entries()[0].size(),
+        Some(body.len() as i64)
+    );
+    let e = c
+        .delete_dashboards()
+        .dashboard_names("cis")
+        .dashboard_names("nope")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    // Not a modelled error of DeleteDashboards: its Query code is what a client sees.
+    assert_eq!(e.meta().code(), Some("ResourceNotFound"), "{e:?}");
+    c.delete_dashboards()
+        .dashboard_names("cis")
+        .send()
+        .await
+        .unwrap();
+    let e = c
+        .get_dashboard()
+        .dashboard_name("cis")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_dashboard_not_found_error(), "{e:?}");
+}

@@ -342,3 +342,98 @@ async fn pages_follow_next_tokens() {
     let err = c.describe_log_groups().limit(51).send().await.unwrap_err();
     assert!(err.into_service_error().is_invalid_parameter_exception());
 }
+
+/// The calls a stack's teardown and tagging make: DeleteLogStream, DeleteRetentionPolicy, the log-group
+/// tagging calls; and DescribeMetricFilters ignoring a name prefix given without a group (as documented).
+#[tokio::test]
+#[allow(deprecated)]
+async fn streams_retention_and_group_tags_are_undone() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.create_log_group()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    c.create_log_stream()
+        .log_group_name("g")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    c.delete_log_stream()
+        .log_group_name("g")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    let e = c
+        .delete_log_stream()
+        .log_group_name("g")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_resource_not_found_exception(), "{e:?}");
+
+    c.put_retention_policy()
+        .log_group_name("g")
+        .retention_in_days(30)
+        .send()
+        .await
+        .unwrap();
+    c.delete_retention_policy()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    let g = c.describe_log_groups().send().await.unwrap();
+    assert_eq!(g.log_groups()[0].retention_in_days(), None);
+
+    c.tag_log_group()
+        .log_group_name("g")
+        .tags("cost", "1234")
+        .tags("team", "sec")
+        .send()
+        .await
+        .unwrap();
+    c.untag_log_group()
+        .log_group_name("g")
+        .tags("team")
+        .send()
+        .await
+        .unwrap();
+    let tags = c
+        .list_tags_log_group()
+        .log_group_name("g")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags().unwrap().len(), 1);
+    assert_eq!(tags.tags().unwrap()["cost"], "1234");
+
+    c.put_metric_filter()
+        .log_group_name("g")
+        .filter_name("organizations_changes")
+        .filter_pattern(cis::PATTERN)
+        .metric_transformations(transformation("m"))
+        .send()
+        .await
+        .unwrap();
+    let all = c
+        .describe_metric_filters()
+        .filter_name_prefix("nothing-starts-so")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.metric_filters().len(), 1, "the prefix is ignored");
+    let in_group = c
+        .describe_metric_filters()
+        .log_group_name("g")
+        .filter_name_prefix("nothing-starts-so")
+        .send()
+        .await
+        .unwrap();
+    assert!(in_group.metric_filters().is_empty());
+}

@@ -1,5 +1,5 @@
-//! CloudWatch's model: alarms (metric and metric-math), their history, and stored metric data; AWS's
-//! closed value sets for them.
+//! CloudWatch's model: alarms (metric and metric-math), their history, stored metric data and dashboards;
+//! AWS's closed value sets for them.
 
 use serde::{Deserialize, Serialize};
 
@@ -231,4 +231,12 @@ impl Datum {
             unit,
         }
     }
+}
+
+/// A dashboard: its body kept as given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub name: String,
+    pub body: String,
+    pub last_modified: f64,
 }

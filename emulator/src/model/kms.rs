@@ -99,7 +99,7 @@ pub fn aws_managed_key_policy(account: &str, region: &str, service: &str) -> Str
 }
 
 /// The services whose AWS managed key exists on first use (`alias/aws/<service>`).
-pub const AWS_MANAGED_ALIASES: &[&str] = &["sns", "logs", "cloudtrail", "s3"];
+pub const AWS_MANAGED_ALIASES: &[&str] = &["sns", "sqs", "logs", "cloudtrail", "s3"];
 
 /// Creates the AWS managed key behind `alias/aws/<service>` if it does not exist yet; its id.
 pub fn ensure_aws_managed(

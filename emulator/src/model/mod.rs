@@ -56,6 +56,7 @@ pub mod kms;
 pub mod logs;
 pub mod s3;
 pub mod sns;
+pub mod sqs;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -83,6 +84,9 @@ pub struct AccountState {
     /// IAM is global: one per account.
     #[serde(default)]
     pub iam: iam::Iam,
+    /// CloudWatch dashboards are global too, by name.
+    #[serde(default)]
+    pub dashboards: BTreeMap<String, cloudwatch::Dashboard>,
     #[serde(default)]
     pub regions: BTreeMap<String, RegionState>,
 }
@@ -124,6 +128,12 @@ pub struct RegionState {
     pub tags: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub kms: kms::Kms,
+    /// SQS queues by name.
+    #[serde(default)]
+    pub queues: BTreeMap<String, sqs::Queue>,
+    /// When each recently deleted queue name was deleted (a name is free again after 60 seconds).
+    #[serde(default)]
+    pub queues_deleted: BTreeMap<String, f64>,
 }
 
 impl RegionState {

@@ -83,6 +83,14 @@ pub struct Delivery {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribe_url: Option<String>,
+    /// The message attributes Publish was given (SNS's envelope lists them; a raw delivery to a queue
+    /// carries them as the SQS message's attributes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, super::sqs::MessageAttribute>,
+    /// Why the endpoint did not take the message, when SNS could tell at once (a queue of this emulator
+    /// whose policy or key refuses SNS); HTTP attempts are logged apart (`GET /_orgwatch/sns/deliveries`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
 }
 
 /// The access policy SNS gives a topic created without one: every principal of the owning account may

@@ -26,6 +26,8 @@ pub fn transition(
         return;
     };
     let old = alarm.state_value;
+    let old_reason = std::mem::take(&mut alarm.state_reason);
+    let old_data = alarm.state_reason_data.take();
     alarm.state_value = state;
     alarm.state_reason = reason.to_string();
     alarm.state_reason_data = reason_data;
@@ -36,7 +38,11 @@ pub fn transition(
     }
     let snapshot = alarm.clone();
     let summary = format!("Alarm updated from {old} to {state}");
-    let data = serde_json::json!({"version": "1.0", "oldState": {"stateValue": old}, "newState": {"stateValue": state, "stateReason": reason}});
+    let data = serde_json::json!({
+        "version": "1.0",
+        "oldState": state_view(old, &old_reason, old_data.as_deref()),
+        "newState": state_view(state, reason, snapshot.state_reason_data.as_deref()),
+    });
     let history = &mut store.region(account, region).alarm_history;
     history.push(HistoryItem::new(
         name,
@@ -65,7 +71,15 @@ pub fn transition(
                 &arn,
             ) {
                 Ok(()) => {
-                    delivery::publish(store, now, fx, &arn, Some(&subject), &message);
+                    delivery::publish(
+                        store,
+                        now,
+                        fx,
+                        &arn,
+                        Some(&subject),
+                        &message,
+                        &Default::default(),
+                    );
                     (
                         format!("Successfully executed action {arn}"),
                         serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
@@ -94,6 +108,19 @@ pub fn transition(
     }
 }
 
+/// One side of a StateUpdate history item's `HistoryData`: the state, its reason, and its reason data
+/// (a JSON document, embedded as an object) when the transition had one.
+fn state_view(value: StateValue, reason: &str, data: Option<&str>) -> serde_json::Value {
+    let mut v = serde_json::json!({"stateValue": value});
+    if !reason.is_empty() {
+        v["stateReason"] = reason.into();
+    }
+    if let Some(d) = data.and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()) {
+        v["stateReasonData"] = d;
+    }
+    v
+}
+
 /// The long region name AWS puts in alarm messages.
 pub fn region_long_name(region: &str) -> String {
     match region {
@@ -112,7 +139,7 @@ pub fn region_long_name(region: &str) -> String {
     .to_string()
 }
 
-fn ts_plus0000(epoch: f64) -> String {
+pub fn ts_plus0000(epoch: f64) -> String {
     crate::clock::iso8601(epoch)
         .trim_end_matches('Z')
         .to_string()
@@ -171,6 +198,8 @@ fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> Str
         "OKActions": a.ok_actions,
         "AlarmActions": a.alarm_actions,
         "InsufficientDataActions": a.insufficient_data_actions,
+        // AWS's 2025 recordings carry it; no mute rules are modelled, so an action is never held back.
+        "ActionExecutedAfterMuteWindow": false,
         "Trigger": trigger,
     })
     .to_string()

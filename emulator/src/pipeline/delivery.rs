@@ -1,10 +1,14 @@
 //! SNS delivery, the pipeline's last stage: what a topic sends reaches the outbox of the topic's region,
-//! and HTTP/HTTPS subscribers get a real POST once the state lock is released ([`Effects`], then
+//! SQS subscribers' queues held here get the message (envelope or raw) when the queue lets SNS send, and
+//! HTTP/HTTPS subscribers get a real POST once the state lock is released ([`Effects`], then
 //! [`super::http`]).
 
+use crate::access;
 use crate::arn::parse_arn;
-use crate::model::sns::{Delivery, DeliveryKind};
+use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol};
+use crate::model::sqs;
 use crate::model::{RegionState, State};
+use std::collections::BTreeMap;
 
 /// What a step of the pipeline (or a handler) leaves to do once the state lock is released, and what it
 /// needs to know for it.
@@ -16,6 +20,9 @@ pub struct Effects<'a> {
     pub auto_confirm: bool,
     /// HTTP/HTTPS deliveries to hand to the delivery worker.
     pub outgoing: Vec<Delivery>,
+    /// A long poll that found nothing: ask again until a message arrives or this much time has passed
+    /// (SQS ReceiveMessage's `WaitTimeSeconds`), without holding the state lock meanwhile.
+    pub wait: Option<std::time::Duration>,
 }
 
 impl<'a> Effects<'a> {
@@ -24,6 +31,7 @@ impl<'a> Effects<'a> {
             public_url,
             auto_confirm,
             outgoing: Vec::new(),
+            wait: None,
         }
     }
 }
@@ -45,6 +53,7 @@ pub fn publish(
     topic_arn: &str,
     subject: Option<&str>,
     message: &str,
+    attributes: &BTreeMap<String, sqs::MessageAttribute>,
 ) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let Some(a) = parse_arn(topic_arn) else {
@@ -54,11 +63,14 @@ pub fn publish(
     if !r.topics.contains_key(topic_arn) {
         return id;
     }
-    let deliveries: Vec<Delivery> = r
+    let subscribers: Vec<Subscription> = r
         .subscriptions
         .iter()
         .filter(|s| s.topic_arn == topic_arn && s.confirmed)
-        .map(|s| Delivery {
+        .cloned()
+        .collect();
+    for s in subscribers {
+        let mut d = Delivery {
             kind: DeliveryKind::Notification,
             topic_arn: topic_arn.into(),
             subscription_arn: Some(s.arn.clone()),
@@ -70,15 +82,73 @@ pub fn publish(
             timestamp: now,
             token: None,
             subscribe_url: None,
-        })
-        .collect();
-    for d in deliveries {
-        send(r, d, fx);
+            attributes: attributes.clone(),
+            failure: None,
+        };
+        if s.protocol == SubscriptionProtocol::Sqs {
+            d.failure = to_queue(state, &s, &d, fx.public_url, now).err();
+        }
+        send(state.region(&a.account, &a.region), d, fx);
     }
     id
 }
 
-/// Percent-encodes a query-string value.
-pub fn encode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+/// Puts a notification in the SQS queue a subscription names: SNS's JSON envelope, or the message alone
+/// when the subscription has `RawMessageDelivery` set. A queue this emulator does not hold is an endpoint
+/// outside it (as an email address is): the outbox alone records the message. A queue it holds takes the
+/// message only if its policy and key let SNS send ([`access::sns_to_queue`]); otherwise the refusal is
+/// the delivery's `failure` and the queue stays empty, as on AWS.
+fn to_queue(
+    state: &mut State,
+    s: &Subscription,
+    d: &Delivery,
+    public_url: &str,
+    now: f64,
+) -> Result<(), String> {
+    let Some(q) = parse_arn(&s.endpoint).filter(|q| q.service == "sqs") else {
+        return Ok(());
+    };
+    let url = sqs::queue_url(&q.region, &q.account, &q.resource);
+    let Some(queue) = state
+        .accounts
+        .get(&q.account)
+        .and_then(|acc| acc.regions.get(&q.region))
+        .and_then(|r| r.queues.get(&q.resource))
+    else {
+        return Ok(());
+    };
+    access::sns_to_queue(state, &s.topic_arn, queue, &url)?;
+    let raw = s
+        .attributes
+        .get("RawMessageDelivery")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let (body, attributes) = if raw {
+        (d.message.clone(), d.attributes.clone())
+    } else {
+        (super::envelope::body(d, public_url), BTreeMap::new())
+    };
+    let queue = state
+        .region(&q.account, &q.region)
+        .queues
+        .get_mut(&q.resource)
+        .ok_or_else(|| format!("The queue {url} does not exist."))?;
+    if body.len() as u64 > queue.number("MaximumMessageSize") {
+        return Err(format!(
+            "InvalidParameterValue: the message is longer than the queue's MaximumMessageSize ({url})."
+        ));
+    }
+    let group_id = queue.is_fifo().then(|| d.topic_arn.clone());
+    let deduplication_id = queue.is_fifo().then(|| d.message_id.clone());
+    queue.enqueue(
+        sqs::Outgoing {
+            body,
+            attributes,
+            sender_id: sqs::SNS_SENDER_ID.into(),
+            group_id,
+            deduplication_id,
+            ..sqs::Outgoing::default()
+        },
+        now,
+    );
+    Ok(())
 }

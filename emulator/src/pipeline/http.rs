@@ -7,13 +7,12 @@
 //! (no AWS signing key exists here): subscribers that verify signatures must skip it for this emulator.
 //! Every attempt is recorded (`GET /_orgwatch/sns/deliveries`).
 
-use super::delivery::encode;
+use super::envelope;
 use crate::model::sns::{Delivery, DeliveryKind};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,38 +41,6 @@ pub struct Attempt {
 
 pub type AttemptLog = Arc<Mutex<VecDeque<Attempt>>>;
 
-/// The JSON body SNS POSTs.
-pub fn body(d: &Delivery, public_url: &str) -> String {
-    let mut v = json!({
-        "Type": d.kind,
-        "MessageId": d.message_id,
-        "TopicArn": d.topic_arn,
-    });
-    if let Some(s) = &d.subject {
-        v["Subject"] = json!(s);
-    }
-    if let Some(t) = &d.token {
-        v["Token"] = json!(t);
-    }
-    v["Message"] = json!(d.message);
-    if let Some(u) = &d.subscribe_url {
-        v["SubscribeURL"] = json!(u);
-    }
-    v["Timestamp"] = json!(crate::clock::iso8601(d.timestamp));
-    v["SignatureVersion"] = json!("1");
-    v["Signature"] = json!("b3Jnd2F0Y2ggZW11bGF0b3I6IG5vdCBzaWduZWQgYnkgQVdT");
-    v["SigningCertURL"] = json!(format!(
-        "{public_url}/_orgwatch/sns/SimpleNotificationService.pem"
-    ));
-    if let Some(arn) = &d.subscription_arn {
-        v["UnsubscribeURL"] = json!(format!(
-            "{public_url}/?Action=Unsubscribe&SubscriptionArn={}",
-            encode(arn)
-        ));
-    }
-    v.to_string()
-}
-
 /// Starts the worker; returns the queue it reads.
 pub fn spawn(public_url: String, log: AttemptLog) -> mpsc::UnboundedSender<Delivery> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Delivery>();
@@ -101,7 +68,7 @@ async fn deliver<C>(
 ) where
     C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
 {
-    let payload = body(d, public_url);
+    let payload = envelope::body(d, public_url);
     let mut backoff = Duration::from_millis(100);
     for attempt in 1..=RETRIES + 1 {
         let mut req = hyper::Request::post(&d.endpoint)

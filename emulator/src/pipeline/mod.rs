@@ -6,7 +6,8 @@
 //! 3. [`metrics`]: stored data by metric and period, and the statistics over it;
 //! 4. [`alarms`]: alarms evaluate on the clock ([`evaluation`] decides, purely);
 //! 5. [`actions`]: a transition writes state and history and publishes the alarm message;
-//! 6. [`delivery`]: SNS records what it sends in the outbox, and [`http`] POSTs to HTTP/HTTPS subscribers.
+//! 6. [`delivery`]: SNS records what it sends in the outbox, puts it in SQS subscribers' queues, and
+//!    [`http`] POSTs to HTTP/HTTPS subscribers ([`envelope`] is the document both carry).
 //!
 //! Handlers call into these stages (PutLogEvents ingests, SetAlarmState transitions, Publish delivers);
 //! no stage calls a handler, and each reads and writes only the [`model`](crate::model).
@@ -18,6 +19,7 @@
 pub mod actions;
 pub mod alarms;
 pub mod delivery;
+pub mod envelope;
 pub mod evaluation;
 pub mod http;
 pub mod ingest;

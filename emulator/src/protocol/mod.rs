@@ -14,6 +14,8 @@
 //! | Smithy RPC v2 CBOR | `POST /service/<svc>/operation/<Op>` | CloudWatch (AWS SDK for Rust) |
 //! | AWS Query (XML responses) | form body with `Action=` | SNS, STS, IAM, CloudWatch (older botocore) |
 //! | AWS JSON 1.1 | `X-Amz-Target: TrentService.*` | KMS |
+//! | AWS JSON 1.0 | `X-Amz-Target: AmazonSQS.*` | SQS (current SDKs and CLI) |
+//! | AWS Query (flattened lists) | `Version=2012-11-05` | SQS (older clients) |
 //! | REST-XML | SigV4 scope service `s3` | S3 ([`rest_xml`]) |
 
 pub mod cbor;
@@ -118,6 +120,7 @@ fn service_of_target(prefix: &str) -> Option<&'static str> {
         "GraniteServiceVersion20100801" => "monitoring",
         "AWSOrganizationsV20161128" => "organizations",
         "TrentService" => "kms",
+        "AmazonSQS" => "sqs",
         _ => return None,
     })
 }
@@ -252,6 +255,7 @@ pub fn decode(
                 Some("2010-08-01") => Some("monitoring"),
                 Some("2010-05-08") => Some("iam"),
                 Some("2016-11-15") => Some("ec2"),
+                Some("2012-11-05") => Some("sqs"),
                 _ => None,
             };
             let input = query::decode(&pairs);
@@ -341,14 +345,23 @@ pub fn respond_err(
         ),
     };
     if protocol != Protocol::Query {
-        if let Ok(v) = HeaderValue::from_str(&format!("{};{fault}", err.code)) {
-            resp.headers_mut().insert("x-amzn-query-error", v);
+        if query_compatible(service) {
+            if let Ok(v) = HeaderValue::from_str(&format!("{};{fault}", err.code)) {
+                resp.headers_mut().insert("x-amzn-query-error", v);
+            }
         }
         if let Ok(v) = HeaderValue::from_str(&err.shape) {
             resp.headers_mut().insert("x-amzn-errortype", v);
         }
     }
     resp
+}
+
+/// The services whose JSON and CBOR errors carry their Query code in `x-amzn-query-error`: those the
+/// service models mark `awsQueryCompatible` (CloudWatch and SQS). Others (Logs, CloudTrail, Organizations,
+/// KMS) never send the header.
+pub fn query_compatible(service: &str) -> bool {
+    matches!(service, "monitoring" | "sqs")
 }
 
 /// The JSON and CBOR error document.

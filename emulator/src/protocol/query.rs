@@ -62,6 +62,14 @@ fn insert(node: &mut Node, path: &[&str], v: &str) {
             return;
         }
     }
+    // A flattened list (SQS: `AttributeName.1`, `Attribute.1.Name`) has its positions right after the
+    // member's name; Query never uses a number as a member name.
+    if let Ok(i) = first.parse::<usize>() {
+        if let Some(list) = node.list() {
+            insert(list.entry(i).or_default(), rest, v);
+            return;
+        }
+    }
     if let Some(m) = node.obj() {
         insert(m.entry(first.to_string()).or_default(), rest, v);
     }
@@ -83,42 +91,89 @@ fn namespace(service: &str) -> &'static str {
         "sns" => "http://sns.amazonaws.com/doc/2010-03-31/",
         "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
         "iam" => "https://iam.amazonaws.com/doc/2010-05-08/",
+        "sqs" => "http://queue.amazonaws.com/doc/2012-11-05/",
         _ => "http://monitoring.amazonaws.com/doc/2010-08-01/",
     }
 }
 
-fn write(out: &mut String, key: &str, v: &Out) {
-    match v {
-        Out::Null | Out::Absent | Out::Http(_) => {}
-        Out::List(items) => {
+/// SQS's Query wire flattens its lists and maps: each item is an element named as the model's
+/// `locationName` says, with no wrapper, and a map entry is `Name`/`Value` (a tag `Key`/`Value`). The
+/// element, entry key and entry value names of an SQS output member, by operation.
+fn sqs_flattened(op: &str, member: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    Some(match member {
+        "QueueUrls" | "queueUrls" => ("QueueUrl", "", ""),
+        "Messages" => ("Message", "", ""),
+        "Attributes" => ("Attribute", "Name", "Value"),
+        "MessageAttributes" => ("MessageAttribute", "Name", "Value"),
+        "Tags" => ("Tag", "Key", "Value"),
+        "Successful" => match op {
+            "SendMessageBatch" => ("SendMessageBatchResultEntry", "", ""),
+            "DeleteMessageBatch" => ("DeleteMessageBatchResultEntry", "", ""),
+            _ => ("ChangeMessageVisibilityBatchResultEntry", "", ""),
+        },
+        "Failed" => ("BatchResultErrorEntry", "", ""),
+        _ => return None,
+    })
+}
+
+/// How lists and maps are written: wrapped (`<member>`, `<entry>`), or flattened as SQS writes them for
+/// the named operation.
+#[derive(Clone, Copy)]
+enum Lists<'a> {
+    Wrapped,
+    Flattened(&'a str),
+}
+
+fn write(out: &mut String, key: &str, v: &Out, lists: Lists<'_>) {
+    let flat = match lists {
+        Lists::Flattened(op) => sqs_flattened(op, key),
+        Lists::Wrapped => None,
+    };
+    match (v, flat) {
+        (Out::List(items), Some((elem, _, _))) => {
+            for i in items {
+                write(out, elem, i, lists);
+            }
+        }
+        (Out::Map(entries), Some((elem, k_name, v_name))) => {
+            for (k, v) in entries {
+                out.push_str(&format!("<{elem}><{k_name}>{}</{k_name}>", escape(k)));
+                write(out, v_name, v, lists);
+                out.push_str(&format!("</{elem}>"));
+            }
+        }
+        (Out::Null | Out::Absent | Out::Http(_), _) => {}
+        (Out::List(items), None) => {
             out.push_str(&format!("<{key}>"));
             for i in items {
-                write(out, "member", i);
+                write(out, "member", i, lists);
             }
             out.push_str(&format!("</{key}>"));
         }
-        Out::Map(entries) => {
+        (Out::Map(entries), None) => {
             out.push_str(&format!("<{key}>"));
             for (k, v) in entries {
                 out.push_str(&format!("<entry><key>{}</key>", escape(k)));
-                write(out, "value", v);
+                write(out, "value", v, lists);
                 out.push_str("</entry>");
             }
             out.push_str(&format!("</{key}>"));
         }
-        Out::Struct(fields) => {
+        (Out::Struct(fields), _) => {
             out.push_str(&format!("<{key}>"));
             for (k, v) in fields {
-                write(out, k, v);
+                write(out, k, v, lists);
             }
             out.push_str(&format!("</{key}>"));
         }
-        Out::Str(s) => out.push_str(&format!("<{key}>{}</{key}>", escape(s))),
-        Out::Bool(b) => out.push_str(&format!("<{key}>{b}</{key}>")),
-        Out::Int(i) => out.push_str(&format!("<{key}>{i}</{key}>")),
+        (Out::Str(s), _) => out.push_str(&format!("<{key}>{}</{key}>", escape(s))),
+        (Out::Bool(b), _) => out.push_str(&format!("<{key}>{b}</{key}>")),
+        (Out::Int(i), _) => out.push_str(&format!("<{key}>{i}</{key}>")),
         // Doubles as AWS writes them (`1.0`, not `1`).
-        Out::Float(f) => out.push_str(&format!("<{key}>{}</{key}>", Value::from(*f))),
-        Out::Timestamp(t) => out.push_str(&format!("<{key}>{}</{key}>", crate::clock::iso8601(*t))),
+        (Out::Float(f), _) => out.push_str(&format!("<{key}>{}</{key}>", Value::from(*f))),
+        (Out::Timestamp(t), _) => {
+            out.push_str(&format!("<{key}>{}</{key}>", crate::clock::iso8601(*t)))
+        }
     }
 }
 
@@ -126,11 +181,16 @@ pub fn encode_ok(service: &str, op: &str, output: &Out, request_id: &str) -> Str
     let mut out = format!("<{op}Response xmlns=\"{}\">", namespace(service));
     // An operation with no output shape gets no result element; one whose output is an empty
     // structure still gets `<OpResult></OpResult>` (botocore looks for it).
+    let lists = if service == "sqs" {
+        Lists::Flattened(op)
+    } else {
+        Lists::Wrapped
+    };
     if let Out::Struct(fields) = output {
         if fields.is_empty() {
             out.push_str(&format!("<{op}Result></{op}Result>"));
         } else {
-            write(&mut out, &format!("{op}Result"), output);
+            write(&mut out, &format!("{op}Result"), output, lists);
         }
     }
     out.push_str(&format!(

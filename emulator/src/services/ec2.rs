@@ -9,7 +9,6 @@ use crate::protocol::output::Out;
 use crate::protocol::rest_xml::{escape, HttpReply};
 use crate::protocol::Document;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 service_errors! {
     /// The errors EC2 answers with here.
@@ -42,11 +41,11 @@ pub const DEFAULT_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
-/// EC2 lists are `RegionName.1`, `RegionName.2`: a map by position once decoded.
+/// EC2 lists are flattened (`RegionName.1`, `RegionName.2`), read as lists by the Query codec.
 #[derive(Deserialize)]
 struct DescribeRegionsInput {
     #[serde(rename = "RegionName", default)]
-    region_names: BTreeMap<String, String>,
+    region_names: Vec<String>,
 }
 
 pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out> {
@@ -68,7 +67,7 @@ pub fn dispatch(call: &mut Call<'_>, op: &str, input: Document) -> ApiResult<Out
 }
 
 fn describe_regions(call: &mut Call<'_>, i: DescribeRegionsInput) -> Result<HttpReply, Ec2Error> {
-    let asked: Vec<&String> = i.region_names.values().collect();
+    let asked: Vec<&String> = i.region_names.iter().collect();
     let unknown: Vec<&str> = asked
         .iter()
         .filter(|r| !DEFAULT_REGIONS.contains(&r.as_str()))

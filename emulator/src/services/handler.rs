@@ -41,6 +41,8 @@ pub enum Style {
     CloudWatch,
     /// SNS and STS: `InvalidParameter` / `ValidationError`.
     Query(&'static str),
+    /// SQS: `MissingParameter` ("The request must contain the parameter X."), `InvalidParameterValue`.
+    Sqs,
 }
 
 /// A service's operation table: each operation's name and its handler, in one place. It defines
@@ -122,6 +124,16 @@ fn input_error(style: Style, serde_msg: &str) -> ApiError {
             format!("Invalid input: {serde_msg}"),
         )
         .with_code("InvalidParameterValue"),
+        (Style::Sqs, Some(field)) => ApiError::new(
+            "MissingParameter",
+            400,
+            format!("The request must contain the parameter {field}."),
+        ),
+        (Style::Sqs, None) => ApiError::new(
+            "InvalidParameterValue",
+            400,
+            format!("One or more parameters are invalid. Reason: {serde_msg}"),
+        ),
         (Style::Query(code), Some(field)) => {
             ApiError::new(code, 400, format!("Invalid parameter: {field}"))
         }

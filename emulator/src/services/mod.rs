@@ -16,6 +16,7 @@ pub mod logs;
 pub mod organizations;
 pub mod s3;
 pub mod sns;
+pub mod sqs;
 pub mod sts;
 
 pub mod handler;
@@ -33,6 +34,7 @@ pub const SERVICES: &[(&str, &[&str])] = &[
     ("logs", logs::OPERATIONS),
     ("monitoring", cloudwatch::OPERATIONS),
     ("sns", sns::OPERATIONS),
+    ("sqs", sqs::OPERATIONS),
     ("sts", sts::OPERATIONS),
     ("organizations", organizations::OPERATIONS),
     ("iam", iam::OPERATIONS),
@@ -56,6 +58,7 @@ pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -
         "logs" => logs::dispatch(call, op, input),
         "monitoring" => cloudwatch::dispatch(call, op, input),
         "sns" => sns::dispatch(call, op, input),
+        "sqs" => sqs::dispatch(call, op, input),
         "sts" => sts::dispatch(call, op, input),
         "organizations" => organizations::dispatch(call, op, input),
         "iam" => iam::dispatch(call, op, input),

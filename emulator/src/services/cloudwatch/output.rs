@@ -173,3 +173,29 @@ pub struct GetMetricDataOutput {
     pub metric_data_results: Vec<MetricDataResult>,
     pub messages: Vec<MessageData>,
 }
+
+/// PutDashboard: the validation messages (none when the body is accepted; the member is always present).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DashboardValidationOutput {
+    pub dashboard_validation_messages: Vec<String>,
+}
+
+/// GetDashboard.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetDashboardOutput {
+    pub dashboard_arn: String,
+    pub dashboard_body: String,
+    pub dashboard_name: String,
+}
+
+/// One dashboard of ListDashboards.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DashboardEntryOut {
+    pub dashboard_name: String,
+    pub dashboard_arn: String,
+    pub last_modified: Timestamp,
+    pub size: i64,
+}

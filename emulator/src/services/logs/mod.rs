@@ -116,6 +116,7 @@ operations! {
     "DeleteLogGroup" => delete_log_group,
     "DescribeLogGroups" => describe_log_groups,
     "CreateLogStream" => create_log_stream,
+    "DeleteLogStream" => delete_log_stream,
     "DescribeLogStreams" => describe_log_streams,
     "PutLogEvents" => put_log_events,
     "GetLogEvents" => get_log_events,
@@ -125,12 +126,16 @@ operations! {
     "DeleteMetricFilter" => delete_metric_filter,
     "TestMetricFilter" => test_metric_filter,
     "PutRetentionPolicy" => put_retention_policy,
+    "DeleteRetentionPolicy" => delete_retention_policy,
     "AssociateKmsKey" => associate_kms_key,
     "DisassociateKmsKey" => disassociate_kms_key,
     "DescribeResourcePolicies" => describe_resource_policies,
     "TagResource" => tag_resource,
     "UntagResource" => untag_resource,
     "ListTagsForResource" => list_tags_for_resource,
+    "TagLogGroup" => tag_log_group,
+    "UntagLogGroup" => untag_log_group,
+    "ListTagsLogGroup" => list_tags_log_group,
 }
 
 #[derive(Deserialize)]
@@ -808,11 +813,12 @@ fn describe_metric_filters(
             "If you specify metricName you must also specify metricNamespace, and vice versa.",
         ));
     }
-    if i.filter_name_prefix.is_some() && i.log_group_name.is_none() {
-        return Err(invalid(
-            "If you specify filterNamePrefix you must also specify logGroupName.",
-        ));
-    }
+    // "CloudWatch Logs uses the value that you set here only if you also include the logGroupName
+    // parameter" (API reference): without a group the prefix is ignored, not refused.
+    let prefix = i
+        .filter_name_prefix
+        .as_ref()
+        .filter(|_| i.log_group_name.is_some());
     let lim = limit(i.limit, 50)?;
     let r = call.region();
     let groups: Vec<&LogGroup> = match &i.log_group_name {
@@ -822,11 +828,7 @@ fn describe_metric_filters(
     let filters: Vec<&MetricFilter> = groups
         .iter()
         .flat_map(|g| g.metric_filters.iter())
-        .filter(|f| {
-            i.filter_name_prefix
-                .as_ref()
-                .is_none_or(|p| f.filter_name.starts_with(p.as_str()))
-        })
+        .filter(|f| prefix.is_none_or(|p| f.filter_name.starts_with(p.as_str())))
         .filter(|f| {
             i.metric_name.as_ref().is_none_or(|m| {
                 f.metric_transformations.iter().any(|t| {
@@ -1002,5 +1004,70 @@ struct ArnInput {
 
 fn list_tags_for_resource(call: &mut Call<'_>, i: ArnInput) -> Result<ListTagsForResourceOutput> {
     let tags = group_by_arn(call, &i.resource_arn)?.tags.clone();
+    Ok(ListTagsForResourceOutput { tags })
+}
+
+/// The group a name names, in the caller's region.
+fn group_named<'c>(call: &'c mut Call<'_>, name: &str) -> Result<&'c mut LogGroup> {
+    call.region()
+        .log_groups
+        .get_mut(name)
+        .ok_or_else(not_found_group)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteLogStreamInput {
+    log_group_name: String,
+    log_stream_name: String,
+}
+
+fn delete_log_stream(call: &mut Call<'_>, i: DeleteLogStreamInput) -> Result<NoOutput> {
+    group_named(call, &i.log_group_name)?
+        .streams
+        .remove(&i.log_stream_name)
+        .map(|_| NoOutput)
+        .ok_or_else(not_found_stream)
+}
+
+fn delete_retention_policy(call: &mut Call<'_>, i: GroupNameInput) -> Result<NoOutput> {
+    group_named(call, &i.log_group_name)?.retention_in_days = None;
+    Ok(NoOutput)
+}
+
+/// TagLogGroup (deprecated by AWS in favour of TagResource, still served).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TagLogGroupInput {
+    log_group_name: String,
+    tags: BTreeMap<String, String>,
+}
+
+fn tag_log_group(call: &mut Call<'_>, i: TagLogGroupInput) -> Result<NoOutput> {
+    group_named(call, &i.log_group_name)?.tags.extend(i.tags);
+    Ok(NoOutput)
+}
+
+/// UntagLogGroup: its `tags` member is the list of keys.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UntagLogGroupInput {
+    log_group_name: String,
+    tags: Vec<String>,
+}
+
+fn untag_log_group(call: &mut Call<'_>, i: UntagLogGroupInput) -> Result<NoOutput> {
+    let g = group_named(call, &i.log_group_name)?;
+    for k in &i.tags {
+        g.tags.remove(k);
+    }
+    Ok(NoOutput)
+}
+
+fn list_tags_log_group(
+    call: &mut Call<'_>,
+    i: GroupNameInput,
+) -> Result<ListTagsForResourceOutput> {
+    let tags = group_named(call, &i.log_group_name)?.tags.clone();
     Ok(ListTagsForResourceOutput { tags })
 }

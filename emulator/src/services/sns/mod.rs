@@ -1,8 +1,8 @@
 //! SNS (`sns`, AWS Query with XML responses).
 //!
 //! A topic lives in the account and region of its ARN, so every call that names a topic by ARN is served
-//! from there: a subscription to another account's topic, or a lookup from another region, behaves as on
-//! AWS. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
+//! from there: a subscription to another account's topic behaves as on AWS, and an ARN of another region
+//! is refused, as AWS refuses it. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
 mod output;
 
@@ -11,8 +11,10 @@ use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
 use crate::error::service_errors;
 use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol, Topic};
+use crate::model::sqs::MessageAttribute;
 use crate::model::RegionState;
-use crate::pipeline::delivery::{self, encode};
+use crate::pipeline::delivery;
+use crate::pipeline::envelope::encode;
 use output::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -26,6 +28,9 @@ service_errors! {
         NotFound = "NotFound", 404;
         ResourceNotFound = "ResourceNotFound", 404;
         InvalidAction = "InvalidAction", 400;
+        EmptyBatchRequest = "EmptyBatchRequestException", 400, code "EmptyBatchRequest";
+        TooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequestException", 400, code "TooManyEntriesInBatchRequest";
+        BatchEntryIdsNotDistinct = "BatchEntryIdsNotDistinctException", 400, code "BatchEntryIdsNotDistinct";
     }
 }
 
@@ -50,10 +55,11 @@ fn bad_token() -> SnsError {
     invalid("NextToken")
 }
 
-/// The state of the region and account a topic ARN names.
+/// The state of the region and account a topic ARN names. SNS answers only for its own region: an ARN of
+/// another region is an invalid parameter (another account's topic in this region is served).
 fn topic_home<'c>(call: &'c mut Call<'_>, arn: &str, param: &str) -> Result<&'c mut RegionState> {
     let a = parse_arn(arn)
-        .filter(|a| a.service == "sns")
+        .filter(|a| a.service == "sns" && a.region == call.ctx.region)
         .ok_or_else(|| invalid(param))?;
     Ok(call.state.region(&a.account, &a.region))
 }
@@ -74,7 +80,11 @@ operations! {
     "ListSubscriptions" => list_subscriptions,
     "ListSubscriptionsByTopic" => list_subscriptions_by_topic,
     "GetSubscriptionAttributes" => get_subscription_attributes,
+    "SetSubscriptionAttributes" => set_subscription_attributes,
     "Publish" => publish,
+    "PublishBatch" => publish_batch,
+    "AddPermission" => add_permission,
+    "RemovePermission" => remove_permission,
     "TagResource" => tag_resource,
     "UntagResource" => untag_resource,
     "ListTagsForResource" => list_tags,
@@ -271,6 +281,9 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
             protocol.as_str().to_uppercase()
         )));
     }
+    for (k, v) in &i.attributes {
+        check_subscription_attribute(k, v)?;
+    }
     let (caller, auto) = (call.ctx.account.clone(), call.fx.auto_confirm);
     let topic_owner = parse_arn(&i.topic_arn)
         .map(|a| a.account)
@@ -331,6 +344,8 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
             timestamp: now,
             token: Some(token.clone()),
             subscribe_url: Some(url),
+            attributes: BTreeMap::new(),
+            failure: None,
         };
         let r = call.state.region(&home.account, &home.region);
         r.subscriptions.push(sub);
@@ -467,6 +482,86 @@ fn get_subscription_attributes(
     Ok(AttributesOutput { attributes: attrs })
 }
 
+/// The attributes a subscription may be given (Subscribe's `Attributes`, SetSubscriptionAttributes).
+const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
+    "DeliveryPolicy",
+    "FilterPolicy",
+    "FilterPolicyScope",
+    "RawMessageDelivery",
+    "RedrivePolicy",
+    "SubscriptionRoleArn",
+    "ReplayPolicy",
+];
+
+/// Checks one subscription attribute as SNS does.
+fn check_subscription_attribute(name: &str, value: &str) -> Result<()> {
+    if !SUBSCRIPTION_ATTRIBUTES.contains(&name) {
+        return Err(invalid("AttributeName"));
+    }
+    let json_object =
+        || serde_json::from_str::<serde_json::Value>(value).is_ok_and(|v| v.is_object());
+    match name {
+        "RawMessageDelivery" if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") => Err(
+            invalid(format!(
+                "Attributes Reason: RawMessageDelivery: Invalid value [{value}]. Must be true or false."
+            )),
+        ),
+        "FilterPolicyScope" if value != "MessageAttributes" && value != "MessageBody" => Err(invalid(format!(
+            "Attributes Reason: FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
+        ))),
+        "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy" if !value.is_empty() && !json_object() => {
+            Err(invalid(format!("{name}: failed to parse JSON.")))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SetSubscriptionAttributesInput {
+    subscription_arn: String,
+    attribute_name: String,
+    attribute_value: Option<String>,
+}
+
+fn set_subscription_attributes(
+    call: &mut Call<'_>,
+    i: SetSubscriptionAttributesInput,
+) -> Result<NoOutput> {
+    let value = i.attribute_value.unwrap_or_default();
+    check_subscription_attribute(&i.attribute_name, &value)?;
+    let r = subscription_home(call, &i.subscription_arn)?;
+    let s = r
+        .subscriptions
+        .iter_mut()
+        .find(|s| s.arn == i.subscription_arn)
+        .ok_or_else(|| not_found("Subscription"))?;
+    if i.attribute_name == "RawMessageDelivery"
+        && !matches!(
+            s.protocol,
+            SubscriptionProtocol::Sqs
+                | SubscriptionProtocol::Http
+                | SubscriptionProtocol::Https
+                | SubscriptionProtocol::Firehose
+        )
+    {
+        return Err(invalid(
+            "Attributes Reason: RawMessageDelivery: Invalid value [true]. Raw message delivery is only supported for SQS, HTTP/S and Firehose endpoints",
+        ));
+    }
+    if value.is_empty() && i.attribute_name != "RawMessageDelivery" {
+        s.attributes.remove(&i.attribute_name);
+    } else {
+        let value = if i.attribute_name == "RawMessageDelivery" {
+            value.to_ascii_lowercase()
+        } else {
+            value
+        };
+        s.attributes.insert(i.attribute_name, value);
+    }
+    Ok(NoOutput)
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct PublishInput {
@@ -474,6 +569,35 @@ struct PublishInput {
     target_arn: Option<String>,
     message: String,
     subject: Option<String>,
+    #[serde(default)]
+    message_attributes: BTreeMap<String, MessageAttribute>,
+}
+
+/// Checks a message's attributes as SNS does (at most ten; a String, Number or Binary type).
+fn check_message_attributes(attributes: &BTreeMap<String, MessageAttribute>) -> Result<()> {
+    if attributes.len() > 10 {
+        return Err(invalid(format!(
+            "MessageAttributes Reason: Number of message attributes [{}] exceeds the allowed maximum [10].",
+            attributes.len()
+        )));
+    }
+    for (name, a) in attributes {
+        let kind = a.data_type.split('.').next().unwrap_or_default();
+        if !["String", "String.Array", "Number", "Binary"].contains(&a.data_type.as_str())
+            && !["String", "Number", "Binary"].contains(&kind)
+        {
+            return Err(invalid(format!(
+                "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
+            )));
+        }
+        if a.string_value.is_none() && a.binary_value.is_none() {
+            return Err(invalid(format!(
+                "The message attribute '{name}' must contain non-empty message attribute value for message attribute type '{}'.",
+                a.data_type
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
@@ -498,6 +622,7 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
     {
         return Err(not_found("Topic"));
     }
+    check_message_attributes(&i.message_attributes)?;
     let now = call.now();
     let id = delivery::publish(
         call.state,
@@ -506,8 +631,202 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
         &arn,
         i.subject.as_deref(),
         &i.message,
+        &i.message_attributes,
     );
     Ok(PublishOutput { message_id: id })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PublishBatchEntry {
+    id: String,
+    message: String,
+    subject: Option<String>,
+    #[serde(default)]
+    message_attributes: BTreeMap<String, MessageAttribute>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PublishBatchInput {
+    topic_arn: String,
+    #[serde(default)]
+    publish_batch_request_entries: Vec<PublishBatchEntry>,
+}
+
+fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBatchOutput> {
+    let n = i.publish_batch_request_entries.len();
+    if n == 0 {
+        return Err(SnsError::EmptyBatchRequest(
+            "The batch request doesn't contain any entries".into(),
+        ));
+    }
+    if n > 10 {
+        return Err(SnsError::TooManyEntriesInBatchRequest(
+            "The batch request contains more entries than permissible".into(),
+        ));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    if !i
+        .publish_batch_request_entries
+        .iter()
+        .all(|e| ids.insert(e.id.as_str()))
+    {
+        return Err(SnsError::BatchEntryIdsNotDistinct(
+            "Two or more batch entries in the request have the same Id.".into(),
+        ));
+    }
+    if !topic_home(call, &i.topic_arn, "TopicArn")?
+        .topics
+        .contains_key(&i.topic_arn)
+    {
+        return Err(not_found("Topic"));
+    }
+    let now = call.now();
+    let mut out = PublishBatchOutput {
+        successful: Vec::new(),
+        failed: Vec::new(),
+    };
+    for e in i.publish_batch_request_entries {
+        let checked = check_message_attributes(&e.message_attributes).and_then(|()| {
+            if e.message.is_empty() {
+                Err(invalid("Empty message"))
+            } else if e.message.len() > MAX_MESSAGE_BYTES {
+                Err(invalid("Message too long"))
+            } else {
+                Ok(())
+            }
+        });
+        match checked {
+            Ok(()) => {
+                let message_id = delivery::publish(
+                    call.state,
+                    now,
+                    &mut call.fx,
+                    &i.topic_arn,
+                    e.subject.as_deref(),
+                    &e.message,
+                    &e.message_attributes,
+                );
+                out.successful.push(PublishBatchResultEntry {
+                    id: e.id,
+                    message_id,
+                });
+            }
+            Err(err) => {
+                let err = crate::error::ApiError::from(err);
+                out.failed.push(BatchResultErrorEntry {
+                    id: e.id,
+                    code: err.code,
+                    message: err.message,
+                    sender_fault: err.sender,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct AddPermissionInput {
+    #[serde(rename = "TopicArn")]
+    topic_arn: String,
+    #[serde(rename = "Label")]
+    label: String,
+    #[serde(rename = "AWSAccountId")]
+    accounts: Vec<String>,
+    #[serde(rename = "ActionName")]
+    actions: Vec<String>,
+}
+
+/// The topic's policy as a document: the one set, or SNS's default.
+fn topic_policy(t: &Topic, owner: &str) -> serde_json::Value {
+    let text = t
+        .attributes
+        .get("Policy")
+        .cloned()
+        .unwrap_or_else(|| crate::model::sns::default_topic_policy(&t.arn, owner));
+    serde_json::from_str(&text).unwrap_or_else(|_| serde_json::json!({"Statement": []}))
+}
+
+/// The policy's statements (a lone statement object counts as one), taken out of it.
+fn take_statements(policy: &mut serde_json::Value) -> Vec<serde_json::Value> {
+    match policy["Statement"].take() {
+        serde_json::Value::Array(a) => a,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    }
+}
+
+/// Changes the statements of a topic's policy (SNS's default one when it has none) and stores the result.
+fn edit_policy(
+    call: &mut Call<'_>,
+    topic_arn: &str,
+    edit: impl FnOnce(&mut Vec<serde_json::Value>) -> Result<()>,
+) -> Result<NoOutput> {
+    let owner = parse_arn(topic_arn).map(|a| a.account).unwrap_or_default();
+    let r = topic_home(call, topic_arn, "TopicArn")?;
+    let t = r
+        .topics
+        .get_mut(topic_arn)
+        .ok_or_else(|| not_found("Topic"))?;
+    let mut policy = topic_policy(t, &owner);
+    let mut list = take_statements(&mut policy);
+    edit(&mut list)?;
+    policy["Statement"] = list.into();
+    t.attributes.insert("Policy".into(), policy.to_string());
+    Ok(NoOutput)
+}
+
+/// One value or a list, as a policy writes a single principal or action.
+fn one_or_many(mut items: Vec<String>) -> serde_json::Value {
+    if items.len() == 1 {
+        items.remove(0).into()
+    } else {
+        items.into()
+    }
+}
+
+/// AddPermission: a statement labelled `Label` that lets the accounts use the actions on the topic.
+fn add_permission(call: &mut Call<'_>, i: AddPermissionInput) -> Result<NoOutput> {
+    if i.accounts.is_empty() {
+        return Err(invalid("AWSAccountId"));
+    }
+    if i.actions.is_empty() {
+        return Err(invalid("ActionName"));
+    }
+    let statement = serde_json::json!({
+        "Sid": i.label,
+        "Effect": "Allow",
+        "Principal": {"AWS": one_or_many(i.accounts.iter().map(|a| format!("arn:aws:iam::{a}:root")).collect())},
+        "Action": one_or_many(i.actions.iter().map(|a| format!("SNS:{a}")).collect()),
+        "Resource": i.topic_arn,
+    });
+    edit_policy(call, &i.topic_arn, |list| {
+        if list.iter().any(|s| s["Sid"] == i.label.as_str()) {
+            return Err(invalid("Statement already exists"));
+        }
+        list.push(statement);
+        Ok(())
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RemovePermissionInput {
+    topic_arn: String,
+    label: String,
+}
+
+fn remove_permission(call: &mut Call<'_>, i: RemovePermissionInput) -> Result<NoOutput> {
+    edit_policy(call, &i.topic_arn, |list| {
+        let before = list.len();
+        list.retain(|s| s["Sid"] != i.label.as_str());
+        if list.len() == before {
+            return Err(invalid("Statement does not exist"));
+        }
+        Ok(())
+    })
 }
 
 #[derive(Deserialize)]

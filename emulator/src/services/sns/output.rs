@@ -56,3 +56,29 @@ impl From<&Subscription> for SubscriptionOut {
 pub struct PublishOutput {
     pub message_id: String,
 }
+
+/// One entry of PublishBatch that was published.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PublishBatchResultEntry {
+    pub id: String,
+    pub message_id: String,
+}
+
+/// One entry of PublishBatch that was refused.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchResultErrorEntry {
+    pub id: String,
+    pub code: String,
+    pub message: String,
+    pub sender_fault: bool,
+}
+
+/// PublishBatch.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PublishBatchOutput {
+    pub successful: Vec<PublishBatchResultEntry>,
+    pub failed: Vec<BatchResultErrorEntry>,
+}
