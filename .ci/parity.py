@@ -169,6 +169,8 @@ def main():
     call(sqs, "ListQueueTags", QueueUrl=queue)
     call(sqs, "UntagQueue", QueueUrl=queue, TagKeys=["team"])
     call(sqs, "ListDeadLetterSourceQueues", QueueUrl=queue)
+    call(sqs, "AddPermission", QueueUrl=queue, Label="peer", AWSAccountIds=["210987654321"], Actions=["SendMessage"])
+    call(sqs, "RemovePermission", QueueUrl=queue, Label="peer")
 
     alarm = dict(AlarmName="parity-alarm", MetricName="m", Namespace="Parity", Statistic="Sum", Period=300,
                  Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold", EvaluationPeriods=1,

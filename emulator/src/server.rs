@@ -114,7 +114,7 @@ async fn api(
     let mut result = if let Some(e) = injected {
         Err(e)
     } else {
-        dispatch(&shared, &ctx, &service, &decoded.operation, &decoded.input).await
+        dispatch(&shared, &ctx, &service, &decoded.operation, decoded.input).await
     };
     if result.is_ok() && services::changes_state(&decoded.operation) {
         if let Err(e) = shared.acknowledge().await {
@@ -184,20 +184,25 @@ async fn dispatch(
     ctx: &RequestContext,
     service: &str,
     operation: &str,
-    input: &protocol::Document,
+    input: protocol::Document,
 ) -> Result<crate::protocol::output::Out, ApiError> {
-    let mut deadline: Option<Instant> = None;
+    // Only an operation that may wait keeps a copy of its input to ask again with.
+    let again = services::may_wait(service, operation).then(|| input.clone());
+    let (result, wait) = attempt(shared, ctx, service, operation, input);
+    let (Some(input), Some(wait)) = (again, wait.filter(|_| result.is_ok())) else {
+        return result;
+    };
+    let until = Instant::now() + wait;
     loop {
-        let (result, wait) = attempt(shared, ctx, service, operation, input);
-        let Some(wait) = wait.filter(|_| result.is_ok()) else {
-            return result;
-        };
-        let until = *deadline.get_or_insert_with(|| Instant::now() + wait);
         let left = until.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return result;
         }
         tokio::time::sleep(left.min(POLL_INTERVAL)).await;
+        let (result, wait) = attempt(shared, ctx, service, operation, input.clone());
+        if wait.is_none() || result.is_err() {
+            return result;
+        }
     }
 }
 
@@ -207,7 +212,7 @@ fn attempt(
     ctx: &RequestContext,
     service: &str,
     operation: &str,
-    input: &protocol::Document,
+    input: protocol::Document,
 ) -> (
     Result<crate::protocol::output::Out, ApiError>,
     Option<Duration>,
@@ -219,7 +224,7 @@ fn attempt(
         clock: &shared.clock,
         fx: Effects::new(shared.pipeline.public_url(), shared.config.auto_confirm),
     };
-    let result = services::dispatch(&mut call, service, operation, input.clone());
+    let result = services::dispatch(&mut call, service, operation, input);
     let outgoing = std::mem::take(&mut call.fx.outgoing);
     let wait = call.fx.wait.take();
     drop(state);

@@ -776,3 +776,60 @@ async fn only_query_compatible_services_send_the_query_error_header() {
     assert_eq!(r.json()["__type"], "ResourceNotFoundException");
     assert_eq!(r.header("x-amzn-query-error"), None);
 }
+
+#[tokio::test]
+async fn permissions_edit_the_queue_policy() {
+    let h = emulator().await;
+    let c = sqs(&h).await;
+    let url = c
+        .create_queue()
+        .queue_name("shared")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    c.add_permission()
+        .queue_url(&url)
+        .label("peer")
+        .aws_account_ids("210987654321")
+        .actions("SendMessage")
+        .send()
+        .await
+        .unwrap();
+    let policy = |c: aws_sdk_sqs::Client, url: String| async move {
+        c.get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(QueueAttributeName::Policy)
+            .send()
+            .await
+            .unwrap()
+            .attributes()
+            .and_then(|a| a.get(&QueueAttributeName::Policy).cloned())
+    };
+    let p: Value = serde_json::from_str(&policy(c.clone(), url.clone()).await.unwrap()).unwrap();
+    assert_eq!(p["Statement"][0]["Sid"], "peer");
+    assert_eq!(p["Statement"][0]["Action"][0], "SQS:SendMessage");
+    assert_eq!(
+        p["Statement"][0]["Principal"]["AWS"][0],
+        "arn:aws:iam::210987654321:root"
+    );
+    let e = c
+        .add_permission()
+        .queue_url(&url)
+        .label("peer")
+        .aws_account_ids("210987654321")
+        .actions("SendMessage")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("InvalidParameterValue"), "{e:?}");
+    c.remove_permission()
+        .queue_url(&url)
+        .label("peer")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(policy(c.clone(), url.clone()).await, None);
+}

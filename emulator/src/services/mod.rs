@@ -52,6 +52,12 @@ pub fn changes_state(operation: &str) -> bool {
     !READS.iter().any(|r| operation.starts_with(r))
 }
 
+/// Whether an operation may ask to be run again until something arrives (a long poll: SQS
+/// ReceiveMessage with `WaitTimeSeconds`); only these keep a copy of their input.
+pub fn may_wait(service: &str, operation: &str) -> bool {
+    service == "sqs" && operation == "ReceiveMessage"
+}
+
 pub fn dispatch(call: &mut Call<'_>, service: &str, op: &str, input: Document) -> ApiResult<Out> {
     match service {
         "cloudtrail" => cloudtrail::dispatch(call, op, input),

@@ -87,6 +87,8 @@ operations! {
     "UntagQueue" => untag_queue,
     "ListQueueTags" => list_queue_tags,
     "ListDeadLetterSourceQueues" => list_dead_letter_source_queues,
+    "AddPermission" => add_permission,
+    "RemovePermission" => remove_permission,
 }
 
 /// The region state and name of the queue a URL names (its account, the caller's region).
@@ -1089,4 +1091,97 @@ fn list_dead_letter_source_queues(
         .map(|q| queue_url(&region, &account, &q.name))
         .collect();
     Ok(SourceQueuesOutput { queue_urls })
+}
+
+#[derive(Deserialize)]
+struct AddPermissionInput {
+    #[serde(rename = "QueueUrl")]
+    queue_url: String,
+    #[serde(rename = "Label")]
+    label: String,
+    #[serde(default, rename = "AWSAccountIds", alias = "AWSAccountId")]
+    accounts: Vec<String>,
+    #[serde(default, rename = "Actions", alias = "ActionName")]
+    actions: Vec<String>,
+}
+
+/// The queue's policy as a document and its statements, taken out of it (a queue without a policy gets
+/// the document SQS starts one with).
+fn policy_statements(q: &Queue) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let mut policy = q
+        .attributes
+        .get("Policy")
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .unwrap_or_else(|| {
+            serde_json::json!({"Version": "2012-10-17", "Id": format!("{}/SQSDefaultPolicy", q.arn)})
+        });
+    let statements = match policy["Statement"].take() {
+        serde_json::Value::Array(a) => a,
+        serde_json::Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    (policy, statements)
+}
+
+/// AddPermission: a statement labelled `Label` letting the accounts use the actions on the queue.
+fn add_permission(call: &mut Call<'_>, i: AddPermissionInput) -> Result<NoOutput> {
+    if i.accounts.is_empty() {
+        return Err(missing("AWSAccountIds"));
+    }
+    if i.actions.is_empty() {
+        return Err(missing("Actions"));
+    }
+    let now = call.now();
+    let q = queue(call, &i.queue_url)?;
+    let (mut policy, mut statements) = policy_statements(q);
+    if statements.iter().any(|s| s["Sid"] == i.label.as_str()) {
+        return Err(bad_value("Label", &i.label, "Already exists."));
+    }
+    let principals: Vec<String> = i
+        .accounts
+        .iter()
+        .map(|a| format!("arn:aws:iam::{a}:root"))
+        .collect();
+    let actions: Vec<String> = i.actions.iter().map(|a| format!("SQS:{a}")).collect();
+    statements.push(serde_json::json!({
+        "Sid": i.label,
+        "Effect": "Allow",
+        "Principal": {"AWS": principals},
+        "Action": actions,
+        "Resource": q.arn,
+    }));
+    policy["Statement"] = statements.into();
+    q.attributes.insert("Policy".into(), policy.to_string());
+    q.last_modified = now;
+    Ok(NoOutput)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RemovePermissionInput {
+    queue_url: String,
+    label: String,
+}
+
+fn remove_permission(call: &mut Call<'_>, i: RemovePermissionInput) -> Result<NoOutput> {
+    let now = call.now();
+    let q = queue(call, &i.queue_url)?;
+    let (mut policy, mut statements) = policy_statements(q);
+    let before = statements.len();
+    statements.retain(|s| s["Sid"] != i.label.as_str());
+    if statements.len() == before {
+        return Err(bad_value(
+            "Label",
+            &i.label,
+            "can't find label on existing policy.",
+        ));
+    }
+    if statements.is_empty() {
+        q.attributes.remove("Policy");
+    } else {
+        policy["Statement"] = statements.into();
+        q.attributes.insert("Policy".into(), policy.to_string());
+    }
+    q.last_modified = now;
+    Ok(NoOutput)
 }
