@@ -150,6 +150,15 @@ pub struct MessageAttribute {
     pub binary_value: Option<String>,
 }
 
+impl MessageAttribute {
+    /// SNS and SQS take a `String`, `Number` or `Binary` data type, optionally with a custom suffix
+    /// (`Number.float`, `String.Array`).
+    pub fn has_valid_type(&self) -> bool {
+        let base = self.data_type.split('.').next().unwrap_or_default();
+        ["String", "Number", "Binary"].contains(&base)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub id: String,

@@ -573,6 +573,25 @@ struct PublishInput {
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
 
+/// Checks what Publish and each PublishBatch entry carry: a message of 1 byte to 256 KiB, a subject of 1 to
+/// 100 characters, and the attributes.
+fn check_message(
+    message: &str,
+    subject: Option<&str>,
+    attributes: &BTreeMap<String, MessageAttribute>,
+) -> Result<()> {
+    if message.is_empty() {
+        return Err(invalid("Empty message"));
+    }
+    if message.len() > MAX_MESSAGE_BYTES {
+        return Err(invalid("Message too long"));
+    }
+    if subject.is_some_and(|s| s.is_empty() || s.len() > 100) {
+        return Err(invalid("Subject"));
+    }
+    check_message_attributes(attributes)
+}
+
 /// Checks a message's attributes as SNS does (at most ten; a String, Number or Binary type).
 fn check_message_attributes(attributes: &BTreeMap<String, MessageAttribute>) -> Result<()> {
     if attributes.len() > 10 {
@@ -582,10 +601,7 @@ fn check_message_attributes(attributes: &BTreeMap<String, MessageAttribute>) -> 
         )));
     }
     for (name, a) in attributes {
-        let kind = a.data_type.split('.').next().unwrap_or_default();
-        if !["String", "String.Array", "Number", "Binary"].contains(&a.data_type.as_str())
-            && !["String", "Number", "Binary"].contains(&kind)
-        {
+        if !a.has_valid_type() {
             return Err(invalid(format!(
                 "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
             )));
@@ -605,24 +621,13 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
         .topic_arn
         .or(i.target_arn)
         .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
-    if i.message.is_empty() {
-        return Err(invalid("Empty message"));
-    }
-    if i.message.len() > MAX_MESSAGE_BYTES {
-        return Err(invalid("Message too long"));
-    }
-    if let Some(s) = &i.subject {
-        if s.is_empty() || s.len() > 100 {
-            return Err(invalid("Subject"));
-        }
-    }
+    check_message(&i.message, i.subject.as_deref(), &i.message_attributes)?;
     if !topic_home(call, &arn, "TopicArn")?
         .topics
         .contains_key(&arn)
     {
         return Err(not_found("Topic"));
     }
-    check_message_attributes(&i.message_attributes)?;
     let now = call.now();
     let id = delivery::publish(
         call.state,
@@ -688,16 +693,7 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
         failed: Vec::new(),
     };
     for e in i.publish_batch_request_entries {
-        let checked = check_message_attributes(&e.message_attributes).and_then(|()| {
-            if e.message.is_empty() {
-                Err(invalid("Empty message"))
-            } else if e.message.len() > MAX_MESSAGE_BYTES {
-                Err(invalid("Message too long"))
-            } else {
-                Ok(())
-            }
-        });
-        match checked {
+        match check_message(&e.message, e.subject.as_deref(), &e.message_attributes) {
             Ok(()) => {
                 let message_id = delivery::publish(
                     call.state,

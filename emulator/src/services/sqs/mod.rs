@@ -411,21 +411,20 @@ fn get_queue_attributes(
     let now = call.now();
     let q = queue(call, &i.queue_url)?;
     let all = i.attribute_names.iter().any(|n| n == "All");
+    let count = |f: &dyn Fn(&sqs::Message) -> bool| q.messages.iter().filter(|m| f(m)).count();
+    let visible = count(&|m| m.visible_at <= now).to_string();
+    let in_flight = count(&|m| m.in_flight(now)).to_string();
+    let delayed = count(&|m| m.receipt_handle.is_none() && m.visible_at > now).to_string();
     let mut attributes = BTreeMap::new();
     for name in READABLE {
         if !all && !i.attribute_names.iter().any(|n| n == name) {
             continue;
         }
-        let count = |f: &dyn Fn(&sqs::Message) -> bool| q.messages.iter().filter(|m| f(m)).count();
         let value = match *name {
             "QueueArn" => Some(q.arn.clone()),
-            "ApproximateNumberOfMessages" => Some(count(&|m| m.visible_at <= now).to_string()),
-            "ApproximateNumberOfMessagesNotVisible" => {
-                Some(count(&|m| m.in_flight(now)).to_string())
-            }
-            "ApproximateNumberOfMessagesDelayed" => {
-                Some(count(&|m| m.receipt_handle.is_none() && m.visible_at > now).to_string())
-            }
+            "ApproximateNumberOfMessages" => Some(visible.clone()),
+            "ApproximateNumberOfMessagesNotVisible" => Some(in_flight.clone()),
+            "ApproximateNumberOfMessagesDelayed" => Some(delayed.clone()),
             "CreatedTimestamp" => Some((q.created as u64).to_string()),
             "LastModifiedTimestamp" => Some((q.last_modified as u64).to_string()),
             "FifoQueue" => q.is_fifo().then(|| "true".to_string()),
@@ -549,8 +548,7 @@ fn send(q: &mut Queue, e: MessageEntry, sender: &str, now: f64) -> Result<SendMe
         }
     }
     for (name, a) in &e.message_attributes {
-        let kind = a.data_type.split('.').next().unwrap_or_default();
-        if !["String", "Number", "Binary"].contains(&kind) {
+        if !a.has_valid_type() {
             return Err(SqsError::InvalidParameterValue(format!(
                 "The type of message (user) attribute '{name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String."
             )));
@@ -629,13 +627,14 @@ struct SendMessageBatchInput {
     entries: Vec<MessageEntry>,
 }
 
-/// Checks a batch's entry ids as SQS does (present, at most ten, distinct, well-formed).
-fn check_batch<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Result<()> {
+/// Checks a batch's entry ids as SQS does (present, at most ten, distinct, well-formed); `entry` names the
+/// operation's entry shape in the message.
+fn check_batch<'a>(entry: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<()> {
     let n = ids.clone().count();
     if n == 0 {
-        return Err(SqsError::EmptyBatchRequest(
-            "There should be at least one SendMessageBatchRequestEntry in the request.".into(),
-        ));
+        return Err(SqsError::EmptyBatchRequest(format!(
+            "There should be at least one {entry} in the request."
+        )));
     }
     if n > 10 {
         return Err(SqsError::TooManyEntriesInBatchRequest(format!(
@@ -679,6 +678,7 @@ fn send_message_batch(
     i: SendMessageBatchInput,
 ) -> Result<BatchOutput<SendBatchEntry>> {
     check_batch(
+        "SendMessageBatchRequestEntry",
         i.entries
             .iter()
             .map(|e| e.id.as_deref().unwrap_or_default()),
@@ -947,7 +947,10 @@ fn delete_message_batch(
     call: &mut Call<'_>,
     i: HandleBatchInput,
 ) -> Result<BatchOutput<BatchEntryId>> {
-    check_batch(i.entries.iter().map(|e| e.id.as_str()))?;
+    check_batch(
+        "DeleteMessageBatchRequestEntry",
+        i.entries.iter().map(|e| e.id.as_str()),
+    )?;
     let q = queue(call, &i.queue_url)?;
     let mut out = BatchOutput {
         successful: Vec::new(),
@@ -1006,7 +1009,10 @@ fn change_message_visibility_batch(
     call: &mut Call<'_>,
     i: HandleBatchInput,
 ) -> Result<BatchOutput<BatchEntryId>> {
-    check_batch(i.entries.iter().map(|e| e.id.as_str()))?;
+    check_batch(
+        "ChangeMessageVisibilityBatchRequestEntry",
+        i.entries.iter().map(|e| e.id.as_str()),
+    )?;
     let now = call.now();
     let q = queue(call, &i.queue_url)?;
     let mut out = BatchOutput {
