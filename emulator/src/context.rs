@@ -15,6 +15,12 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
+/// The identity every caller of an account is: STS GetCallerIdentity's `Arn`, IAM GetUser's user, the
+/// principal AWS names in an access-denied message and a subscription's `SubscriptionPrincipal`.
+pub fn caller_arn(account: &str) -> String {
+    format!("arn:aws:iam::{account}:user/orgwatch")
+}
+
 /// The parts of a SigV4 `Authorization` header's credential scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {

@@ -87,7 +87,8 @@ pub fn take(
 
 fn denied(service: &str, op: &str, account: &str) -> ApiError {
     let message = format!(
-        "User: arn:aws:iam::{account}:user/orgwatch is not authorized to perform: {service}:{op}"
+        "User: {} is not authorized to perform: {service}:{op}",
+        crate::context::caller_arn(account)
     );
     match service {
         "sns" => ApiError::new("AuthorizationError", 403, message),

@@ -172,9 +172,19 @@ async fn alarms_state_history_and_actions() {
     let e = err.into_service_error();
     assert_eq!(e.meta().code(), Some("ValidationError"));
     assert_eq!(e.meta().message(), Some("1 validation error detected: Value 'INVALID' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]"));
-    let err = c
+    // An ARN naming no alarm has no tags: AWS answers an empty list (recorded; a fix, it was
+    // ResourceNotFoundException here before).
+    let none = c
         .list_tags_for_resource()
         .resource_arn("arn:aws:cloudwatch:us-east-1:123456789012:alarm:nope")
+        .send()
+        .await
+        .unwrap();
+    assert!(none.tags().is_empty());
+    let err = c
+        .tag_resource()
+        .resource_arn("arn:aws:cloudwatch:us-east-1:123456789012:alarm:nope")
+        .tags(Tag::builder().key("k").value("v").build())
         .send()
         .await
         .unwrap_err();
@@ -434,4 +444,172 @@ async fn dashboards_are_kept_per_account_across_regions() {
         .unwrap_err()
         .into_service_error();
     assert!(e.is_dashboard_not_found_error(), "{e:?}");
+}
+
+/// GetMetricData and GetMetricStatistics as AWS recorded them: default labels, MaxDatapoints with a
+/// token, one datapoint per unit, the 1,440-datapoint limit, and PutMetricData's named conflicts.
+#[tokio::test]
+async fn recorded_answers_for_metric_reads() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    let start = (now() as i64 / 60) * 60 - 3600;
+    for k in 0..20 {
+        c.put_metric_data()
+            .namespace("ns")
+            .metric_data(
+                MetricDatum::builder()
+                    .metric_name("metric1")
+                    .timestamp(DateTime::from_secs(start + 60 * k))
+                    .value(k as f64)
+                    .unit(aws_sdk_cloudwatch::types::StandardUnit::Seconds)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let query = |id: &str, stat: &str, period: i32| {
+        MetricDataQuery::builder()
+            .id(id)
+            .metric_stat(
+                MetricStat::builder()
+                    .metric(
+                        Metric::builder()
+                            .namespace("ns")
+                            .metric_name("metric1")
+                            .build(),
+                    )
+                    .period(period)
+                    .stat(stat)
+                    .build(),
+            )
+            .build()
+    };
+    let read = |queries: Vec<MetricDataQuery>, max: Option<i32>, token: Option<String>| {
+        c.get_metric_data()
+            .set_metric_data_queries(Some(queries))
+            .start_time(DateTime::from_secs(start))
+            .end_time(DateTime::from_secs(start + 3600))
+            .set_max_datapoints(max)
+            .set_next_token(token)
+            .send()
+    };
+    let labels = |out: &aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput| {
+        out.metric_data_results()
+            .iter()
+            .map(|r| r.label().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let out = read(
+        vec![query("a", "Sum", 60), query("b", "Minimum", 120)],
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(labels(&out), ["metric1 Sum 60", "metric1 Minimum 120"]);
+    let out = read(
+        vec![query("a", "Sum", 60), query("b", "Sum", 120)],
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(labels(&out), ["metric1 60", "metric1 120"]);
+    let out = read(
+        vec![query("a", "Sum", 60), query("b", "Sum", 60)],
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(labels(&out), ["metric1", "metric1"]);
+
+    // MaxDatapoints: ten values, a token, then the other ten.
+    let first = read(vec![query("a", "Sum", 60)], Some(10), None)
+        .await
+        .unwrap();
+    assert_eq!(first.metric_data_results()[0].values().len(), 10);
+    let token = first.next_token().map(str::to_string);
+    assert!(token.is_some());
+    let second = read(vec![query("a", "Sum", 60)], Some(10), token)
+        .await
+        .unwrap();
+    assert_eq!(second.metric_data_results()[0].values().len(), 10);
+    assert!(second.next_token().is_none());
+
+    // One datapoint per unit when no unit is asked for.
+    c.put_metric_data()
+        .namespace("ns")
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name("metric1")
+                .timestamp(DateTime::from_secs(start))
+                .value(1.0)
+                .unit(aws_sdk_cloudwatch::types::StandardUnit::Milliseconds)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let stats = c
+        .get_metric_statistics()
+        .namespace("ns")
+        .metric_name("metric1")
+        .start_time(DateTime::from_secs(start))
+        .end_time(DateTime::from_secs(start + 60))
+        .period(60)
+        .statistics(Statistic::Sum)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stats.datapoints().len(), 2);
+
+    let err = c
+        .get_metric_statistics()
+        .namespace("ns")
+        .metric_name("metric1")
+        .start_time(DateTime::from_secs(start))
+        .end_time(DateTime::from_secs(start + 86_400))
+        .period(1)
+        .statistics(Statistic::SampleCount)
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.into_service_error();
+    assert_eq!(e.meta().code(), Some("InvalidParameterCombination"));
+    assert!(e.meta().message().unwrap_or_default().starts_with(
+        "You have requested up to 86400 datapoints, which exceeds the limit of 1440."
+    ));
+
+    let err = c
+        .put_metric_data()
+        .namespace("ns")
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name("metric1")
+                .value(1.0)
+                .values(2.0)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().message(),
+        Some("The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both.")
+    );
+
+    // SetAlarmState on a missing alarm: ResourceNotFound with no message at all.
+    let err = c
+        .set_alarm_state()
+        .alarm_name("nope")
+        .state_value(StateValue::Alarm)
+        .state_reason("x")
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.into_service_error();
+    assert_eq!(e.meta().code(), Some("ResourceNotFound"));
+    assert_eq!(e.meta().message(), None);
 }

@@ -427,7 +427,12 @@ async fn streams_retention_and_group_tags_are_undone() {
         .send()
         .await
         .unwrap();
-    assert_eq!(all.metric_filters().len(), 1, "the prefix is ignored");
+    // Without a group the prefix still applies across every group: AWS's recorded answer, against the
+    // API reference's wording (a fix; it was ignored here before).
+    assert!(
+        all.metric_filters().is_empty(),
+        "the prefix applies without a group"
+    );
     let in_group = c
         .describe_metric_filters()
         .log_group_name("g")
@@ -436,4 +441,216 @@ async fn streams_retention_and_group_tags_are_undone() {
         .await
         .unwrap();
     assert!(in_group.metric_filters().is_empty());
+}
+
+/// Answers as AWS recorded them: resource policies, ListLogGroups, the name/ARN exclusivity, the sequence
+/// token, a namespace with `:`, and the reads of what cannot be put here (subscription filters,
+/// destinations).
+#[tokio::test]
+async fn recorded_answers_for_policies_listing_and_validation() {
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.create_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    c.create_log_stream()
+        .log_group_name("trail-logs")
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+
+    // Resource policies: the document as written, ACCOUNT scope, ten a region, then LimitExceeded.
+    let doc = r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}"#;
+    let put = c
+        .put_resource_policy()
+        .policy_name("p0")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
+    let p = put.resource_policy().unwrap();
+    assert_eq!(p.policy_document(), Some(doc));
+    assert_eq!(p.policy_scope().map(|s| s.as_str()), Some("ACCOUNT"));
+    for k in 1..10 {
+        c.put_resource_policy()
+            .policy_name(format!("p{k}"))
+            .policy_document(doc)
+            .send()
+            .await
+            .unwrap();
+    }
+    let err = c
+        .put_resource_policy()
+        .policy_name("p10")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_limit_exceeded_exception());
+    c.put_resource_policy()
+        .policy_name("p1")
+        .policy_document("{}")
+        .send()
+        .await
+        .expect("updating an existing policy at the limit");
+    assert_eq!(
+        c.describe_resource_policies()
+            .send()
+            .await
+            .unwrap()
+            .resource_policies()
+            .len(),
+        10
+    );
+    c.delete_resource_policy()
+        .policy_name("p0")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .delete_resource_policy()
+        .policy_name("p0")
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.into_service_error();
+    assert!(e.is_resource_not_found_exception());
+    assert_eq!(
+        e.meta().message(),
+        Some("Policy with name [p0] does not exist.")
+    );
+
+    // ListLogGroups: summaries, filtered by pattern.
+    let listed = c
+        .list_log_groups()
+        .log_group_name_pattern("trail")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.log_groups().len(), 1);
+    assert_eq!(listed.log_groups()[0].log_group_name(), Some("trail-logs"));
+    let none = c
+        .list_log_groups()
+        .log_group_name_pattern("no-such-group")
+        .send()
+        .await
+        .unwrap();
+    assert!(none.log_groups().is_empty());
+
+    // A name and an identifier together: ValidationException.
+    let err = c
+        .describe_log_streams()
+        .log_group_name("trail-logs")
+        .log_group_identifier("trail-logs")
+        .send()
+        .await
+        .unwrap_err();
+    let e = err.into_service_error();
+    assert_eq!(e.meta().code(), Some("ValidationException"));
+    assert_eq!(
+        e.meta().message(),
+        Some("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+    );
+
+    // Every PutLogEvents answers a sequence token, rejected events included.
+    let old = aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+        .message("old")
+        .timestamp(chrono_millis() - 30 * 86_400_000)
+        .build()
+        .unwrap();
+    let put = c
+        .put_log_events()
+        .log_group_name("trail-logs")
+        .log_stream_name("s")
+        .log_events(old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.next_sequence_token().map(str::len), Some(56));
+    assert_eq!(
+        put.rejected_log_events_info()
+            .and_then(|r| r.too_old_log_event_end_index()),
+        Some(1)
+    );
+
+    // A metric namespace may hold `:`; a metric name may not.
+    let with_colon = MetricTransformation::builder()
+        .metric_name("m")
+        .metric_namespace("A.B-c_d/1#2:ns")
+        .metric_value("1")
+        .build()
+        .unwrap();
+    c.put_metric_filter()
+        .log_group_name("trail-logs")
+        .filter_name("f")
+        .filter_pattern("x")
+        .metric_transformations(with_colon)
+        .send()
+        .await
+        .unwrap();
+    let found = c
+        .describe_metric_filters()
+        .metric_name("m")
+        .metric_namespace("A.B-c_d/1#2:ns")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.metric_filters().len(), 1);
+    let err = c
+        .delete_metric_filter()
+        .log_group_name("trail-logs")
+        .filter_name("X".repeat(513))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err
+        .into_service_error()
+        .meta()
+        .message()
+        .unwrap_or_default()
+        .ends_with("at 'filterName' failed to satisfy constraint: Member must have length less than or equal to 512"));
+
+    // Subscription filters and destinations cannot be put here, so their reads list nothing.
+    let subs = c
+        .describe_subscription_filters()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    assert!(subs.subscription_filters().is_empty());
+    let err = c
+        .describe_subscription_filters()
+        .log_group_name("no-such-group")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+    let err = c
+        .delete_subscription_filter()
+        .log_group_name("trail-logs")
+        .filter_name("f")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().message(),
+        Some("The specified subscription filter does not exist.")
+    );
+    assert!(c
+        .describe_destinations()
+        .send()
+        .await
+        .unwrap()
+        .destinations()
+        .is_empty());
+}
+
+fn chrono_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }

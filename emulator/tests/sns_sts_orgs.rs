@@ -174,13 +174,17 @@ async fn topics_subscriptions_and_publish() {
         .send()
         .await
         .unwrap();
-    let err = c
-        .unsubscribe()
+    // Unsubscribing again succeeds: AWS's recorded answer (a fix; it was NotFound here before).
+    c.unsubscribe()
         .subscription_arn(&sqs_arn)
         .send()
         .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_not_found_exception());
+        .unwrap();
+    let subs = c.list_subscriptions().send().await.unwrap();
+    assert!(subs
+        .subscriptions()
+        .iter()
+        .all(|s| s.subscription_arn() != Some(sqs_arn.as_str())));
     c.delete_topic().topic_arn(&arn).send().await.unwrap();
     assert!(c.list_topics().send().await.unwrap().topics().is_empty());
 }
@@ -288,6 +292,230 @@ async fn confirming_with_the_token_sns_sent() {
     c.untag_resource()
         .resource_arn(&arn)
         .tag_keys("none")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// An SNS error's message.
+fn message<E: aws_sdk_sns::error::ProvideErrorMetadata, R>(
+    e: aws_sdk_sns::error::SdkError<E, R>,
+) -> String {
+    aws_sdk_sns::error::ProvideErrorMetadata::message(&e)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// SNS as AWS recorded it: FIFO naming, tags given again, duplicated tag keys, message structure `json`
+/// per protocol, subscription attributes as SNS keeps them, and the reasons for malformed ARNs.
+#[tokio::test]
+async fn recorded_answers_for_topics_subscriptions_and_messages() {
+    use aws_sdk_sns::types::Tag;
+    use orgwatch_emulator::admin::client::AdminClient;
+    let h = common::emulator().await;
+    let c = Sns::new(&common::default_sdk(&h).await);
+
+    // FIFO topics end in `.fifo`, and only they do.
+    let err = c.create_topic().name("t.fifo").send().await.unwrap_err();
+    assert_eq!(message(err), "Invalid parameter: Topic Name");
+    let err = c
+        .create_topic()
+        .name("t")
+        .attributes("FifoTopic", "true")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "Invalid parameter: Topic Name");
+    let arn = c
+        .create_topic()
+        .name("t")
+        .attributes("FifoTopic", "false")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
+    let attrs = c
+        .get_topic_attributes()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let attrs = attrs.attributes().unwrap();
+    assert!(
+        !attrs.contains_key("FifoTopic"),
+        "a standard topic lists no FifoTopic"
+    );
+    assert!(attrs["EffectiveDeliveryPolicy"].contains("defaultRequestPolicy"));
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
+    let err = c
+        .create_topic()
+        .name("t")
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: Tags Reason: Topic already exists with different tags"
+    );
+    let err = c
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag("k", "1"))
+        .tags(tag("k", "2"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: Duplicated keys are not allowed."
+    );
+    let err = c
+        .get_topic_attributes()
+        .topic_arn("t")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1"
+    );
+
+    // Subscription attributes: RawMessageDelivery lower-cased, an empty FilterPolicy dropped, the
+    // subscriber named; subscribing again with other attributes is refused.
+    let queue = "arn:aws:sqs:us-east-1:123456789012:outside";
+    let sub = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("sqs")
+        .endpoint(queue)
+        .attributes("RawMessageDelivery", "TrUe")
+        .attributes("FilterPolicy", "")
+        .attributes("FilterPolicyScope", "MessageBody")
+        .return_subscription_arn(true)
+        .send()
+        .await
+        .unwrap()
+        .subscription_arn()
+        .unwrap()
+        .to_string();
+    let got = c
+        .get_subscription_attributes()
+        .subscription_arn(&sub)
+        .send()
+        .await
+        .unwrap();
+    let got = got.attributes().unwrap();
+    assert_eq!(got["RawMessageDelivery"], "true");
+    assert!(!got.contains_key("FilterPolicy") && !got.contains_key("FilterPolicyScope"));
+    assert_eq!(
+        got["SubscriptionPrincipal"],
+        "arn:aws:iam::123456789012:user/orgwatch"
+    );
+    let err = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("sqs")
+        .endpoint(queue)
+        .attributes("RawMessageDelivery", "false")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: Attributes Reason: Subscription already exists with different attributes"
+    );
+    let err = c
+        .set_subscription_attributes()
+        .subscription_arn(&sub)
+        .attribute_name("RawMessageDelivery")
+        .attribute_value("maybe")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: RawMessageDelivery: Invalid value [maybe]. Must be true or false."
+    );
+    let err = c
+        .unsubscribe()
+        .subscription_arn("arn:aws:sns:us-east-1:123456789012:t")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "Invalid parameter: SubscriptionId");
+
+    // Message structure json: each protocol gets its member, the others `default`.
+    c.subscribe()
+        .topic_arn(&arn)
+        .protocol("sms")
+        .endpoint("+12/34-567.890")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("sms")
+        .endpoint("+15--551234567")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "Invalid SMS endpoint: +15--551234567");
+    let err = c
+        .publish()
+        .topic_arn(&arn)
+        .message(r#"{"sqs": "only sqs"}"#)
+        .message_structure("json")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: Message Structure - No default entry in JSON message body"
+    );
+    c.publish()
+        .topic_arn(&arn)
+        .message(r#"{"default": "for everyone", "sqs": "for queues"}"#)
+        .message_structure("json")
+        .send()
+        .await
+        .unwrap();
+    let outbox = AdminClient::new(&h.endpoint)
+        .outbox(Some(&arn))
+        .await
+        .unwrap();
+    let text = |p: &str| {
+        outbox
+            .iter()
+            .find(|m| m.delivery.protocol.as_str() == p)
+            .map(|m| m.delivery.message.clone())
+    };
+    assert_eq!(text("sqs").as_deref(), Some("for queues"));
+    assert_eq!(text("sms").as_deref(), Some("for everyone"));
+
+    // A message counts its attributes' names, types and values against the 256 KiB.
+    let attr = aws_sdk_sns::types::MessageAttributeValue::builder()
+        .data_type("Number")
+        .string_value("1")
+        .build()
+        .unwrap();
+    let body = "a".repeat(262_144 - "attr1Number1".len() + 1);
+    let err = c
+        .publish()
+        .topic_arn(&arn)
+        .message(&body)
+        .message_attributes("attr1", attr.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "Invalid parameter: Message too long");
+    c.publish()
+        .topic_arn(&arn)
+        .message(&body[1..])
+        .message_attributes("attr1", attr)
         .send()
         .await
         .unwrap();

@@ -95,3 +95,13 @@ pub struct MetricTransformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }
+
+/// An account-scoped Logs resource policy (PutResourcePolicy without `resourceArn`): the document is kept
+/// as the caller wrote it, and PutResourcePolicy answers with it unchanged, as AWS's recorded answers show.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePolicy {
+    pub policy_name: String,
+    pub policy_document: String,
+    pub last_updated_time: i64,
+}

@@ -112,6 +112,9 @@ pub enum OrgRole {
 pub struct RegionState {
     #[serde(default)]
     pub log_groups: BTreeMap<String, logs::LogGroup>,
+    /// CloudWatch Logs resource policies by name (at most 10 a region).
+    #[serde(default)]
+    pub logs_policies: BTreeMap<String, logs::ResourcePolicy>,
     #[serde(default)]
     pub alarms: BTreeMap<String, cloudwatch::Alarm>,
     #[serde(default)]

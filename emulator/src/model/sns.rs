@@ -62,6 +62,9 @@ pub struct Subscription {
     pub token: String,
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// Who subscribed (the caller's ARN); AWS answers it as `SubscriptionPrincipal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
 }
 
 /// One message SNS sent (or would send) to an endpoint.
@@ -118,4 +121,26 @@ pub fn default_topic_policy(topic_arn: &str, owner: &str) -> String {
         }]
     })
     .to_string()
+}
+
+/// What a publisher sent: one text for every subscriber, or (Publish with `MessageStructure` `json`) a text
+/// per protocol, with `default` for the protocols it does not name.
+#[derive(Debug, Clone, Default)]
+pub struct MessageTexts {
+    pub default: String,
+    pub per_protocol: BTreeMap<String, String>,
+}
+
+impl MessageTexts {
+    pub fn one(text: &str) -> Self {
+        MessageTexts {
+            default: text.to_string(),
+            per_protocol: BTreeMap::new(),
+        }
+    }
+
+    /// The text a subscriber of this protocol receives.
+    pub fn for_protocol(&self, p: SubscriptionProtocol) -> &str {
+        self.per_protocol.get(p.as_str()).unwrap_or(&self.default)
+    }
 }

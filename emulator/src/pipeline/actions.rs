@@ -6,6 +6,7 @@
 use super::delivery::{self, Effects};
 use crate::access;
 use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue, TreatMissingData};
+use crate::model::sns::MessageTexts;
 use crate::model::State;
 
 /// Moves an alarm to a state, records the history, and runs the new state's actions when the state
@@ -77,7 +78,7 @@ pub fn transition(
                         fx,
                         &arn,
                         Some(&subject),
-                        &message,
+                        &MessageTexts::one(&message),
                         &Default::default(),
                     );
                     (
@@ -147,6 +148,10 @@ pub fn ts_plus0000(epoch: f64) -> String {
 }
 
 /// The JSON an alarm publishes to SNS (reference §11.1).
+///
+/// Chosen: no `ActionExecutedAfterMuteWindow`. AWS began adding it (always `false` without mute rules) in
+/// 2025; of the recorded messages we compare against, the two older ones lack it and the newer one is
+/// compared with that member ignored, so leaving it out matches every recording.
 fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> String {
     let mut trigger = serde_json::json!({
         "Period": a.period,
@@ -198,8 +203,6 @@ fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> Str
         "OKActions": a.ok_actions,
         "AlarmActions": a.alarm_actions,
         "InsufficientDataActions": a.insufficient_data_actions,
-        // AWS's 2025 recordings carry it; no mute rules are modelled, so an action is never held back.
-        "ActionExecutedAfterMuteWindow": false,
         "Trigger": trigger,
     })
     .to_string()

@@ -5,7 +5,7 @@
 
 use crate::access;
 use crate::arn::parse_arn;
-use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol};
+use crate::model::sns::{Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol};
 use crate::model::sqs;
 use crate::model::{RegionState, State};
 use std::collections::BTreeMap;
@@ -52,7 +52,7 @@ pub fn publish(
     fx: &mut Effects<'_>,
     topic_arn: &str,
     subject: Option<&str>,
-    message: &str,
+    message: &MessageTexts,
     attributes: &BTreeMap<String, sqs::MessageAttribute>,
 ) -> String {
     let id = uuid::Uuid::new_v4().to_string();
@@ -78,7 +78,7 @@ pub fn publish(
             endpoint: s.endpoint.clone(),
             message_id: id.clone(),
             subject: subject.map(str::to_string),
-            message: message.into(),
+            message: message.for_protocol(s.protocol).into(),
             timestamp: now,
             token: None,
             subscribe_url: None,

@@ -38,12 +38,12 @@ pub fn body(d: &Delivery, public_url: &str) -> String {
     v["SignatureVersion"] = json!("1");
     v["Signature"] = json!("b3Jnd2F0Y2ggZW11bGF0b3I6IG5vdCBzaWduZWQgYnkgQVdT");
     v["SigningCertURL"] = json!(format!(
-        "{public_url}/_orgwatch/sns/SimpleNotificationService.pem"
+        "{public_url}/_orgwatch/sns/SimpleNotificationService-orgwatch.pem"
     ));
     if let Some(arn) = &d.subscription_arn {
+        // AWS writes the ARN as it is, colons and all.
         v["UnsubscribeURL"] = json!(format!(
-            "{public_url}/?Action=Unsubscribe&SubscriptionArn={}",
-            encode(arn)
+            "{public_url}/?Action=Unsubscribe&SubscriptionArn={arn}"
         ));
     }
     v.to_string()

@@ -364,12 +364,13 @@ pub fn query_compatible(service: &str) -> bool {
     matches!(service, "monitoring" | "sqs")
 }
 
-/// The JSON and CBOR error document.
+/// The JSON and CBOR error document; an error without a message has no `message` member.
 fn error_body(err: &ApiError) -> Out {
-    Out::Struct(vec![
-        ("__type", Out::Str(err.shape.clone())),
-        ("message", Out::Str(err.message.clone())),
-    ])
+    let mut members = vec![("__type", Out::Str(err.shape.clone()))];
+    if !err.message.is_empty() {
+        members.push(("message", Out::Str(err.message.clone())));
+    }
+    Out::Struct(members)
 }
 
 fn finish(

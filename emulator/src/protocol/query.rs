@@ -208,10 +208,15 @@ pub fn encode_err(service: &str, err: &ApiError, fault: &str, request_id: &str) 
             escape(&err.message)
         );
     }
+    // An error without a message has no `<Message>` element (CloudWatch's SetAlarmState not-found).
+    let message = if err.message.is_empty() {
+        String::new()
+    } else {
+        format!("<Message>{}</Message>", escape(&err.message))
+    };
     format!(
-        "<ErrorResponse xmlns=\"{}\"><Error><Type>{fault}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
+        "<ErrorResponse xmlns=\"{}\"><Error><Type>{fault}</Type><Code>{}</Code>{message}</Error><RequestId>{request_id}</RequestId></ErrorResponse>",
         namespace(service),
         escape(&err.code),
-        escape(&err.message)
     )
 }

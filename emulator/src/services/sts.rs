@@ -34,7 +34,7 @@ fn get_caller_identity(c: &mut Call<'_>, _: Empty) -> Result<GetCallerIdentityOu
     let account = c.ctx.account.clone();
     Ok(GetCallerIdentityOutput {
         user_id: format!("AIDA{account}"),
-        arn: format!("arn:aws:iam::{account}:user/orgwatch"),
+        arn: crate::context::caller_arn(&account),
         account,
     })
 }

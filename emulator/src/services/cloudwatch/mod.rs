@@ -21,13 +21,14 @@ use crate::protocol::output::{to_json, to_out, Timestamp};
 use output::*;
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 const STYLE: Style = Style::CloudWatch;
 
 service_errors! {
     /// The errors CloudWatch answers with here (the Query code where it differs from the shape).
     pub enum CloudWatchError {
-        Validation = "ValidationError", 400;
+        Validation = "ValidationException", 400, code "ValidationError";
         InvalidParameterValue = "InvalidParameterValueException", 400, code "InvalidParameterValue";
         InvalidParameterCombination = "InvalidParameterCombinationException", 400, code "InvalidParameterCombination";
         MissingParameter = "MissingRequiredParameterException", 400, code "MissingParameter";
@@ -514,6 +515,8 @@ fn delete_alarms(call: &mut Call<'_>, i: AlarmNames) -> Result<NoOutput> {
         .filter_map(|n| r.alarms.remove(n))
         .collect();
     for a in deleted {
+        let arn = a.alarm_arn.clone();
+        call.region().tags.remove(&arn);
         let data = serde_json::json!({"version": "1.0", "type": "Delete", "deletedAlarm": history_view(&a)});
         let summary = format!("Alarm \"{}\" deleted", a.alarm_name);
         history(call, &a.alarm_name, "ConfigurationUpdate", summary, data);
@@ -554,10 +557,8 @@ fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> Result<NoOutpu
         }
     }
     if !call.region().alarms.contains_key(&i.alarm_name) {
-        return Err(CloudWatchError::ResourceNotFound(format!(
-            "Alarm {} does not exist",
-            i.alarm_name
-        )));
+        // AWS's answer carries no message at all (recorded, every protocol).
+        return Err(CloudWatchError::ResourceNotFound(String::new()));
     }
     let (account, region, now) = (
         call.ctx.account.clone(),
@@ -703,20 +704,46 @@ fn put_metric_data(call: &mut Call<'_>, i: PutMetricDataInput) -> Result<NoOutpu
         dims.sort();
         let ts = m.timestamp.unwrap_or(now);
         let base = Datum::single(&i.namespace, &m.metric_name, dims, ts, 0.0, m.unit.clone());
+        // AWS names the member and the pair it refuses (recorded).
+        let n = k + 1;
+        let exclusive = |a: &str, b: &str| {
+            combination(format!(
+                "The parameters MetricData.member.{n}.{a} and MetricData.member.{n}.{b} are mutually exclusive and you have specified both."
+            ))
+        };
         match (m.value, m.statistic_values, m.values) {
-            (Some(v), None, None) => data.push(Datum { sum: v, min: v, max: v, ..base }),
-            (None, Some(s), None) => data.push(Datum { sum: s.sum, count: s.sample_count, min: s.minimum, max: s.maximum, ..base }),
+            (Some(v), None, None) => data.push(Datum {
+                sum: v,
+                min: v,
+                max: v,
+                ..base
+            }),
+            (None, Some(s), None) => data.push(Datum {
+                sum: s.sum,
+                count: s.sample_count,
+                min: s.minimum,
+                max: s.maximum,
+                ..base
+            }),
             (None, None, Some(vs)) => {
                 let counts = m.counts.unwrap_or_else(|| vec![1.0; vs.len()]);
                 if counts.len() != vs.len() {
-                    return Err(invalid("The parameters MetricData.member.N.Values and MetricData.member.N.Counts must be of the same size."));
+                    return Err(invalid(format!("The parameters MetricData.member.{n}.Values and MetricData.member.{n}.Counts must be of the same size.")));
                 }
                 for (v, c) in vs.into_iter().zip(counts) {
-                    data.push(Datum { sum: v * c, count: c, min: v, max: v, ..base.clone() });
+                    data.push(Datum {
+                        sum: v * c,
+                        count: c,
+                        min: v,
+                        max: v,
+                        ..base.clone()
+                    });
                 }
             }
             (None, None, None) => return Err(missing("MetricData.member.N.Value")),
-            _ => return Err(combination("The parameters MetricData.member.N.Value, StatisticValues and Values are mutually exclusive.")),
+            (Some(_), _, Some(_)) => return Err(exclusive("Value", "Values")),
+            (Some(_), Some(_), None) => return Err(exclusive("Value", "StatisticValues")),
+            (None, Some(_), Some(_)) => return Err(exclusive("Values", "StatisticValues")),
         }
     }
     call.region().metrics.extend(data);
@@ -803,6 +830,9 @@ struct GetMetricStatisticsInput {
     unit: Option<String>,
 }
 
+/// GetMetricStatistics answers at most 1,440 datapoints.
+const MAX_STATISTICS_DATAPOINTS: f64 = 1440.0;
+
 fn get_metric_statistics(
     call: &mut Call<'_>,
     i: GetMetricStatisticsInput,
@@ -821,6 +851,13 @@ fn get_metric_statistics(
     if i.period < 1.0 {
         return Err(invalid("The parameter Period must be greater than 0."));
     }
+    // "A single request can include no more than 1,440 data points" (API reference; AWS's message).
+    let requested = ((i.end_time - i.start_time) / i.period).ceil();
+    if requested > MAX_STATISTICS_DATAPOINTS {
+        return Err(combination(format!(
+            "You have requested up to {requested} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range."
+        )));
+    }
     if i.end_time <= i.start_time {
         return Err(invalid(
             "The parameter StartTime must be less than the parameter EndTime.",
@@ -834,17 +871,26 @@ fn get_metric_statistics(
         unit: i.unit.as_deref(),
     };
     let buckets = periods(&r.metrics, &key, i.start_time, i.end_time, i.period);
-    let datapoints = buckets
+    // Without a requested unit, each unit a period holds is its own datapoint (recorded).
+    let mut by_unit: Vec<(i64, String, Vec<&Datum>)> = Vec::new();
+    for (t, ds) in &buckets {
+        let mut units: BTreeMap<String, Vec<&Datum>> = BTreeMap::new();
+        for d in ds {
+            let u = i
+                .unit
+                .clone()
+                .or_else(|| d.unit.clone())
+                .unwrap_or_else(|| "None".into());
+            units.entry(u).or_default().push(d);
+        }
+        by_unit.extend(units.into_iter().map(|(u, ds)| (*t, u, ds)));
+    }
+    let datapoints = by_unit
         .iter()
-        .map(|(t, ds)| {
+        .map(|(t, unit, ds)| {
             let mut p = DatapointOut {
                 timestamp: Some(Timestamp(*t as f64)),
-                unit: Some(
-                    i.unit
-                        .clone()
-                        .or_else(|| ds[0].unit.clone())
-                        .unwrap_or_else(|| "None".into()),
-                ),
+                unit: Some(unit.clone()),
                 ..DatapointOut::default()
             };
             for s in &statistics {
@@ -881,7 +927,29 @@ struct GetMetricDataInput {
     start_time: f64,
     end_time: f64,
     scan_by: Option<String>,
+    max_datapoints: Option<i64>,
+    next_token: Option<String>,
 }
+
+/// The label AWS gives a query without one: the metric's name, then the statistic if the request's
+/// queries differ in statistic, then the period if they differ in period (recorded answers).
+fn default_label(queries: &[MetricDataQuery], ms: &crate::model::cloudwatch::MetricStat) -> String {
+    let stats: Vec<_> = queries
+        .iter()
+        .filter_map(|q| q.metric_stat.as_ref())
+        .collect();
+    let mut label = ms.metric.metric_name.clone();
+    if stats.iter().any(|o| o.stat != ms.stat) {
+        label = format!("{label} {}", ms.stat);
+    }
+    if stats.iter().any(|o| o.period != ms.period) {
+        label = format!("{label} {}", ms.period);
+    }
+    label
+}
+
+/// GetMetricData's default `MaxDatapoints` (API reference).
+const MAX_DATAPOINTS: usize = 100_800;
 
 fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> Result<GetMetricDataOutput> {
     if i.end_time <= i.start_time {
@@ -930,16 +998,44 @@ fn get_metric_data(call: &mut Call<'_>, i: GetMetricDataInput) -> Result<GetMetr
             label: q
                 .label
                 .clone()
-                .unwrap_or_else(|| ms.metric.metric_name.clone()),
+                .unwrap_or_else(|| default_label(&i.metric_data_queries, ms)),
             timestamps: pts.iter().map(|p| Timestamp(p.0 as f64)).collect(),
             values: pts.iter().map(|p| p.1).collect(),
             status_code: "Complete",
             messages: None,
         });
     }
+    // At most MaxDatapoints values an answer, in query order; the token says how many were answered.
+    let max = i
+        .max_datapoints
+        .map_or(MAX_DATAPOINTS, |n| n.max(1) as usize);
+    let mut skip = match &i.next_token {
+        Some(t) => t.parse::<usize>().map_err(|_| {
+            CloudWatchError::InvalidNextToken(
+                "The service cannot parse the specified token.".into(),
+            )
+        })?,
+        None => 0,
+    };
+    let (start, mut room) = (skip, max);
+    let mut more = false;
+    for r in &mut results {
+        let drop = skip.min(r.values.len());
+        r.values.drain(..drop);
+        r.timestamps.drain(..drop);
+        skip -= drop;
+        if r.values.len() > room {
+            r.values.truncate(room);
+            r.timestamps.truncate(room);
+            r.status_code = "PartialData";
+            more = true;
+        }
+        room -= r.values.len();
+    }
     Ok(GetMetricDataOutput {
         metric_data_results: results,
         messages: vec![],
+        next_token: more.then(|| (start + max).to_string()),
     })
 }
 
@@ -997,8 +1093,8 @@ struct ArnInput {
     resource_arn: String,
 }
 
+/// An ARN naming no alarm (one deleted, say) has no tags: AWS answers an empty list, not an error (recorded).
 fn list_tags(call: &mut Call<'_>, i: ArnInput) -> Result<TagsOutput> {
-    alarm_exists(call, &i.resource_arn)?;
     let tags = call.region().tags.get(&i.resource_arn).cloned();
     Ok(TagsOutput::new(&tags.unwrap_or_default()))
 }
@@ -1021,7 +1117,8 @@ fn check_dashboard_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(CloudWatchError::InvalidParameterValue(
-            "The value for field DashboardName contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_).".into(),
+            // AWS's message ends with a newline (recorded).
+            "The value for field DashboardName contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_).\n".into(),
         ))
     }
 }

@@ -172,6 +172,8 @@ pub struct MetricDataResult {
 pub struct GetMetricDataOutput {
     pub metric_data_results: Vec<MetricDataResult>,
     pub messages: Vec<MessageData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// PutDashboard: the validation messages (none when the body is accepted; the member is always present).

@@ -5,6 +5,7 @@
 //! datapoints to CloudWatch ([`crate::model::cloudwatch::Datum`]).
 
 mod output;
+mod policies;
 
 use super::handler::{check_enum, check_len, operations, page_size, Call, NoOutput, Style};
 use super::shapes::{Listing, Members};
@@ -26,12 +27,13 @@ service_errors! {
         ResourceNotFound = "ResourceNotFoundException", 400;
         ResourceAlreadyExists = "ResourceAlreadyExistsException", 400;
         LimitExceeded = "LimitExceededException", 400;
+        Validation = "ValidationException", 400;
     }
 }
 
-type Result<T> = std::result::Result<T, LogsError>;
+pub(super) type Result<T> = std::result::Result<T, LogsError>;
 
-fn invalid(message: impl Into<String>) -> LogsError {
+pub(super) fn invalid(message: impl Into<String>) -> LogsError {
     LogsError::InvalidParameter(message.into())
 }
 
@@ -55,7 +57,7 @@ fn key_refused(group_arn: &str) -> LogsError {
     ))
 }
 
-fn not_found_group() -> LogsError {
+pub(super) fn not_found_group() -> LogsError {
     LogsError::ResourceNotFound("The specified log group does not exist.".into())
 }
 
@@ -63,7 +65,7 @@ fn not_found_stream() -> LogsError {
     LogsError::ResourceNotFound("The specified log stream does not exist.".into())
 }
 
-fn bad_token() -> LogsError {
+pub(super) fn bad_token() -> LogsError {
     invalid("The specified nextToken is invalid.")
 }
 
@@ -86,12 +88,19 @@ fn group_name(identifier: &str) -> String {
     }
 }
 
-/// The group named by `logGroupName` or by `logGroupIdentifier` (a name or an ARN), one of which is required.
+/// The group named by `logGroupName` or by `logGroupIdentifier` (a name or an ARN): exactly one is required.
 fn either_group(name: &Option<String>, identifier: &Option<String>) -> Result<String> {
+    if name.is_some() && identifier.is_some() {
+        return Err(LogsError::Validation(
+            "LogGroup name and LogGroup ARN are mutually exclusive parameters.".into(),
+        ));
+    }
     name.clone()
         .or(identifier.as_deref().map(group_name))
         .ok_or_else(|| invalid("Should provide either logGroupName or logGroupIdentifier."))
 }
+
+const LOG_GROUP_CLASSES: &[&str] = &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
 
 fn check_group_name(name: &str) -> Result<()> {
     check_len("logGroupName", name, 1, 512).map_err(invalid)?;
@@ -129,26 +138,19 @@ operations! {
     "DeleteRetentionPolicy" => delete_retention_policy,
     "AssociateKmsKey" => associate_kms_key,
     "DisassociateKmsKey" => disassociate_kms_key,
-    "DescribeResourcePolicies" => describe_resource_policies,
+    "DescribeResourcePolicies" => policies::describe_resource_policies,
+    "PutResourcePolicy" => policies::put_resource_policy,
+    "DeleteResourcePolicy" => policies::delete_resource_policy,
+    "DescribeSubscriptionFilters" => policies::describe_subscription_filters,
+    "DeleteSubscriptionFilter" => policies::delete_subscription_filter,
+    "DescribeDestinations" => policies::describe_destinations,
+    "ListLogGroups" => list_log_groups,
     "TagResource" => tag_resource,
     "UntagResource" => untag_resource,
     "ListTagsForResource" => list_tags_for_resource,
     "TagLogGroup" => tag_log_group,
     "UntagLogGroup" => untag_log_group,
     "ListTagsLogGroup" => list_tags_log_group,
-}
-
-#[derive(Deserialize)]
-pub struct Empty {}
-
-/// The emulator keeps no resource policies.
-fn describe_resource_policies(
-    _: &mut Call<'_>,
-    _: Empty,
-) -> Result<DescribeResourcePoliciesOutput> {
-    Ok(DescribeResourcePoliciesOutput {
-        resource_policies: vec![],
-    })
 }
 
 #[derive(Deserialize)]
@@ -206,12 +208,7 @@ fn disassociate_kms_key(call: &mut Call<'_>, i: GroupNameInput) -> Result<NoOutp
 fn create_log_group(call: &mut Call<'_>, i: CreateLogGroupInput) -> Result<NoOutput> {
     check_group_name(&i.log_group_name)?;
     if let Some(c) = &i.log_group_class {
-        check_enum(
-            "logGroupClass",
-            c,
-            &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"],
-        )
-        .map_err(invalid)?;
+        check_enum("logGroupClass", c, LOG_GROUP_CLASSES).map_err(invalid)?;
     }
     if let Some(k) = &i.kms_key_id {
         check_key(call, k, &i.log_group_name)?;
@@ -262,7 +259,7 @@ struct DescribeLogGroupsInput {
 }
 
 /// Logs' page-size member, `limit`.
-fn limit(v: Option<i64>, max: usize) -> Result<usize> {
+pub(super) fn limit(v: Option<i64>, max: usize) -> Result<usize> {
     page_size("limit", v.map(|n| n as f64), max, max).map_err(invalid)
 }
 
@@ -303,6 +300,55 @@ fn describe_log_groups(
         lim,
         bad_token,
         |g| LogGroupOut::new(g, &region, &account),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListLogGroupsInput {
+    log_group_name_pattern: Option<String>,
+    log_group_class: Option<String>,
+    next_token: Option<String>,
+    limit: Option<i64>,
+}
+
+/// ListLogGroups: the groups whose names contain the pattern (a substring, as DescribeLogGroups reads it),
+/// as summaries. Every group here is of class STANDARD.
+fn list_log_groups(call: &mut Call<'_>, i: ListLogGroupsInput) -> Result<Listing<LogGroupSummary>> {
+    if let Some(c) = &i.log_group_class {
+        check_enum("logGroupClass", c, LOG_GROUP_CLASSES).map_err(invalid)?;
+    }
+    let lim = limit(i.limit, 1000)?;
+    let (region, account) = (call.ctx.region.clone(), call.ctx.account.clone());
+    let groups: Vec<&LogGroup> = call
+        .region()
+        .log_groups
+        .values()
+        .filter(|g| {
+            i.log_group_name_pattern
+                .as_ref()
+                .is_none_or(|p| g.log_group_name.contains(p.as_str()))
+        })
+        .filter(|_| i.log_group_class.as_deref().is_none_or(|c| c == "STANDARD"))
+        .collect();
+    let members = Members {
+        items: "logGroups",
+        token: "nextToken",
+    };
+    Listing::page(
+        members,
+        &groups,
+        i.next_token.as_deref(),
+        lim,
+        bad_token,
+        |g| LogGroupSummary {
+            log_group_name: g.log_group_name.clone(),
+            log_group_arn: format!(
+                "arn:aws:logs:{region}:{account}:log-group:{}",
+                g.log_group_name
+            ),
+            log_group_class: "STANDARD",
+        },
     )
 }
 
@@ -472,6 +518,7 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> Result<PutLogEve
         group: &i.log_group_name,
         stream: &i.log_stream_name,
     };
+    let events = accepted.len();
     ingest::ingest(call.state, &place, now, accepted, false).map_err(|e| match e {
         ingest::Missing::Group => not_found_group(),
         ingest::Missing::Stream => not_found_stream(),
@@ -480,7 +527,15 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> Result<PutLogEve
             i.log_group_name
         )),
     })?;
+    // AWS's tokens are 56 digits; this one counts the stream's events.
+    let stored = call
+        .region()
+        .log_groups
+        .get(&i.log_group_name)
+        .and_then(|g| g.streams.get(&i.log_stream_name))
+        .map_or(events, |s| s.events.len());
     Ok(PutLogEventsOutput {
+        next_sequence_token: format!("{stored:056}"),
         rejected_log_events_info: (too_new.is_some() || too_old_end.is_some()).then_some(
             RejectedLogEventsInfo {
                 too_new_log_event_start_index: too_new,
@@ -670,18 +725,23 @@ fn check_transformation(p: &Pattern, t: &MetricTransformation) -> Result<()> {
         100,
     )
     .map_err(invalid)?;
-    for (field, v) in [
-        ("metricName", &t.metric_name),
-        ("metricNamespace", &t.metric_namespace),
-    ] {
-        if v.contains([':', '*', '$']) {
-            let c = "Member must satisfy regular expression pattern: [^:*$]*";
-            return Err(invalid(ApiError::validation_message(
-                Some(v),
-                &format!("metricTransformations.1.member.{field}"),
-                c,
-            )));
-        }
+    // The model gives both members the pattern `[^:*$]*`, but AWS accepts a namespace with `:` (a recorded
+    // answer: `A.B-c_d/1#2:metricNamespace`), so only the name is held to it.
+    if t.metric_name.contains([':', '*', '$']) {
+        let c = "Member must satisfy regular expression pattern: [^:*$]*";
+        return Err(invalid(ApiError::validation_message(
+            Some(&t.metric_name),
+            "metricTransformations.1.member.metricName",
+            c,
+        )));
+    }
+    if t.metric_namespace.contains(['*', '$']) {
+        let c = "Member must satisfy regular expression pattern: [^:*$]*";
+        return Err(invalid(ApiError::validation_message(
+            Some(&t.metric_namespace),
+            "metricTransformations.1.member.metricNamespace",
+            c,
+        )));
     }
     let value = ValueRef::parse(&t.metric_value)
         .map_err(|m| invalid(format!("Invalid metric value: {m}")))?;
@@ -808,24 +868,30 @@ fn describe_metric_filters(
     call: &mut Call<'_>,
     i: DescribeMetricFiltersInput,
 ) -> Result<Listing<MetricFilterOut>> {
+    if let Some(p) = &i.filter_name_prefix {
+        check_len("filterNamePrefix", p, 1, 512).map_err(invalid)?;
+    }
+    if let Some(m) = &i.metric_name {
+        check_len("metricName", m, 0, 255).map_err(invalid)?;
+    }
+    if let Some(n) = &i.metric_namespace {
+        check_len("metricNamespace", n, 0, 255).map_err(invalid)?;
+    }
     if i.metric_name.is_some() != i.metric_namespace.is_some() {
         return Err(invalid(
             "If you specify metricName you must also specify metricNamespace, and vice versa.",
         ));
     }
-    // "CloudWatch Logs uses the value that you set here only if you also include the logGroupName
-    // parameter" (API reference): without a group the prefix is ignored, not refused.
-    let prefix = i
-        .filter_name_prefix
-        .as_ref()
-        .filter(|_| i.log_group_name.is_some());
+    // The API reference says the prefix is used "only if you also include the logGroupName", but AWS's
+    // recorded answer applies it across every group when no group is named, so it is applied.
+    let prefix = i.filter_name_prefix.as_ref();
     let lim = limit(i.limit, 50)?;
     let r = call.region();
     let groups: Vec<&LogGroup> = match &i.log_group_name {
         Some(n) => vec![r.log_groups.get(n).ok_or_else(not_found_group)?],
         None => r.log_groups.values().collect(),
     };
-    let filters: Vec<&MetricFilter> = groups
+    let mut filters: Vec<&MetricFilter> = groups
         .iter()
         .flat_map(|g| g.metric_filters.iter())
         .filter(|f| prefix.is_none_or(|p| f.filter_name.starts_with(p.as_str())))
@@ -837,6 +903,10 @@ fn describe_metric_filters(
             })
         })
         .collect();
+    // Across groups, in filter-name order (as one group's filters are).
+    filters.sort_by(|a, b| {
+        (&a.filter_name, &a.log_group_name).cmp(&(&b.filter_name, &b.log_group_name))
+    });
     let members = Members {
         items: "metricFilters",
         token: "nextToken",
@@ -859,6 +929,7 @@ struct DeleteMetricFilterInput {
 }
 
 fn delete_metric_filter(call: &mut Call<'_>, i: DeleteMetricFilterInput) -> Result<NoOutput> {
+    check_len("filterName", &i.filter_name, 1, 512).map_err(invalid)?;
     if i.log_group_name.chars().count() > 512 {
         return Err(invalid(
             "Invalid LogGroup or LogStream, both must have length less than or equal to 512.",

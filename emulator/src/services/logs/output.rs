@@ -1,7 +1,7 @@
 //! CloudWatch Logs' output shapes, as the Logs API model names them, built from the model. Logs
 //! timestamps are epoch milliseconds (`long` in the model), so they stay integers here.
 
-use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
+use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation, ResourcePolicy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -85,6 +85,8 @@ pub struct RejectedLogEventsInfo {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PutLogEventsOutput {
+    /// Deprecated by AWS (sequence tokens are ignored) but still returned on every answer.
+    pub next_sequence_token: String,
     pub rejected_log_events_info: Option<RejectedLogEventsInfo>,
 }
 
@@ -154,15 +156,62 @@ pub struct TestMetricFilterOutput {
     pub matches: Vec<MetricFilterMatchRecord>,
 }
 
-/// The emulator keeps no resource policies, so it lists none.
+/// A resource policy as Describe/PutResourcePolicy answer it; the emulator keeps account-scoped ones.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResourcePolicy {}
+pub struct ResourcePolicyOut {
+    policy_name: String,
+    policy_document: String,
+    last_updated_time: i64,
+    policy_scope: &'static str,
+}
+
+impl From<&ResourcePolicy> for ResourcePolicyOut {
+    fn from(p: &ResourcePolicy) -> Self {
+        ResourcePolicyOut {
+            policy_name: p.policy_name.clone(),
+            policy_document: p.policy_document.clone(),
+            last_updated_time: p.last_updated_time,
+            policy_scope: "ACCOUNT",
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutResourcePolicyOutput {
+    pub resource_policy: ResourcePolicyOut,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DescribeResourcePoliciesOutput {
-    pub resource_policies: Vec<ResourcePolicy>,
+    pub resource_policies: Vec<ResourcePolicyOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// No subscription filter can be put (their destinations are not served), so none is listed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeSubscriptionFiltersOutput {
+    pub subscription_filters: Vec<serde_json::Value>,
+}
+
+/// No destination can be put (its target is a Kinesis stream), so none is listed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeDestinationsOutput {
+    pub destinations: Vec<serde_json::Value>,
+}
+
+/// ListLogGroups' item: a group's name, ARN and class.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroupSummary {
+    pub log_group_name: String,
+    pub log_group_arn: String,
+    pub log_group_class: &'static str,
 }
 
 #[derive(Serialize)]

@@ -10,7 +10,9 @@ use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
 use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
 use crate::error::service_errors;
-use crate::model::sns::{Delivery, DeliveryKind, Subscription, SubscriptionProtocol, Topic};
+use crate::model::sns::{
+    Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol, Topic,
+};
 use crate::model::sqs::MessageAttribute;
 use crate::model::RegionState;
 use crate::pipeline::delivery;
@@ -31,6 +33,7 @@ service_errors! {
         EmptyBatchRequest = "EmptyBatchRequestException", 400, code "EmptyBatchRequest";
         TooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequestException", 400, code "TooManyEntriesInBatchRequest";
         BatchEntryIdsNotDistinct = "BatchEntryIdsNotDistinctException", 400, code "BatchEntryIdsNotDistinct";
+        BatchRequestTooLong = "BatchRequestTooLongException", 400, code "BatchRequestTooLong";
     }
 }
 
@@ -58,6 +61,12 @@ fn bad_token() -> SnsError {
 /// The state of the region and account a topic ARN names. SNS answers only for its own region: an ARN of
 /// another region is an invalid parameter (another account's topic in this region is served).
 fn topic_home<'c>(call: &'c mut Call<'_>, arn: &str, param: &str) -> Result<&'c mut RegionState> {
+    let parts = arn.split(':').count();
+    if parts < 6 {
+        return Err(invalid(format!(
+            "{param} Reason: An ARN must have at least 6 elements, not {parts}"
+        )));
+    }
     let a = parse_arn(arn)
         .filter(|a| a.service == "sns" && a.region == call.ctx.region)
         .ok_or_else(|| invalid(param))?;
@@ -102,8 +111,14 @@ struct CreateTopicInput {
 
 fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> Result<TopicArnOutput> {
     let base = i.name.strip_suffix(".fifo").unwrap_or(&i.name);
+    let fifo = i
+        .attributes
+        .get("FifoTopic")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    // A FIFO topic's name ends in `.fifo`, and only a FIFO topic's does (recorded: both are "Topic Name").
     if base.is_empty()
         || i.name.len() > 256
+        || fifo != i.name.ends_with(".fifo")
         || !base
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -116,24 +131,40 @@ fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> Result<TopicArnOutp
     );
     let r = call.region();
     if let Some(t) = r.topics.get(&arn) {
-        let differs = i
-            .attributes
-            .iter()
-            .any(|(k, v)| t.attributes.get(k) != Some(v));
+        // `FifoTopic` `false` is what a standard topic has, set or not (recorded).
+        let differs = i.attributes.iter().any(|(k, v)| {
+            let current = t.attributes.get(k).map(String::as_str);
+            let current = current.or((k == "FifoTopic").then_some("false"));
+            current != Some(v.as_str())
+        });
         if differs {
             return Err(invalid(
                 "Attributes Reason: Topic already exists with different attributes",
             ));
         }
+        // Tags given again must be the topic's (AWS: "Topic already exists with different tags").
+        if i.tags
+            .iter()
+            .any(|tag| t.tags.get(&tag.key) != Some(&tag.value))
+        {
+            return Err(invalid(
+                "Tags Reason: Topic already exists with different tags",
+            ));
+        }
         return Ok(TopicArnOutput { topic_arn: arn });
     }
     let tags = i.tags.into_iter().map(|t| (t.key, t.value)).collect();
+    let mut attributes = i.attributes;
+    // A standard topic does not list `FifoTopic` (recorded), even when created with `false`.
+    if !fifo {
+        attributes.remove("FifoTopic");
+    }
     r.topics.insert(
         arn.clone(),
         Topic {
             arn: arn.clone(),
             name: i.name,
-            attributes: i.attributes,
+            attributes,
             tags,
         },
     );
@@ -209,8 +240,11 @@ fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> Result<Attribu
     );
     attrs.insert(
         "EffectiveDeliveryPolicy".into(),
-        serde_json::json!({"http": {"defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3, "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0, "backoffFunction": "linear"}, "disableSubscriptionOverrides": false}}).to_string(),
+        serde_json::json!({"http": {"defaultHealthyRetryPolicy": {"minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3, "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0, "backoffFunction": "linear"}, "disableSubscriptionOverrides": false, "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"}}}).to_string(),
     );
+    if t.name.ends_with(".fifo") {
+        attrs.insert("ContentBasedDeduplication".into(), "false".into());
+    }
     attrs.extend(t.attributes.clone());
     Ok(AttributesOutput { attributes: attrs })
 }
@@ -263,27 +297,51 @@ struct SubscribeInput {
     return_subscription_arn: bool,
 }
 
+/// An SMS endpoint: digits with an optional leading `+`, single `/`, `-` or `.` between digits
+/// (recorded: `+12/34-567.890` is taken; `+15--551234567`, `+15551234567.`, `/+15551234567` are not).
+fn is_phone_number(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    !digits.is_empty()
+        && digits
+            .split(['/', '-', '.'])
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+}
+
 fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOutput> {
     use SubscriptionProtocol as P;
-    let protocol = SubscriptionProtocol::parse(&i.protocol)
-        .ok_or_else(|| invalid("Amazon SNS does not support this protocol string"))?;
+    let protocol = SubscriptionProtocol::parse(&i.protocol).ok_or_else(|| {
+        invalid(format!(
+            "Amazon SNS does not support this protocol string: {}",
+            i.protocol
+        ))
+    })?;
     let endpoint = i.endpoint.unwrap_or_default();
     let valid_endpoint = match protocol {
         P::Http => endpoint.starts_with("http://"),
         P::Https => endpoint.starts_with("https://"),
         P::Email | P::EmailJson => endpoint.contains('@'),
         P::Sqs | P::Lambda | P::Firehose | P::Application => endpoint.starts_with("arn:"),
-        P::Sms => !endpoint.is_empty(),
+        P::Sms => {
+            if !is_phone_number(&endpoint) {
+                return Err(SnsError::InvalidParameter(format!(
+                    "Invalid SMS endpoint: {endpoint}"
+                )));
+            }
+            true
+        }
     };
     if !valid_endpoint {
+        // SQS names what it wanted: an ARN (recorded for a queue URL and a bad ARN).
+        let what = if protocol == P::Sqs { " ARN" } else { "" };
         return Err(invalid(format!(
-            "{} endpoint",
+            "{} endpoint{what}",
             protocol.as_str().to_uppercase()
         )));
     }
     for (k, v) in &i.attributes {
-        check_subscription_attribute(k, v)?;
+        check_subscription_attribute(k, v, true)?;
     }
+    let attributes = kept_attributes(i.attributes);
     let (caller, auto) = (call.ctx.account.clone(), call.fx.auto_confirm);
     let topic_owner = parse_arn(&i.topic_arn)
         .map(|a| a.account)
@@ -298,6 +356,22 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
         .iter()
         .find(|s| s.topic_arn == i.topic_arn && s.protocol == protocol && s.endpoint == endpoint)
     {
+        // Subscribing again is idempotent only with the same attributes; a default counts as given.
+        let current = |k: &str| {
+            s.attributes.get(k).map(String::as_str).or(match k {
+                "RawMessageDelivery" => Some("false"),
+                "FilterPolicyScope" => Some("MessageAttributes"),
+                _ => None,
+            })
+        };
+        if attributes
+            .iter()
+            .any(|(k, v)| current(k) != Some(v.as_str()))
+        {
+            return Err(invalid(
+                "Attributes Reason: Subscription already exists with different attributes",
+            ));
+        }
         let arn = if s.confirmed || i.return_subscription_arn {
             s.arn.clone()
         } else {
@@ -319,10 +393,11 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
         topic_arn: i.topic_arn.clone(),
         protocol,
         endpoint: endpoint.clone(),
+        principal: Some(crate::context::caller_arn(&caller)),
         owner: caller,
         confirmed,
         token: token.clone(),
-        attributes: i.attributes,
+        attributes,
     };
     if !confirmed {
         // The SubscribeURL points at this emulator, which serves it as AWS's endpoint does.
@@ -390,10 +465,12 @@ fn confirm_subscription(
     call: &mut Call<'_>,
     i: ConfirmSubscriptionInput,
 ) -> Result<SubscriptionArnOutput> {
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
-    if !r.topics.contains_key(&i.topic_arn) {
-        return Err(not_found("Topic"));
+    // A token is hex of at least 32 characters ("Invalid token" otherwise); one SNS never issued for this
+    // topic, or for a topic that does not exist, is "Invalid parameter: Token" (recorded).
+    if i.token.len() < 32 || !i.token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(SnsError::InvalidParameter("Invalid token".into()));
     }
+    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
     let s = r
         .subscriptions
         .iter_mut()
@@ -408,23 +485,34 @@ fn confirm_subscription(
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct SubscriptionArnInput {
+    #[serde(default)]
     subscription_arn: String,
 }
 
+/// The state a subscription ARN names: `arn:aws:sns:<region>:<account>:<topic>:<id>` (AWS's reasons for
+/// shorter ones, recorded).
 fn subscription_home<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut RegionState> {
-    if arn.matches(':').count() != 6 {
-        return Err(invalid("SubscriptionArn"));
+    if arn.is_empty() {
+        return Err(invalid(
+            "SubscriptionArn Reason: no value for required parameter",
+        ));
+    }
+    let parts = arn.split(':').count();
+    if parts < 6 {
+        return Err(invalid(format!(
+            "SubscriptionArn Reason: An ARN must have at least 6 elements, not {parts}"
+        )));
+    }
+    if parts != 7 {
+        return Err(invalid("SubscriptionId"));
     }
     topic_home(call, arn, "SubscriptionArn")
 }
 
 fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> Result<NoOutput> {
+    // Unsubscribing what is already gone succeeds (recorded: Unsubscribe is idempotent).
     let r = subscription_home(call, &i.subscription_arn)?;
-    let before = r.subscriptions.len();
     r.subscriptions.retain(|s| s.arn != i.subscription_arn);
-    if r.subscriptions.len() == before {
-        return Err(not_found("Subscription"));
-    }
     Ok(NoOutput)
 }
 
@@ -478,6 +566,9 @@ fn get_subscription_attributes(
         s.confirmed.to_string(),
     );
     attrs.insert("RawMessageDelivery".into(), "false".into());
+    if let Some(p) = &s.principal {
+        attrs.insert("SubscriptionPrincipal".into(), p.clone());
+    }
     attrs.extend(s.attributes.clone());
     Ok(AttributesOutput { attributes: attrs })
 }
@@ -493,27 +584,60 @@ const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
     "ReplayPolicy",
 ];
 
-/// Checks one subscription attribute as SNS does.
-fn check_subscription_attribute(name: &str, value: &str) -> Result<()> {
+/// Checks one subscription attribute as SNS does. Subscribe's refusals name `Attributes Reason:` first,
+/// SetSubscriptionAttributes' do not (recorded).
+fn check_subscription_attribute(name: &str, value: &str, in_subscribe: bool) -> Result<()> {
     if !SUBSCRIPTION_ATTRIBUTES.contains(&name) {
         return Err(invalid("AttributeName"));
     }
-    let json_object =
-        || serde_json::from_str::<serde_json::Value>(value).is_ok_and(|v| v.is_object());
-    match name {
-        "RawMessageDelivery" if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") => Err(
-            invalid(format!(
-                "Attributes Reason: RawMessageDelivery: Invalid value [{value}]. Must be true or false."
-            )),
-        ),
-        "FilterPolicyScope" if value != "MessageAttributes" && value != "MessageBody" => Err(invalid(format!(
-            "Attributes Reason: FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
-        ))),
-        "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy" if !value.is_empty() && !json_object() => {
-            Err(invalid(format!("{name}: failed to parse JSON.")))
+    let prefix = if in_subscribe {
+        "Attributes Reason: "
+    } else {
+        ""
+    };
+    let json = serde_json::from_str::<serde_json::Value>(value);
+    let reason = match name {
+        "RawMessageDelivery" if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") => {
+            format!("RawMessageDelivery: Invalid value [{value}]. Must be true or false.")
         }
-        _ => Ok(()),
+        "FilterPolicyScope" if value != "MessageAttributes" && value != "MessageBody" => format!(
+            "FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
+        ),
+        "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy"
+            if !value.is_empty() && !json.as_ref().is_ok_and(|v| v.is_object()) =>
+        {
+            format!("{name}: failed to parse JSON.")
+        }
+        "RedrivePolicy" if !value.is_empty() => {
+            let target = json
+                .as_ref()
+                .ok()
+                .and_then(|v| v.get("deadLetterTargetArn"))
+                .and_then(|v| v.as_str());
+            if target.is_some_and(|t| parse_arn(t).is_some()) {
+                return Ok(());
+            }
+            "RedrivePolicy: deadLetterTargetArn is an invalid arn".to_string()
+        }
+        _ => return Ok(()),
+    };
+    Err(invalid(format!("{prefix}{reason}")))
+}
+
+/// A subscription's attributes as SNS keeps them: `RawMessageDelivery` in lower case, and an empty
+/// `FilterPolicy` (with its scope) dropped; a filter policy's scope defaults to `MessageAttributes`.
+fn kept_attributes(mut a: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    if let Some(v) = a.get_mut("RawMessageDelivery") {
+        *v = v.to_ascii_lowercase();
     }
+    if a.get("FilterPolicy").is_some_and(String::is_empty) {
+        a.remove("FilterPolicy");
+        a.remove("FilterPolicyScope");
+    }
+    if a.contains_key("FilterPolicy") && !a.contains_key("FilterPolicyScope") {
+        a.insert("FilterPolicyScope".into(), "MessageAttributes".into());
+    }
+    a
 }
 
 #[derive(Deserialize)]
@@ -529,7 +653,7 @@ fn set_subscription_attributes(
     i: SetSubscriptionAttributesInput,
 ) -> Result<NoOutput> {
     let value = i.attribute_value.unwrap_or_default();
-    check_subscription_attribute(&i.attribute_name, &value)?;
+    check_subscription_attribute(&i.attribute_name, &value, false)?;
     let r = subscription_home(call, &i.subscription_arn)?;
     let s = r
         .subscriptions
@@ -569,6 +693,7 @@ struct PublishInput {
     target_arn: Option<String>,
     message: String,
     subject: Option<String>,
+    message_structure: Option<String>,
     #[serde(default)]
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
@@ -583,13 +708,56 @@ fn check_message(
     if message.is_empty() {
         return Err(invalid("Empty message"));
     }
-    if message.len() > MAX_MESSAGE_BYTES {
+    if message_size(message, attributes) > MAX_MESSAGE_BYTES {
         return Err(invalid("Message too long"));
     }
     if subject.is_some_and(|s| s.is_empty() || s.len() > 100) {
         return Err(invalid("Subject"));
     }
     check_message_attributes(attributes)
+}
+
+/// A message's size as SNS limits it: the body and each attribute's name, type and value, in bytes.
+fn message_size(message: &str, attributes: &BTreeMap<String, MessageAttribute>) -> usize {
+    message.len()
+        + attributes
+            .iter()
+            .map(|(name, a)| {
+                let value = a.string_value.as_deref().or(a.binary_value.as_deref());
+                name.len() + a.data_type.len() + value.map_or(0, str::len)
+            })
+            .sum::<usize>()
+}
+
+/// `MessageStructure` `json`: a JSON object whose `default` member (a string) every protocol it does
+/// not name receives.
+fn message_texts(message: &str, structure: Option<&str>) -> Result<MessageTexts> {
+    match structure {
+        None => Ok(MessageTexts::one(message)),
+        Some("json") => {
+            let v: serde_json::Value = serde_json::from_str(message)
+                .map_err(|_| invalid("Message Structure - JSON message body failed to parse"))?;
+            let serde_json::Value::Object(members) = v else {
+                return Err(invalid(
+                    "Message Structure - JSON message body failed to parse",
+                ));
+            };
+            let Some(serde_json::Value::String(default)) = members.get("default") else {
+                return Err(invalid(
+                    "Message Structure - No default entry in JSON message body",
+                ));
+            };
+            let per_protocol = members
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_string())))
+                .collect();
+            Ok(MessageTexts {
+                default: default.clone(),
+                per_protocol,
+            })
+        }
+        Some(_) => Err(invalid("MessageStructure")),
+    }
 }
 
 /// Checks a message's attributes as SNS does (at most ten; a String, Number or Binary type).
@@ -617,16 +785,20 @@ fn check_message_attributes(attributes: &BTreeMap<String, MessageAttribute>) -> 
 }
 
 fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
+    let by_target = i.topic_arn.is_none() && i.target_arn.is_some();
     let arn = i
         .topic_arn
         .or(i.target_arn)
         .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
     check_message(&i.message, i.subject.as_deref(), &i.message_attributes)?;
-    if !topic_home(call, &arn, "TopicArn")?
-        .topics
-        .contains_key(&arn)
-    {
-        return Err(not_found("Topic"));
+    let texts = message_texts(&i.message, i.message_structure.as_deref())?;
+    let param = if by_target { "TargetArn" } else { "TopicArn" };
+    if !topic_home(call, &arn, param)?.topics.contains_key(&arn) {
+        return Err(if by_target {
+            invalid("TargetArn Reason: No endpoint found for the target arn specified")
+        } else {
+            not_found("Topic")
+        });
     }
     let now = call.now();
     let id = delivery::publish(
@@ -635,7 +807,7 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
         &mut call.fx,
         &arn,
         i.subject.as_deref(),
-        &i.message,
+        &texts,
         &i.message_attributes,
     );
     Ok(PublishOutput { message_id: id })
@@ -647,6 +819,7 @@ struct PublishBatchEntry {
     id: String,
     message: String,
     subject: Option<String>,
+    message_structure: Option<String>,
     #[serde(default)]
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
@@ -681,6 +854,16 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
             "Two or more batch entries in the request have the same Id.".into(),
         ));
     }
+    let total: usize = i
+        .publish_batch_request_entries
+        .iter()
+        .map(|e| message_size(&e.message, &e.message_attributes))
+        .sum();
+    if total > MAX_MESSAGE_BYTES {
+        return Err(SnsError::BatchRequestTooLong(
+            "The length of all the messages put together is more than the limit.".into(),
+        ));
+    }
     if !topic_home(call, &i.topic_arn, "TopicArn")?
         .topics
         .contains_key(&i.topic_arn)
@@ -693,15 +876,17 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
         failed: Vec::new(),
     };
     for e in i.publish_batch_request_entries {
-        match check_message(&e.message, e.subject.as_deref(), &e.message_attributes) {
-            Ok(()) => {
+        let checked = check_message(&e.message, e.subject.as_deref(), &e.message_attributes)
+            .and_then(|()| message_texts(&e.message, e.message_structure.as_deref()));
+        match checked {
+            Ok(texts) => {
                 let message_id = delivery::publish(
                     call.state,
                     now,
                     &mut call.fx,
                     &i.topic_arn,
                     e.subject.as_deref(),
-                    &e.message,
+                    &texts,
                     &e.message_attributes,
                 );
                 out.successful.push(PublishBatchResultEntry {
@@ -783,6 +968,25 @@ fn one_or_many(mut items: Vec<String>) -> serde_json::Value {
     }
 }
 
+/// The SNS actions a topic policy statement may grant (IAM's service authorization reference, topic resources).
+const TOPIC_ACTIONS: &[&str] = &[
+    "AddPermission",
+    "ConfirmSubscription",
+    "DeleteTopic",
+    "GetDataProtectionPolicy",
+    "GetTopicAttributes",
+    "ListSubscriptionsByTopic",
+    "ListTagsForResource",
+    "Publish",
+    "PutDataProtectionPolicy",
+    "Receive",
+    "RemovePermission",
+    "SetTopicAttributes",
+    "Subscribe",
+    "TagResource",
+    "UntagResource",
+];
+
 /// AddPermission: a statement labelled `Label` that lets the accounts use the actions on the topic.
 fn add_permission(call: &mut Call<'_>, i: AddPermissionInput) -> Result<NoOutput> {
     if i.accounts.is_empty() {
@@ -790,6 +994,13 @@ fn add_permission(call: &mut Call<'_>, i: AddPermissionInput) -> Result<NoOutput
     }
     if i.actions.is_empty() {
         return Err(invalid("ActionName"));
+    }
+    if !i
+        .actions
+        .iter()
+        .all(|a| TOPIC_ACTIONS.contains(&a.as_str()))
+    {
+        return Err(invalid("Policy statement action out of service scope!"));
     }
     let statement = serde_json::json!({
         "Sid": i.label,
@@ -839,6 +1050,10 @@ fn tagged_topic<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut Topic> 
 }
 
 fn tag_resource(call: &mut Call<'_>, i: TagResourceInput) -> Result<EmptyOutput> {
+    let mut keys = std::collections::BTreeSet::new();
+    if !i.tags.iter().all(|t| keys.insert(t.key.as_str())) {
+        return Err(invalid("Duplicated keys are not allowed."));
+    }
     let t = tagged_topic(call, &i.resource_arn)?;
     t.tags.extend(i.tags.into_iter().map(|t| (t.key, t.value)));
     Ok(EmptyOutput {})
