@@ -613,3 +613,161 @@ async fn recorded_answers_for_metric_reads() {
     assert_eq!(e.meta().code(), Some("ResourceNotFound"));
     assert_eq!(e.meta().message(), None);
 }
+
+/// A composite alarm follows its rule over two metric alarms: judged when put (OK), ALARM when either
+/// child is, OK again when both are not; each change publishes the composite message naming the child
+/// that triggered it. Listed only when asked for by type; tagged and deleted like a metric alarm.
+#[tokio::test]
+async fn a_composite_alarm_follows_its_rule() {
+    use orgwatch_emulator::admin::client::AdminClient;
+    let h = common::emulator().await;
+    let admin = AdminClient::new(&h.endpoint);
+    admin.set_clock(1_800_000_000.0).await.unwrap();
+    let conf = common::default_sdk(&h).await;
+    let c = Client::new(&conf);
+    let sns = aws_sdk_sns::Client::new(&conf);
+    let topic = sns
+        .create_topic()
+        .name("composite")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint("arn:aws:sqs:us-east-1:123456789012:outside")
+        .send()
+        .await
+        .unwrap();
+    for name in ["one", "two"] {
+        c.put_metric_alarm()
+            .alarm_name(name)
+            .namespace("ns")
+            .metric_name("m")
+            .statistic(Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .unwrap();
+    }
+    let err = c
+        .put_composite_alarm()
+        .alarm_name("both")
+        .alarm_rule("ALARM(one) OR")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidParameterValue")
+    );
+    c.put_composite_alarm()
+        .alarm_name("both")
+        .alarm_rule(
+            r#"ALARM("one") OR ALARM("arn:aws:cloudwatch:us-east-1:123456789012:alarm:two")"#,
+        )
+        .alarm_actions(&topic)
+        .ok_actions(&topic)
+        .tags(Tag::builder().key("team").value("sec").build())
+        .send()
+        .await
+        .unwrap();
+    let state = |c: Client| async move {
+        let out = c
+            .describe_alarms()
+            .alarm_names("both")
+            .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+            .send()
+            .await
+            .unwrap();
+        out.composite_alarms()[0]
+            .state_value()
+            .unwrap()
+            .as_str()
+            .to_string()
+    };
+    assert_eq!(state(c.clone()).await, "OK", "judged when put");
+    let set = |name: &'static str, to: StateValue| {
+        let c = c.clone();
+        async move {
+            c.set_alarm_state()
+                .alarm_name(name)
+                .state_value(to)
+                .state_reason("test")
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    set("two", StateValue::Alarm).await;
+    assert_eq!(state(c.clone()).await, "ALARM");
+    set("one", StateValue::Alarm).await;
+    set("two", StateValue::Ok).await;
+    assert_eq!(state(c.clone()).await, "ALARM", "one is still in ALARM");
+    set("one", StateValue::Ok).await;
+    assert_eq!(state(c.clone()).await, "OK");
+
+    let messages: Vec<serde_json::Value> = admin
+        .outbox(Some(&topic))
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::from_str(&m.delivery.message).unwrap())
+        .collect();
+    let seen: Vec<(String, String)> = messages
+        .iter()
+        .map(|m| {
+            (
+                m["NewStateValue"].as_str().unwrap_or_default().to_string(),
+                m["TriggeringChildren"][0]["Arn"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("OK".to_string(), "one".to_string()),
+            ("ALARM".to_string(), "two".to_string()),
+            ("OK".to_string(), "one".to_string()),
+        ]
+    );
+    assert_eq!(
+        messages[1]["AlarmRule"]
+            .as_str()
+            .map(|r| r.contains("ALARM(\"one\")")),
+        Some(true)
+    );
+
+    // Without AlarmTypes only metric alarms are listed.
+    let plain = c.describe_alarms().send().await.unwrap();
+    assert!(plain.composite_alarms().is_empty());
+    assert_eq!(plain.metric_alarms().len(), 2);
+    let arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:both";
+    let tags = c
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags().len(), 1);
+    c.delete_alarms().alarm_names("both").send().await.unwrap();
+    let tags = c
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    assert!(tags.tags().is_empty());
+}

@@ -171,6 +171,30 @@ pub struct Alarm {
     pub threshold_metric_id: Option<String>,
 }
 
+/// A composite alarm: ALARM while its rule ([`super::alarm_rule::Rule`], kept as written) holds over
+/// other alarms' states, OK otherwise.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CompositeAlarm {
+    pub alarm_name: String,
+    pub alarm_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_description: Option<String>,
+    pub alarm_rule: String,
+    pub alarm_configuration_updated_timestamp: f64,
+    pub actions_enabled: bool,
+    #[serde(rename = "OKActions")]
+    pub ok_actions: Vec<String>,
+    pub alarm_actions: Vec<String>,
+    pub insufficient_data_actions: Vec<String>,
+    pub state_value: StateValue,
+    pub state_reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_reason_data: Option<String>,
+    pub state_updated_timestamp: f64,
+    pub state_transitioned_timestamp: f64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HistoryItem {

@@ -49,6 +49,7 @@ macro_rules! aws_enum {
     };
 }
 
+pub mod alarm_rule;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod iam;
@@ -117,6 +118,9 @@ pub struct RegionState {
     pub logs_policies: BTreeMap<String, logs::ResourcePolicy>,
     #[serde(default)]
     pub alarms: BTreeMap<String, cloudwatch::Alarm>,
+    /// Composite alarms by name (their rules over other alarms' states).
+    #[serde(default)]
+    pub composite_alarms: BTreeMap<String, cloudwatch::CompositeAlarm>,
     #[serde(default)]
     pub alarm_history: Vec<cloudwatch::HistoryItem>,
     #[serde(default)]

@@ -3,6 +3,7 @@
 //! (reference §11) to each action's topic that lets CloudWatch publish ([`access::alarm_publish`]); a
 //! refused action is recorded in the history as AWS words it ("Failed to execute action ..."). SetAlarmState and the evaluator both transition through here.
 
+use super::composite;
 use super::delivery::{self, Effects};
 use crate::access;
 use crate::model::cloudwatch::{Alarm, HistoryItem, StateValue, TreatMissingData};
@@ -64,48 +65,69 @@ pub fn transition(
             snapshot.alarm_name,
             region_long_name(region)
         );
-        for arn in actions.clone() {
-            let (summary, data) = match access::alarm_publish(
-                store,
-                &snapshot.alarm_arn,
-                account,
-                &arn,
-            ) {
-                Ok(()) => {
-                    delivery::publish(
-                        store,
-                        now,
-                        fx,
-                        &arn,
-                        Some(&subject),
-                        &MessageTexts::one(&message),
-                        &Default::default(),
-                    );
-                    (
-                        format!("Successfully executed action {arn}"),
-                        serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
-                    )
-                }
-                // The alarm stays in its new state; only the history says nobody was told.
-                Err(refusal) => (
-                    format!(
-                        "Failed to execute action {arn}. Received error: \"{}\"",
-                        refusal.error()
-                    ),
-                    serde_json::json!({"actionState": "Failed", "notificationResource": arn, "error": refusal.error()}),
-                ),
-            };
-            store
-                .region(account, region)
-                .alarm_history
-                .push(HistoryItem::new(
-                    name,
+        run_actions(
+            store,
+            (account, region, now),
+            fx,
+            (name, &snapshot.alarm_arn, "MetricAlarm"),
+            actions,
+            &subject,
+            &message,
+        );
+    }
+    if changed {
+        let me = composite::Trigger {
+            arn: snapshot.alarm_arn.clone(),
+            state,
+            at: now,
+        };
+        composite::child_changed(store, account, region, now, fx, &me, name, 0);
+    }
+}
+
+/// Publishes an alarm's message to each action's topic that lets CloudWatch publish, and records each
+/// action in the alarm's history (`Action`, succeeded or failed, AWS's wording). `at` is the account,
+/// region and time; `alarm` the alarm's name, ARN and type (`MetricAlarm` or `CompositeAlarm`).
+pub fn run_actions(
+    store: &mut State,
+    at: (&str, &str, f64),
+    fx: &mut Effects<'_>,
+    alarm: (&str, &str, &str),
+    actions: &[String],
+    subject: &str,
+    message: &str,
+) {
+    let (account, region, now) = at;
+    let (name, alarm_arn, alarm_type) = alarm;
+    for arn in actions {
+        let (summary, data) = match access::alarm_publish(store, alarm_arn, account, arn) {
+            Ok(()) => {
+                delivery::publish(
+                    store,
                     now,
-                    "Action",
-                    summary,
-                    data.to_string(),
-                ));
-        }
+                    fx,
+                    arn,
+                    Some(subject),
+                    &MessageTexts::one(message),
+                    &Default::default(),
+                );
+                (
+                    format!("Successfully executed action {arn}"),
+                    serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),
+                )
+            }
+            // The alarm stays in its new state; only the history says nobody was told.
+            Err(refusal) => (
+                format!(
+                    "Failed to execute action {arn}. Received error: \"{}\"",
+                    refusal.error()
+                ),
+                serde_json::json!({"actionState": "Failed", "notificationResource": arn, "error": refusal.error()}),
+            ),
+        };
+        let mut item = HistoryItem::new(name, now, "Action", summary, data.to_string());
+        item.alarm_type = alarm_type.into();
+        store.region(account, region).alarm_history.push(item);
     }
 }
 

@@ -6,6 +6,7 @@
 //! 3. [`metrics`]: stored data by metric and period, and the statistics over it;
 //! 4. [`alarms`]: alarms evaluate on the clock ([`evaluation`] decides, purely);
 //! 5. [`actions`]: a transition writes state and history and publishes the alarm message;
+//!    [`composite`]: a child's transition re-judges the composite alarms that name it;
 //! 6. [`delivery`]: SNS records what it sends in the outbox, puts it in SQS subscribers' queues, and
 //!    [`http`] POSTs to HTTP/HTTPS subscribers ([`envelope`] is the document both carry).
 //!
@@ -18,6 +19,7 @@
 
 pub mod actions;
 pub mod alarms;
+pub mod composite;
 pub mod delivery;
 pub mod envelope;
 pub mod evaluation;

@@ -1,6 +1,6 @@
 //! CloudWatch's output shapes, as the CloudWatch API model names them, built from the model.
 
-use crate::model::cloudwatch::{Alarm, Dimension, HistoryItem, MetricDataQuery};
+use crate::model::cloudwatch::{Alarm, CompositeAlarm, Dimension, HistoryItem, MetricDataQuery};
 use crate::protocol::output::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -78,9 +78,51 @@ impl From<&Alarm> for MetricAlarmOut {
     }
 }
 
-/// A composite alarm: the emulator serves none, so DescribeAlarms lists none.
+/// A composite alarm as DescribeAlarms answers it.
 #[derive(Serialize)]
-pub struct CompositeAlarmOut {}
+#[serde(rename_all = "PascalCase")]
+pub struct CompositeAlarmOut {
+    actions_enabled: bool,
+    alarm_actions: Vec<String>,
+    alarm_arn: String,
+    alarm_configuration_updated_timestamp: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alarm_description: Option<String>,
+    alarm_name: String,
+    alarm_rule: String,
+    insufficient_data_actions: Vec<String>,
+    #[serde(rename = "OKActions")]
+    ok_actions: Vec<String>,
+    state_reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_reason_data: Option<String>,
+    state_transitioned_timestamp: Timestamp,
+    state_updated_timestamp: Timestamp,
+    state_value: &'static str,
+}
+
+impl From<&CompositeAlarm> for CompositeAlarmOut {
+    fn from(c: &CompositeAlarm) -> Self {
+        CompositeAlarmOut {
+            actions_enabled: c.actions_enabled,
+            alarm_actions: c.alarm_actions.clone(),
+            alarm_arn: c.alarm_arn.clone(),
+            alarm_configuration_updated_timestamp: Timestamp(
+                c.alarm_configuration_updated_timestamp,
+            ),
+            alarm_description: c.alarm_description.clone(),
+            alarm_name: c.alarm_name.clone(),
+            alarm_rule: c.alarm_rule.clone(),
+            insufficient_data_actions: c.insufficient_data_actions.clone(),
+            ok_actions: c.ok_actions.clone(),
+            state_reason: c.state_reason.clone(),
+            state_reason_data: c.state_reason_data.clone(),
+            state_transitioned_timestamp: Timestamp(c.state_transitioned_timestamp),
+            state_updated_timestamp: Timestamp(c.state_updated_timestamp),
+            state_value: c.state_value.as_str(),
+        }
+    }
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
