@@ -1,13 +1,13 @@
 //! Composite alarms, the stage after a metric alarm's transition: every composite alarm whose rule names
 //! the alarm that changed is judged again ([`crate::model::alarm_rule::Rule`]); one whose verdict changed
 //! transitions, writes its history (`AlarmType` `CompositeAlarm`) and runs its actions through
-//! [`super::actions::run_actions`], and may in turn change a composite alarm that names it.
+//! [`super::notify::run_actions`], and may in turn change a composite alarm that names it.
 //!
 //! A composite alarm is ALARM while its rule holds and OK otherwise; it is judged once when it is put,
 //! with every child it names as a triggering alarm.
 
-use super::actions::{region_long_name, run_actions, ts_plus0000};
 use super::delivery::Effects;
+use super::notify::{region_long_name, run_actions, ts_plus0000};
 use crate::model::alarm_rule::Rule;
 use crate::model::cloudwatch::{CompositeAlarm, HistoryItem, StateValue};
 use crate::model::{RegionState, State};

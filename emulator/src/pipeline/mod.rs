@@ -6,7 +6,8 @@
 //! 3. [`metrics`]: stored data by metric and period, and the statistics over it;
 //! 4. [`alarms`]: alarms evaluate on the clock ([`evaluation`] decides, purely);
 //! 5. [`actions`]: a transition writes state and history and publishes the alarm message;
-//!    [`composite`]: a child's transition re-judges the composite alarms that name it;
+//!    [`composite`]: a child's transition re-judges the composite alarms that name it; [`notify`]
+//!    publishes either kind's message to its action topics;
 //! 6. [`delivery`]: SNS records what it sends in the outbox, puts it in SQS subscribers' queues, and
 //!    [`http`] POSTs to HTTP/HTTPS subscribers ([`envelope`] is the document both carry).
 //!
@@ -26,6 +27,7 @@ pub mod evaluation;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod notify;
 pub mod trail;
 
 use crate::model::sns::Delivery;

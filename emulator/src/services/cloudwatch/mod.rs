@@ -487,6 +487,23 @@ struct DescribeAlarmsInput {
     next_token: Option<String>,
 }
 
+impl DescribeAlarmsInput {
+    /// Whether an alarm of either kind passes the name, prefix and state filters.
+    fn lists(&self, name: &str, state: StateValue) -> bool {
+        self.alarm_names
+            .as_ref()
+            .is_none_or(|n| n.iter().any(|x| x == name))
+            && self
+                .alarm_name_prefix
+                .as_ref()
+                .is_none_or(|p| name.starts_with(p.as_str()))
+            && self
+                .state_value
+                .as_ref()
+                .is_none_or(|s| state == *s.as_str())
+    }
+}
+
 fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<DescribeAlarmsOutput> {
     if i.alarm_names.is_some() && i.alarm_name_prefix.is_some() {
         return Err(combination(
@@ -506,21 +523,7 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<Descri
         .alarms
         .values()
         .filter(|_| wants_metric)
-        .filter(|a| {
-            i.alarm_names
-                .as_ref()
-                .is_none_or(|n| n.contains(&a.alarm_name))
-        })
-        .filter(|a| {
-            i.alarm_name_prefix
-                .as_ref()
-                .is_none_or(|p| a.alarm_name.starts_with(p.as_str()))
-        })
-        .filter(|a| {
-            i.state_value
-                .as_ref()
-                .is_none_or(|s| a.state_value == *s.as_str())
-        })
+        .filter(|a| i.lists(&a.alarm_name, a.state_value))
         .filter(|a| {
             i.action_prefix.as_ref().is_none_or(|p| {
                 a.alarm_actions
@@ -541,21 +544,7 @@ fn describe_alarms(call: &mut Call<'_>, i: DescribeAlarmsInput) -> Result<Descri
         .composite_alarms
         .values()
         .filter(|_| wants_composite)
-        .filter(|c| {
-            i.alarm_names
-                .as_ref()
-                .is_none_or(|n| n.contains(&c.alarm_name))
-        })
-        .filter(|c| {
-            i.alarm_name_prefix
-                .as_ref()
-                .is_none_or(|p| c.alarm_name.starts_with(p.as_str()))
-        })
-        .filter(|c| {
-            i.state_value
-                .as_ref()
-                .is_none_or(|s| c.state_value == *s.as_str())
-        })
+        .filter(|c| i.lists(&c.alarm_name, c.state_value))
         .map(CompositeAlarmOut::from)
         .collect();
     Ok(DescribeAlarmsOutput {
