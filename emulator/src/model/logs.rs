@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+/// A log group's ARN (without the `:*` that DescribeLogGroups' `arn` member adds).
+pub fn group_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:logs:{region}:{account}:log-group:{name}")
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogGroup {

@@ -44,10 +44,7 @@ pub fn ingest(
         .kms_key_id
         .clone();
     if let Some(k) = key {
-        let group_arn = format!(
-            "arn:aws:logs:{}:{}:log-group:{}",
-            at.region, at.account, at.group
-        );
+        let group_arn = crate::model::logs::group_arn(at.region, at.account, at.group);
         if !crate::access::logs_key(state, &k, at.region, &group_arn) {
             return Err(Missing::Key);
         }

@@ -11,7 +11,7 @@ use super::handler::{check_enum, check_len, operations, page_size, Call, NoOutpu
 use super::shapes::{Listing, Members};
 use crate::error::{service_errors, ApiError};
 use crate::model::cloudwatch::UNITS;
-use crate::model::logs::{LogGroup, LogStream, MetricFilter, MetricTransformation};
+use crate::model::logs::{self, LogGroup, LogStream, MetricFilter, MetricTransformation};
 use crate::pipeline::ingest;
 use orgwatch_pattern::{semantics, Context, Pattern, ValueRef};
 use output::*;
@@ -70,10 +70,7 @@ pub(super) fn bad_token() -> LogsError {
 }
 
 fn group_arn(call: &Call<'_>, name: &str) -> String {
-    format!(
-        "arn:aws:logs:{}:{}:log-group:{name}",
-        call.ctx.region, call.ctx.account
-    )
+    logs::group_arn(&call.ctx.region, &call.ctx.account, name)
 }
 
 /// `logGroupIdentifier` may be a name or an ARN.
@@ -168,9 +165,8 @@ struct CreateLogGroupInput {
 /// CloudWatch Logs may use a key only if it exists, is enabled, and its policy lets the region's Logs
 /// service principal encrypt and decrypt with the group's encryption context (the wording is chosen).
 fn check_key(call: &Call<'_>, key_arn: &str, group: &str) -> Result<()> {
-    let (region, account) = (&call.ctx.region, &call.ctx.account);
-    let group_arn = format!("arn:aws:logs:{region}:{account}:log-group:{group}");
-    if crate::access::logs_key(call.state, key_arn, region, &group_arn) {
+    let group_arn = group_arn(call, group);
+    if crate::access::logs_key(call.state, key_arn, &call.ctx.region, &group_arn) {
         Ok(())
     } else {
         Err(key_refused(&group_arn))
@@ -343,10 +339,7 @@ fn list_log_groups(call: &mut Call<'_>, i: ListLogGroupsInput) -> Result<Listing
         bad_token,
         |g| LogGroupSummary {
             log_group_name: g.log_group_name.clone(),
-            log_group_arn: format!(
-                "arn:aws:logs:{region}:{account}:log-group:{}",
-                g.log_group_name
-            ),
+            log_group_arn: logs::group_arn(&region, &account, &g.log_group_name),
             log_group_class: "STANDARD",
         },
     )
@@ -522,10 +515,7 @@ fn put_log_events(call: &mut Call<'_>, i: PutLogEventsInput) -> Result<PutLogEve
     ingest::ingest(call.state, &place, now, accepted, false).map_err(|e| match e {
         ingest::Missing::Group => not_found_group(),
         ingest::Missing::Stream => not_found_stream(),
-        ingest::Missing::Key => key_refused(&format!(
-            "arn:aws:logs:{region}:{account}:log-group:{}",
-            i.log_group_name
-        )),
+        ingest::Missing::Key => key_refused(&logs::group_arn(&region, &account, &i.log_group_name)),
     })?;
     // AWS's tokens are 56 digits; this one counts the stream's events.
     let stored = call

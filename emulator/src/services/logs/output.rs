@@ -22,10 +22,7 @@ pub struct LogGroupOut {
 
 impl LogGroupOut {
     pub fn new(g: &LogGroup, region: &str, account: &str) -> Self {
-        let arn = format!(
-            "arn:aws:logs:{region}:{account}:log-group:{}",
-            g.log_group_name
-        );
+        let arn = crate::model::logs::group_arn(region, account, &g.log_group_name);
         LogGroupOut {
             log_group_name: g.log_group_name.clone(),
             creation_time: g.creation_time,
