@@ -833,3 +833,121 @@ async fn permissions_edit_the_queue_policy() {
         .unwrap();
     assert_eq!(policy(c.clone(), url.clone()).await, None);
 }
+
+/// A subscription's filter policy decides what reaches its queue. Alarm notifications carry no message
+/// attributes, so a policy on attributes drops every one of them (a silent break AWS documents); a
+/// policy on the body (`FilterPolicyScope` `MessageBody`) can pick the ALARM transitions.
+#[tokio::test]
+async fn a_filter_policy_decides_which_alarm_notifications_reach_a_queue() {
+    let h = emulator().await;
+    let topic = common::cis_chain(&h, "CloudTrail/Logs", None).await;
+    let c = sqs(&h).await;
+    let url = c
+        .create_queue()
+        .queue_name("security")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security");
+    c.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, sns_may_send(&queue_arn, &topic))
+        .send()
+        .await
+        .unwrap();
+    let sns = aws_sdk_sns::Client::new(&default_sdk(&h).await);
+    let sub = subscribe(&h, &topic, "security").await;
+    let set = |name: &'static str, value: &'static str| {
+        sns.set_subscription_attributes()
+            .subscription_arn(&sub)
+            .attribute_name(name)
+            .attribute_value(value)
+            .send()
+    };
+
+    // SNS's own refusal, word for word.
+    let e = set(
+        "FilterPolicy",
+        r#"{"severity":[{"numeric":[">",3,"<",1]}]}"#,
+    )
+    .await
+    .unwrap_err()
+    .into_service_error();
+    assert!(e.is_invalid_parameter_exception(), "{e:?}");
+    assert_eq!(
+        e.meta().message(),
+        Some("Invalid parameter: FilterPolicy: Bottom must be less than top")
+    );
+
+    set("FilterPolicy", r#"{"severity":["high"]}"#)
+        .await
+        .unwrap();
+    raise_alarm(&h, "ALARM").await;
+    assert!(
+        is_empty(&c, &url).await,
+        "no attributes: the policy drops it"
+    );
+
+    // Nesting needs the body scope.
+    let e = set(
+        "FilterPolicy",
+        r#"{"Trigger":{"MetricName":["OrganizationsEventCount"]}}"#,
+    )
+    .await
+    .unwrap_err()
+    .into_service_error();
+    assert_eq!(
+        e.meta().message(),
+        Some("Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy")
+    );
+    set("FilterPolicyScope", "MessageBody").await.unwrap();
+    set(
+        "FilterPolicy",
+        r#"{"NewStateValue":["ALARM"],"Trigger":{"MetricName":[{"prefix":"Organizations"}]}}"#,
+    )
+    .await
+    .unwrap();
+    let shown = sns
+        .get_subscription_attributes()
+        .subscription_arn(&sub)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown.attributes().unwrap()["FilterPolicyScope"],
+        "MessageBody"
+    );
+    set("RawMessageDelivery", "true").await.unwrap();
+    raise_alarm(&h, "OK").await;
+    assert!(is_empty(&c, &url).await, "OK is filtered out");
+    raise_alarm(&h, "ALARM").await;
+    let got = c
+        .receive_message()
+        .queue_url(&url)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_str(got.messages()[0].body().unwrap()).unwrap();
+    assert_eq!(body["NewStateValue"], "ALARM");
+
+    // Received twice, the message is deleted by the first receive's handle too (AWS's recorded answer).
+    let first = got.messages()[0].receipt_handle().unwrap().to_string();
+    let second = c
+        .receive_message()
+        .queue_url(&url)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(second.messages()[0].receipt_handle(), Some(first.as_str()));
+    c.delete_message()
+        .queue_url(&url)
+        .receipt_handle(&first)
+        .send()
+        .await
+        .unwrap();
+    assert!(is_empty(&c, &url).await);
+}

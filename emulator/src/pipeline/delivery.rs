@@ -1,10 +1,12 @@
-//! SNS delivery, the pipeline's last stage: what a topic sends reaches the outbox of the topic's region,
+//! SNS delivery, the pipeline's last stage: what a topic sends reaches, through each subscription's filter
+//! policy, the outbox of the topic's region,
 //! SQS subscribers' queues held here get the message (envelope or raw) when the queue lets SNS send, and
 //! HTTP/HTTPS subscribers get a real POST once the state lock is released ([`Effects`], then
 //! [`super::http`]).
 
 use crate::access;
 use crate::arn::parse_arn;
+use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol};
 use crate::model::sqs;
 use crate::model::{RegionState, State};
@@ -70,6 +72,10 @@ pub fn publish(
         .cloned()
         .collect();
     for s in subscribers {
+        let text = message.for_protocol(s.protocol);
+        if !passes_filter(&s, text, attributes) {
+            continue;
+        }
         let mut d = Delivery {
             kind: DeliveryKind::Notification,
             topic_arn: topic_arn.into(),
@@ -78,7 +84,7 @@ pub fn publish(
             endpoint: s.endpoint.clone(),
             message_id: id.clone(),
             subject: subject.map(str::to_string),
-            message: message.for_protocol(s.protocol).into(),
+            message: text.into(),
             timestamp: now,
             token: None,
             subscribe_url: None,
@@ -91,6 +97,24 @@ pub fn publish(
         send(state.region(&a.account, &a.region), d, fx);
     }
     id
+}
+
+/// Whether a subscription's filter policy lets a message through (no policy lets everything through).
+/// The policy was validated when it was set; a policy that no longer compiles lets nothing through.
+fn passes_filter(
+    s: &Subscription,
+    message: &str,
+    attributes: &BTreeMap<String, sqs::MessageAttribute>,
+) -> bool {
+    let Some(text) = s.attributes.get("FilterPolicy").filter(|p| !p.is_empty()) else {
+        return true;
+    };
+    let scope = Scope::from_attribute(s.attributes.get("FilterPolicyScope").map(String::as_str));
+    match FilterPolicy::compile(text, scope) {
+        Ok(policy) if scope == Scope::MessageBody => policy.matches_body(message),
+        Ok(policy) => policy.matches_attributes(attributes),
+        Err(_) => false,
+    }
 }
 
 /// Puts a notification in the SQS queue a subscription names: SNS's JSON envelope, or the message alone

@@ -10,6 +10,7 @@ use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
 use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
 use crate::error::service_errors;
+use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
     Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol, Topic,
 };
@@ -341,6 +342,11 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
     for (k, v) in &i.attributes {
         check_subscription_attribute(k, v, true)?;
     }
+    check_filter_policy(
+        i.attributes.get("FilterPolicy").map(String::as_str),
+        i.attributes.get("FilterPolicyScope").map(String::as_str),
+        true,
+    )?;
     let attributes = kept_attributes(i.attributes);
     let (caller, auto) = (call.ctx.account.clone(), call.fx.auto_confirm);
     let topic_owner = parse_arn(&i.topic_arn)
@@ -570,6 +576,14 @@ fn get_subscription_attributes(
         attrs.insert("SubscriptionPrincipal".into(), p.clone());
     }
     attrs.extend(s.attributes.clone());
+    // The scope is shown only beside a policy (recorded: set alone, it is kept but not listed).
+    if attrs.contains_key("FilterPolicy") {
+        attrs
+            .entry("FilterPolicyScope".into())
+            .or_insert_with(|| "MessageAttributes".into());
+    } else {
+        attrs.remove("FilterPolicyScope");
+    }
     Ok(AttributesOutput { attributes: attrs })
 }
 
@@ -603,7 +617,7 @@ fn check_subscription_attribute(name: &str, value: &str, in_subscribe: bool) -> 
         "FilterPolicyScope" if value != "MessageAttributes" && value != "MessageBody" => format!(
             "FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
         ),
-        "FilterPolicy" | "DeliveryPolicy" | "RedrivePolicy"
+        "DeliveryPolicy" | "RedrivePolicy"
             if !value.is_empty() && !json.as_ref().is_ok_and(|v| v.is_object()) =>
         {
             format!("{name}: failed to parse JSON.")
@@ -622,6 +636,27 @@ fn check_subscription_attribute(name: &str, value: &str, in_subscribe: bool) -> 
         _ => return Ok(()),
     };
     Err(invalid(format!("{prefix}{reason}")))
+}
+
+/// Checks a subscription's filter policy for the scope it will be read in (Subscribe and
+/// SetSubscriptionAttributes give their refusals different prefixes, as [`check_subscription_attribute`]).
+fn check_filter_policy(
+    policy: Option<&str>,
+    scope: Option<&str>,
+    in_subscribe: bool,
+) -> Result<()> {
+    let Some(policy) = policy.filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    FilterPolicy::compile(policy, Scope::from_attribute(scope)).map_err(|r| {
+        let prefix = if in_subscribe {
+            "Attributes Reason: "
+        } else {
+            ""
+        };
+        invalid(format!("{prefix}{}", r.reason()))
+    })?;
+    Ok(())
 }
 
 /// A subscription's attributes as SNS keeps them: `RawMessageDelivery` in lower case, and an empty
@@ -672,6 +707,13 @@ fn set_subscription_attributes(
         return Err(invalid(
             "Attributes Reason: RawMessageDelivery: Invalid value [true]. Raw message delivery is only supported for SQS, HTTP/S and Firehose endpoints",
         ));
+    }
+    // A policy is read in the scope it will be applied in: the one kept, or the one being set.
+    let kept = |k: &str| s.attributes.get(k).map(String::as_str);
+    match i.attribute_name.as_str() {
+        "FilterPolicy" => check_filter_policy(Some(&value), kept("FilterPolicyScope"), false)?,
+        "FilterPolicyScope" => check_filter_policy(kept("FilterPolicy"), Some(&value), false)?,
+        _ => {}
     }
     if value.is_empty() && i.attribute_name != "RawMessageDelivery" {
         s.attributes.remove(&i.attribute_name);

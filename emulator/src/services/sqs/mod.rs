@@ -764,17 +764,28 @@ fn wanted_attributes(
         .collect()
 }
 
-fn receipt_handle() -> String {
+/// A new receipt handle for a message: random, and carrying the message's id, as SQS's do (so that any
+/// handle a message was received with still deletes it, as AWS's recorded answers show).
+fn receipt_handle(message_id: &str) -> String {
     use base64::Engine;
     let raw = [
         uuid::Uuid::new_v4().as_bytes().as_slice(),
-        uuid::Uuid::new_v4().as_bytes(),
+        message_id.as_bytes(),
     ]
     .concat();
     format!(
         "{RECEIPT_PREFIX}{}",
         base64::engine::general_purpose::STANDARD.encode(raw)
     )
+}
+
+/// The id of the message a receipt handle was given for, when the handle is one of ours.
+fn handle_message_id(handle: &str) -> Option<String> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(handle.strip_prefix(RECEIPT_PREFIX)?)
+        .ok()?;
+    String::from_utf8(raw.get(16..)?.to_vec()).ok()
 }
 
 /// Every receipt handle this emulator gives starts so; another text is not a receipt handle.
@@ -856,7 +867,7 @@ fn receive_message(call: &mut Call<'_>, i: ReceiveMessageInput) -> Result<Receiv
         m.receive_count += 1;
         m.first_received.get_or_insert(now);
         m.visible_at = now + visibility;
-        let handle = receipt_handle();
+        let handle = receipt_handle(&m.id);
         m.receipt_handle = Some(handle.clone());
         if let Some(g) = &m.group_id {
             groups_in_flight.push(g.clone());
@@ -905,14 +916,16 @@ fn invalid_handle(handle: &str) -> SqsError {
     ))
 }
 
-/// Deletes the message a receipt handle names; a well-formed handle of a message already gone is not an
-/// error (SQS answers success).
+/// Deletes the message a receipt handle names, whichever of its receives gave the handle; a well-formed
+/// handle of a message already gone is not an error (SQS answers success).
 fn delete_by_handle(q: &mut Queue, handle: &str) -> Result<()> {
     if !handle.starts_with(RECEIPT_PREFIX) {
         return Err(invalid_handle(handle));
     }
-    q.messages
-        .retain(|m| m.receipt_handle.as_deref() != Some(handle));
+    let id = handle_message_id(handle);
+    q.messages.retain(|m| {
+        m.receipt_handle.as_deref() != Some(handle) && id.as_deref() != Some(m.id.as_str())
+    });
     Ok(())
 }
 
