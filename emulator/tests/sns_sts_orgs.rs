@@ -520,3 +520,189 @@ async fn recorded_answers_for_topics_subscriptions_and_messages() {
         .await
         .unwrap();
 }
+
+/// Mobile push, text messaging and message attributes as AWS recorded them: applications hide their
+/// credentials, endpoints are idempotent per token, a disabled endpoint refuses a publish, SMS settings
+/// keep AWS's default spend limit, and attribute names, types and values are checked in SNS's words.
+#[tokio::test]
+async fn recorded_answers_for_mobile_push_sms_and_message_attributes() {
+    use aws_sdk_sns::types::MessageAttributeValue;
+    let h = common::emulator().await;
+    let c = Sns::new(&common::default_sdk(&h).await);
+
+    let err = c
+        .create_platform_application()
+        .name("app")
+        .platform("ADM")
+        .attributes("PlatformPrincipal", "id")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential"
+    );
+    let err = c
+        .create_platform_application()
+        .name("@app")
+        .platform("ADM")
+        .attributes("PlatformPrincipal", "id")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(message(err).starts_with("Invalid parameter: @app Reason: must contain only"));
+    let app = c
+        .create_platform_application()
+        .name("app")
+        .platform("ADM")
+        .attributes("PlatformPrincipal", "id")
+        .attributes("PlatformCredential", "secret")
+        .send()
+        .await
+        .unwrap()
+        .platform_application_arn
+        .unwrap();
+    assert!(app.ends_with(":app/ADM/app"), "{app}");
+    let shown = c
+        .get_platform_application_attributes()
+        .platform_application_arn(&app)
+        .send()
+        .await
+        .unwrap();
+    let shown = shown.attributes().unwrap();
+    assert_eq!(shown.get("Enabled").map(String::as_str), Some("true"));
+    assert!(
+        !shown.contains_key("PlatformCredential"),
+        "credentials are never shown"
+    );
+
+    let endpoint = |data: Option<&'static str>| {
+        let mut r = c
+            .create_platform_endpoint()
+            .platform_application_arn(&app)
+            .token("token_1");
+        if let Some(d) = data {
+            r = r.attributes("Enabled", d);
+        }
+        r.send()
+    };
+    let e1 = endpoint(None).await.unwrap().endpoint_arn.unwrap();
+    assert_eq!(endpoint(None).await.unwrap().endpoint_arn.unwrap(), e1);
+    let err = endpoint(Some("false")).await.unwrap_err();
+    assert_eq!(
+        message(err),
+        format!("Invalid parameter: Token Reason: Endpoint {e1} already exists with the same Token, but different attributes.")
+    );
+    c.set_endpoint_attributes()
+        .endpoint_arn(&e1)
+        .attributes("Enabled", "false")
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .publish()
+        .target_arn(&e1)
+        .message("hi")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_endpoint_disabled_exception(), "{err:?}");
+    c.delete_platform_application()
+        .platform_application_arn(&app)
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .list_endpoints_by_platform_application()
+        .platform_application_arn(&app)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "PlatformApplication does not exist");
+
+    // SMS: settings with AWS's default spend limit; numbers as E.164.
+    c.set_sms_attributes()
+        .attributes("DefaultSMSType", "Transactional")
+        .send()
+        .await
+        .unwrap();
+    let got = c.get_sms_attributes().send().await.unwrap();
+    let got = got.attributes().unwrap();
+    assert_eq!(got["DefaultSMSType"], "Transactional");
+    assert_eq!(got["MonthlySpendLimit"], "1");
+    let err = c
+        .set_sms_attributes()
+        .attributes("DefaultSMSType", "Loud")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(err), "DefaultSMSType is invalid");
+    let err = c
+        .publish()
+        .phone_number("+1a234")
+        .message("hi")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(err),
+        "Invalid parameter: PhoneNumber Reason: +1a234 is not valid to publish to"
+    );
+    assert!(c
+        .publish()
+        .phone_number("+15551234567")
+        .message("hi")
+        .send()
+        .await
+        .is_ok());
+    let opted = c
+        .check_if_phone_number_is_opted_out()
+        .phone_number("+15551234567")
+        .send()
+        .await
+        .unwrap();
+    assert!(!opted.is_opted_out());
+
+    // Message attributes: names, type prefixes and the field a type uses.
+    let topic = c
+        .create_topic()
+        .name("attrs")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let attr = |t: &str, v: &str| {
+        MessageAttributeValue::builder()
+            .data_type(t)
+            .string_value(v)
+            .build()
+            .unwrap()
+    };
+    for (name, value, expected) in [
+        ("a..b", attr("String", "x"), "Message attribute name can not have successive '.' character."),
+        ("a^b", attr("String", "x"), "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."),
+        ("a", attr("String.", "x"), "The message attribute 'a' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."),
+        ("a", attr("Binary", "x"), "The message attribute 'a' with type 'Binary' must use field 'Binary'."),
+        ("a", attr("String", ""), "The message attribute 'a' must contain non-empty message attribute value for message attribute type 'String'."),
+    ] {
+        let err = c
+            .publish()
+            .topic_arn(&topic)
+            .message("m")
+            .message_attributes(name, value)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(message(err), expected, "{name}");
+    }
+    assert!(c
+        .publish()
+        .topic_arn(&topic)
+        .message("m")
+        .message_attributes("a", attr("String.  custom.", "x"))
+        .send()
+        .await
+        .is_ok());
+}

@@ -132,6 +132,16 @@ pub struct RegionState {
     pub subscriptions: Vec<sns::Subscription>,
     #[serde(default)]
     pub outbox: Vec<sns::Delivery>,
+    /// SNS mobile push: platform applications and their endpoints, by ARN.
+    #[serde(default)]
+    pub platform_applications: BTreeMap<String, sns::PlatformApplication>,
+    #[serde(default)]
+    pub platform_endpoints: BTreeMap<String, sns::PlatformEndpoint>,
+    /// SNS text messaging: the region's SMS settings (SetSMSAttributes) and the numbers opted out.
+    #[serde(default)]
+    pub sms_attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub phone_numbers_opted_out: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub tags: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]

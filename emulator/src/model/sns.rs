@@ -144,3 +144,25 @@ impl MessageTexts {
         self.per_protocol.get(p.as_str()).unwrap_or(&self.default)
     }
 }
+
+/// A mobile-push platform application (CreatePlatformApplication). Its credentials are kept (AWS keeps
+/// them to reach the platform) but never shown, as AWS never shows them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlatformApplication {
+    pub arn: String,
+    pub name: String,
+    pub platform: String,
+    /// The attributes as given, credentials included.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A device endpoint of a platform application (CreatePlatformEndpoint): its attributes are `Token`,
+/// `Enabled` and `CustomUserData`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlatformEndpoint {
+    pub arn: String,
+    pub application_arn: String,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}

@@ -142,6 +142,7 @@ impl Queue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MessageAttribute {
+    #[serde(default)]
     pub data_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,

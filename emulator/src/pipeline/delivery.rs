@@ -99,6 +99,39 @@ pub fn publish(
     id
 }
 
+/// Publishes straight to one endpoint (Publish's `TargetArn` naming a mobile endpoint, or `PhoneNumber`):
+/// one delivery in the outbox of the caller's region, its `topic_arn` the target published to.
+#[allow(clippy::too_many_arguments)]
+pub fn publish_direct(
+    r: &mut RegionState,
+    now: f64,
+    fx: &mut Effects<'_>,
+    protocol: SubscriptionProtocol,
+    target: &str,
+    subject: Option<&str>,
+    message: &MessageTexts,
+    attributes: &BTreeMap<String, sqs::MessageAttribute>,
+) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let d = Delivery {
+        kind: DeliveryKind::Notification,
+        topic_arn: target.into(),
+        subscription_arn: None,
+        protocol,
+        endpoint: target.into(),
+        message_id: id.clone(),
+        subject: subject.map(str::to_string),
+        message: message.for_protocol(protocol).into(),
+        timestamp: now,
+        token: None,
+        subscribe_url: None,
+        attributes: attributes.clone(),
+        failure: None,
+    };
+    send(r, d, fx);
+    id
+}
+
 /// Whether a subscription's filter policy lets a message through (no policy lets everything through).
 /// The policy was validated when it was set; a policy that no longer compiles lets nothing through.
 fn passes_filter(

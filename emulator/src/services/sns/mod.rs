@@ -4,7 +4,10 @@
 //! from there: a subscription to another account's topic behaves as on AWS, and an ARN of another region
 //! is refused, as AWS refuses it. Deliveries (notifications, confirmation requests) are recorded in the region's outbox.
 
+mod message;
+mod mobile;
 mod output;
+mod sms;
 
 use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
 use super::shapes::{Listing, Members, Tag, TagsOutput};
@@ -12,12 +15,13 @@ use crate::arn::parse_arn;
 use crate::error::service_errors;
 use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
-    Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol, Topic,
+    Delivery, DeliveryKind, PlatformEndpoint, Subscription, SubscriptionProtocol, Topic,
 };
 use crate::model::sqs::MessageAttribute;
 use crate::model::RegionState;
 use crate::pipeline::delivery;
 use crate::pipeline::envelope::encode;
+use message::{check_message, message_size, message_texts};
 use output::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -28,6 +32,9 @@ service_errors! {
     /// The errors SNS answers with here.
     pub enum SnsError {
         InvalidParameter = "InvalidParameter", 400;
+        ParameterValueInvalid = "ParameterValueInvalid", 400;
+        ValidationError = "ValidationError", 400;
+        EndpointDisabled = "EndpointDisabled", 400;
         NotFound = "NotFound", 404;
         ResourceNotFound = "ResourceNotFound", 404;
         InvalidAction = "InvalidAction", 400;
@@ -38,16 +45,16 @@ service_errors! {
     }
 }
 
-type Result<T> = std::result::Result<T, SnsError>;
+pub(super) type Result<T> = std::result::Result<T, SnsError>;
 
-fn invalid(what: impl std::fmt::Display) -> SnsError {
+pub(super) fn invalid(what: impl std::fmt::Display) -> SnsError {
     SnsError::InvalidParameter(format!("Invalid parameter: {what}"))
 }
 
 /// Publish: 256 KiB.
-const MAX_MESSAGE_BYTES: usize = 262_144;
+pub(super) const MAX_MESSAGE_BYTES: usize = 262_144;
 
-fn not_found(what: &str) -> SnsError {
+pub(super) fn not_found(what: &str) -> SnsError {
     SnsError::NotFound(format!("{what} does not exist"))
 }
 
@@ -55,13 +62,18 @@ fn no_resource() -> SnsError {
     SnsError::ResourceNotFound("Resource does not exist".into())
 }
 
-fn bad_token() -> SnsError {
+pub(super) fn bad_token() -> SnsError {
     invalid("NextToken")
 }
 
-/// The state of the region and account a topic ARN names. SNS answers only for its own region: an ARN of
+/// The state of the region and account an SNS ARN (topic, subscription, application, endpoint) names. SNS
+/// answers only for its own region: an ARN of
 /// another region is an invalid parameter (another account's topic in this region is served).
-fn topic_home<'c>(call: &'c mut Call<'_>, arn: &str, param: &str) -> Result<&'c mut RegionState> {
+pub(super) fn arn_home<'c>(
+    call: &'c mut Call<'_>,
+    arn: &str,
+    param: &str,
+) -> Result<&'c mut RegionState> {
     let parts = arn.split(':').count();
     if parts < 6 {
         return Err(invalid(format!(
@@ -98,6 +110,21 @@ operations! {
     "TagResource" => tag_resource,
     "UntagResource" => untag_resource,
     "ListTagsForResource" => list_tags,
+    "CreatePlatformApplication" => mobile::create_platform_application,
+    "GetPlatformApplicationAttributes" => mobile::get_platform_application_attributes,
+    "SetPlatformApplicationAttributes" => mobile::set_platform_application_attributes,
+    "ListPlatformApplications" => mobile::list_platform_applications,
+    "DeletePlatformApplication" => mobile::delete_platform_application,
+    "CreatePlatformEndpoint" => mobile::create_platform_endpoint,
+    "GetEndpointAttributes" => mobile::get_endpoint_attributes,
+    "SetEndpointAttributes" => mobile::set_endpoint_attributes,
+    "ListEndpointsByPlatformApplication" => mobile::list_endpoints_by_platform_application,
+    "DeleteEndpoint" => mobile::delete_endpoint,
+    "SetSMSAttributes" => sms::set_sms_attributes,
+    "GetSMSAttributes" => sms::get_sms_attributes,
+    "CheckIfPhoneNumberIsOptedOut" => sms::check_if_phone_number_is_opted_out,
+    "OptInPhoneNumber" => sms::opt_in_phone_number,
+    "ListPhoneNumbersOptedOut" => sms::list_phone_numbers_opted_out,
 }
 
 #[derive(Deserialize)]
@@ -179,7 +206,7 @@ struct TopicArnInput {
 }
 
 fn delete_topic(call: &mut Call<'_>, i: TopicArnInput) -> Result<NoOutput> {
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     r.topics.remove(&i.topic_arn);
     r.subscriptions.retain(|s| s.topic_arn != i.topic_arn);
     Ok(NoOutput)
@@ -212,7 +239,7 @@ fn get_topic_attributes(call: &mut Call<'_>, i: TopicArnInput) -> Result<Attribu
     let owner = parse_arn(&i.topic_arn)
         .map(|a| a.account)
         .unwrap_or_default();
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     let t = r
         .topics
         .get(&i.topic_arn)
@@ -276,7 +303,7 @@ fn set_topic_attributes(call: &mut Call<'_>, i: SetTopicAttributesInput) -> Resu
     {
         return Err(invalid("AttributeName"));
     }
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     let t = r
         .topics
         .get_mut(&i.topic_arn)
@@ -353,7 +380,7 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
         .map(|a| a.account)
         .unwrap_or_default();
     let now = call.now();
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     if !r.topics.contains_key(&i.topic_arn) {
         return Err(not_found("Topic"));
     }
@@ -476,7 +503,7 @@ fn confirm_subscription(
     if i.token.len() < 32 || !i.token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(SnsError::InvalidParameter("Invalid token".into()));
     }
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     let s = r
         .subscriptions
         .iter_mut()
@@ -512,7 +539,7 @@ fn subscription_home<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut Re
     if parts != 7 {
         return Err(invalid("SubscriptionId"));
     }
-    topic_home(call, arn, "SubscriptionArn")
+    arn_home(call, arn, "SubscriptionArn")
 }
 
 fn unsubscribe(call: &mut Call<'_>, i: SubscriptionArnInput) -> Result<NoOutput> {
@@ -538,7 +565,7 @@ fn list_subscriptions_by_topic(
     call: &mut Call<'_>,
     i: ListByTopicInput,
 ) -> Result<Listing<SubscriptionOut>> {
-    let r = topic_home(call, &i.topic_arn, "TopicArn")?;
+    let r = arn_home(call, &i.topic_arn, "TopicArn")?;
     if !r.topics.contains_key(&i.topic_arn) {
         return Err(not_found("Topic"));
     }
@@ -733,6 +760,7 @@ fn set_subscription_attributes(
 struct PublishInput {
     topic_arn: Option<String>,
     target_arn: Option<String>,
+    phone_number: Option<String>,
     message: String,
     subject: Option<String>,
     message_structure: Option<String>,
@@ -740,109 +768,78 @@ struct PublishInput {
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
 
-/// Checks what Publish and each PublishBatch entry carry: a message of 1 byte to 256 KiB, a subject of 1 to
-/// 100 characters, and the attributes.
-fn check_message(
-    message: &str,
-    subject: Option<&str>,
-    attributes: &BTreeMap<String, MessageAttribute>,
-) -> Result<()> {
-    if message.is_empty() {
-        return Err(invalid("Empty message"));
-    }
-    if message_size(message, attributes) > MAX_MESSAGE_BYTES {
-        return Err(invalid("Message too long"));
-    }
-    if subject.is_some_and(|s| s.is_empty() || s.len() > 100) {
-        return Err(invalid("Subject"));
-    }
-    check_message_attributes(attributes)
-}
-
-/// A message's size as SNS limits it: the body and each attribute's name, type and value, in bytes.
-fn message_size(message: &str, attributes: &BTreeMap<String, MessageAttribute>) -> usize {
-    message.len()
-        + attributes
-            .iter()
-            .map(|(name, a)| {
-                let value = a.string_value.as_deref().or(a.binary_value.as_deref());
-                name.len() + a.data_type.len() + value.map_or(0, str::len)
-            })
-            .sum::<usize>()
-}
-
-/// `MessageStructure` `json`: a JSON object whose `default` member (a string) every protocol it does
-/// not name receives.
-fn message_texts(message: &str, structure: Option<&str>) -> Result<MessageTexts> {
-    match structure {
-        None => Ok(MessageTexts::one(message)),
-        Some("json") => {
-            let v: serde_json::Value = serde_json::from_str(message)
-                .map_err(|_| invalid("Message Structure - JSON message body failed to parse"))?;
-            let serde_json::Value::Object(members) = v else {
-                return Err(invalid(
-                    "Message Structure - JSON message body failed to parse",
-                ));
-            };
-            let Some(serde_json::Value::String(default)) = members.get("default") else {
-                return Err(invalid(
-                    "Message Structure - No default entry in JSON message body",
-                ));
-            };
-            let per_protocol = members
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_string())))
-                .collect();
-            Ok(MessageTexts {
-                default: default.clone(),
-                per_protocol,
-            })
-        }
-        Some(_) => Err(invalid("MessageStructure")),
-    }
-}
-
-/// Checks a message's attributes as SNS does (at most ten; a String, Number or Binary type).
-fn check_message_attributes(attributes: &BTreeMap<String, MessageAttribute>) -> Result<()> {
-    if attributes.len() > 10 {
-        return Err(invalid(format!(
-            "MessageAttributes Reason: Number of message attributes [{}] exceeds the allowed maximum [10].",
-            attributes.len()
-        )));
-    }
-    for (name, a) in attributes {
-        if !a.has_valid_type() {
-            return Err(invalid(format!(
-                "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
-            )));
-        }
-        if a.string_value.is_none() && a.binary_value.is_none() {
-            return Err(invalid(format!(
-                "The message attribute '{name}' must contain non-empty message attribute value for message attribute type '{}'.",
-                a.data_type
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
+    if let (None, None, Some(number)) = (&i.topic_arn, &i.target_arn, &i.phone_number) {
+        if !sms::is_e164(number) {
+            return Err(invalid(format!(
+                "PhoneNumber Reason: {number} is not valid to publish to"
+            )));
+        }
+        check_message(
+            &i.message,
+            i.subject.as_deref(),
+            &i.message_attributes,
+            "messageAttributes",
+        )?;
+        let texts = message_texts(&i.message, i.message_structure.as_deref())?;
+        let now = call.now();
+        let r = call.state.region(&call.ctx.account, &call.ctx.region);
+        let id = delivery::publish_direct(
+            r,
+            now,
+            &mut call.fx,
+            SubscriptionProtocol::Sms,
+            number,
+            i.subject.as_deref(),
+            &texts,
+            &i.message_attributes,
+        );
+        return Ok(PublishOutput { message_id: id });
+    }
     let by_target = i.topic_arn.is_none() && i.target_arn.is_some();
     let arn = i
         .topic_arn
         .or(i.target_arn)
         .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
-    check_message(&i.message, i.subject.as_deref(), &i.message_attributes)?;
-    let texts = message_texts(&i.message, i.message_structure.as_deref())?;
+    check_message(
+        &i.message,
+        i.subject.as_deref(),
+        &i.message_attributes,
+        "messageAttributes",
+    )?;
     let param = if by_target { "TargetArn" } else { "TopicArn" };
-    if !topic_home(call, &arn, param)?.topics.contains_key(&arn) {
+    let now = call.now();
+    arn_home(call, &arn, param)?;
+    let home = parse_arn(&arn)
+        .map(|a| (a.account, a.region))
+        .unwrap_or_default();
+    let r = call.state.region(&home.0, &home.1);
+    let disabled = |e: &PlatformEndpoint| e.attributes.get("Enabled").is_some_and(|v| v == "false");
+    // A disabled endpoint is refused before its message is read (recorded).
+    if r.platform_endpoints.get(&arn).is_some_and(disabled) {
+        return Err(SnsError::EndpointDisabled("Endpoint is disabled".into()));
+    }
+    let texts = message_texts(&i.message, i.message_structure.as_deref())?;
+    if by_target && r.platform_endpoints.contains_key(&arn) {
+        let id = delivery::publish_direct(
+            r,
+            now,
+            &mut call.fx,
+            SubscriptionProtocol::Application,
+            &arn,
+            i.subject.as_deref(),
+            &texts,
+            &i.message_attributes,
+        );
+        return Ok(PublishOutput { message_id: id });
+    }
+    if !r.topics.contains_key(&arn) {
         return Err(if by_target {
             invalid("TargetArn Reason: No endpoint found for the target arn specified")
         } else {
             not_found("Topic")
         });
     }
-    let now = call.now();
     let id = delivery::publish(
         call.state,
         now,
@@ -883,7 +880,7 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
     }
     if n > 10 {
         return Err(SnsError::TooManyEntriesInBatchRequest(
-            "The batch request contains more entries than permissible".into(),
+            "The batch request contains more entries than permissible.".into(),
         ));
     }
     let mut ids = std::collections::BTreeSet::new();
@@ -906,46 +903,46 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
             "The length of all the messages put together is more than the limit.".into(),
         ));
     }
-    if !topic_home(call, &i.topic_arn, "TopicArn")?
+    if !arn_home(call, &i.topic_arn, "TopicArn")?
         .topics
         .contains_key(&i.topic_arn)
     {
         return Err(not_found("Topic"));
+    }
+    // An entry's attributes or structure refused refuse the whole batch (recorded).
+    let mut texts = Vec::with_capacity(n);
+    for (k, e) in i.publish_batch_request_entries.iter().enumerate() {
+        let path = format!(
+            "publishBatchRequestEntries.{}.member.messageAttributes",
+            k + 1
+        );
+        check_message(
+            &e.message,
+            e.subject.as_deref(),
+            &e.message_attributes,
+            &path,
+        )?;
+        texts.push(message_texts(&e.message, e.message_structure.as_deref())?);
     }
     let now = call.now();
     let mut out = PublishBatchOutput {
         successful: Vec::new(),
         failed: Vec::new(),
     };
-    for e in i.publish_batch_request_entries {
-        let checked = check_message(&e.message, e.subject.as_deref(), &e.message_attributes)
-            .and_then(|()| message_texts(&e.message, e.message_structure.as_deref()));
-        match checked {
-            Ok(texts) => {
-                let message_id = delivery::publish(
-                    call.state,
-                    now,
-                    &mut call.fx,
-                    &i.topic_arn,
-                    e.subject.as_deref(),
-                    &texts,
-                    &e.message_attributes,
-                );
-                out.successful.push(PublishBatchResultEntry {
-                    id: e.id,
-                    message_id,
-                });
-            }
-            Err(err) => {
-                let err = crate::error::ApiError::from(err);
-                out.failed.push(BatchResultErrorEntry {
-                    id: e.id,
-                    code: err.code,
-                    message: err.message,
-                    sender_fault: err.sender,
-                });
-            }
-        }
+    for (e, texts) in i.publish_batch_request_entries.into_iter().zip(texts) {
+        let message_id = delivery::publish(
+            call.state,
+            now,
+            &mut call.fx,
+            &i.topic_arn,
+            e.subject.as_deref(),
+            &texts,
+            &e.message_attributes,
+        );
+        out.successful.push(PublishBatchResultEntry {
+            id: e.id,
+            message_id,
+        });
     }
     Ok(out)
 }
@@ -988,7 +985,7 @@ fn edit_policy(
     edit: impl FnOnce(&mut Vec<serde_json::Value>) -> Result<()>,
 ) -> Result<NoOutput> {
     let owner = parse_arn(topic_arn).map(|a| a.account).unwrap_or_default();
-    let r = topic_home(call, topic_arn, "TopicArn")?;
+    let r = arn_home(call, topic_arn, "TopicArn")?;
     let t = r
         .topics
         .get_mut(topic_arn)
@@ -1087,7 +1084,7 @@ struct TagResourceInput {
 
 /// The topic a tagging call names by `ResourceArn`.
 fn tagged_topic<'c>(call: &'c mut Call<'_>, arn: &str) -> Result<&'c mut Topic> {
-    let r = topic_home(call, arn, "ResourceArn")?;
+    let r = arn_home(call, arn, "ResourceArn")?;
     r.topics.get_mut(arn).ok_or_else(no_resource)
 }
 
