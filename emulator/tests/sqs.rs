@@ -951,3 +951,100 @@ async fn a_filter_policy_decides_which_alarm_notifications_reach_a_queue() {
         .unwrap();
     assert!(is_empty(&c, &url).await);
 }
+
+/// A FIFO topic numbers its messages, drops a deduplication id seen in the last five minutes (virtual
+/// clock), and hands its group and deduplication id to a FIFO queue; its envelope carries the sequence
+/// number and no signature, as AWS recorded it.
+#[tokio::test]
+async fn a_fifo_topic_orders_and_deduplicates_what_reaches_a_fifo_queue() {
+    use aws_sdk_sqs::types::MessageSystemAttributeName as Attr;
+    let h = emulator().await;
+    let admin = virtual_clock(&h).await;
+    let sns = aws_sdk_sns::Client::new(&default_sdk(&h).await);
+    let c = sqs(&h).await;
+    let topic = sns
+        .create_topic()
+        .name("orders.fifo")
+        .attributes("FifoTopic", "true")
+        .attributes("ContentBasedDeduplication", "true")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let url = c
+        .create_queue()
+        .queue_name("orders.fifo")
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:orders.fifo");
+    c.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, sns_may_send(&queue_arn, &topic))
+        .send()
+        .await
+        .unwrap();
+    subscribe(&h, &topic, "orders.fifo").await;
+
+    let e = sns
+        .publish()
+        .topic_arn(&topic)
+        .message("one")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(
+        e.meta().message(),
+        Some("Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+    );
+    let publish = |text: &'static str| {
+        sns.publish()
+            .topic_arn(&topic)
+            .message(text)
+            .message_group_id("g1")
+            .send()
+    };
+    let first = publish("one").await.unwrap();
+    let again = publish("one").await.unwrap();
+    let n1: u128 = first.sequence_number().unwrap().parse().unwrap();
+    let n2: u128 = again.sequence_number().unwrap().parse().unwrap();
+    assert_eq!(first.sequence_number().unwrap().len(), 20);
+    assert!(n2 > n1, "sequence numbers grow");
+
+    let got = c
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .message_system_attribute_names(Attr::All)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.messages().len(), 1, "the duplicate was dropped");
+    let m = &got.messages()[0];
+    let attrs = m.attributes().unwrap();
+    assert_eq!(attrs[&Attr::MessageGroupId], "g1");
+    // ContentBasedDeduplication: the body's SHA-256.
+    assert_eq!(
+        attrs[&Attr::MessageDeduplicationId],
+        "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"
+    );
+    let envelope: Value = serde_json::from_str(m.body().unwrap()).unwrap();
+    assert_eq!(envelope["SequenceNumber"], first.sequence_number().unwrap());
+    assert!(envelope.get("Signature").is_none());
+    c.delete_message()
+        .queue_url(&url)
+        .receipt_handle(m.receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    // Five minutes on, the same body is a new message.
+    admin.set_clock(T0 + 301.0).await.unwrap();
+    publish("one").await.unwrap();
+    assert!(!is_empty(&c, &url).await);
+}

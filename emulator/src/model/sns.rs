@@ -49,6 +49,69 @@ pub struct Topic {
     pub attributes: BTreeMap<String, String>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// A FIFO topic's last sequence number.
+    #[serde(default)]
+    pub sequence: u64,
+    /// A FIFO topic's deduplication ids of the last five minutes, with the time each was first seen.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deduplication: BTreeMap<String, f64>,
+}
+
+impl Topic {
+    pub fn is_fifo(&self) -> bool {
+        self.attributes
+            .get("FifoTopic")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// A FIFO topic with `ContentBasedDeduplication`: a message's id is its body's SHA-256.
+    pub fn content_based_deduplication(&self) -> bool {
+        self.attributes
+            .get("ContentBasedDeduplication")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+}
+
+/// A FIFO topic's message identity as delivered: group, deduplication id and sequence number (a standard
+/// topic may carry a group alone).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ordering {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deduplication_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
+}
+
+impl Ordering {
+    pub fn is_empty(&self) -> bool {
+        self == &Ordering::default()
+    }
+}
+
+/// One message as its publisher sent it: what Publish, a PublishBatch entry or an alarm action hands the
+/// delivery stage.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    pub subject: Option<String>,
+    pub texts: MessageTexts,
+    pub attributes: BTreeMap<String, super::sqs::MessageAttribute>,
+    /// `MessageGroupId`: required by a FIFO topic, allowed on a standard one.
+    pub group_id: Option<String>,
+    /// `MessageDeduplicationId`: FIFO topics only.
+    pub deduplication_id: Option<String>,
+}
+
+impl Publication {
+    /// A message with a subject and nothing else (an alarm's notification).
+    pub fn text(subject: &str, message: &str) -> Self {
+        Publication {
+            subject: Some(subject.into()),
+            texts: MessageTexts::one(message),
+            ..Publication::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +157,9 @@ pub struct Delivery {
     /// whose policy or key refuses SNS); HTTP attempts are logged apart (`GET /_orgwatch/sns/deliveries`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// A FIFO topic's group, deduplication id and sequence number for this message.
+    #[serde(default, skip_serializing_if = "Ordering::is_empty")]
+    pub ordering: Ordering,
 }
 
 /// The access policy SNS gives a topic created without one: every principal of the owning account may

@@ -7,7 +7,9 @@
 use crate::access;
 use crate::arn::parse_arn;
 use crate::model::filter_policy::{FilterPolicy, Scope};
-use crate::model::sns::{Delivery, DeliveryKind, MessageTexts, Subscription, SubscriptionProtocol};
+use crate::model::sns::{
+    Delivery, DeliveryKind, Ordering, Publication, Subscription, SubscriptionProtocol, Topic,
+};
 use crate::model::sqs;
 use crate::model::{RegionState, State};
 use std::collections::BTreeMap;
@@ -46,25 +48,75 @@ pub fn send(r: &mut RegionState, d: Delivery, fx: &mut Effects<'_>) {
     r.outbox.push(d);
 }
 
-/// Delivers a message to every confirmed subscriber of a topic (recorded in the topic's outbox); returns
-/// the message id. A missing topic delivers nothing, as an alarm action to a deleted topic does.
+/// What publishing to a topic answers: the message id, and a FIFO topic's sequence number.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub message_id: String,
+    pub sequence_number: Option<String>,
+}
+
+/// How long a FIFO topic remembers a deduplication id (AWS: five minutes).
+const DEDUPLICATION_SECONDS: f64 = 300.0;
+
+/// A FIFO topic's ordering for a new message: the next sequence number (20 digits, as AWS's) and the
+/// deduplication id (given, or the body's SHA-256 under `ContentBasedDeduplication`), and whether that id
+/// was seen in the last five minutes (the message is then accepted and not delivered again).
+fn fifo_ordering(topic: &mut Topic, p: &Publication, now: f64) -> (Ordering, bool) {
+    topic
+        .deduplication
+        .retain(|_, seen| now - *seen < DEDUPLICATION_SECONDS);
+    let deduplication_id = p.deduplication_id.clone().unwrap_or_else(|| {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(p.texts.default.as_bytes()))
+    });
+    topic.sequence += 1;
+    // The window runs from the first sighting: a duplicate does not renew it.
+    let duplicate = topic.deduplication.contains_key(&deduplication_id);
+    if !duplicate {
+        topic.deduplication.insert(deduplication_id.clone(), now);
+    }
+    let ordering = Ordering {
+        group_id: p.group_id.clone(),
+        deduplication_id: Some(deduplication_id),
+        sequence_number: Some(format!("1{:019}", topic.sequence)),
+    };
+    (ordering, duplicate)
+}
+
+/// Delivers a message to every confirmed subscriber of a topic whose filter policy lets it through
+/// (recorded in the topic's outbox). A missing topic delivers nothing, as an alarm action to a deleted
+/// topic does.
 pub fn publish(
     state: &mut State,
     now: f64,
     fx: &mut Effects<'_>,
     topic_arn: &str,
-    subject: Option<&str>,
-    message: &MessageTexts,
-    attributes: &BTreeMap<String, sqs::MessageAttribute>,
-) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
+    p: &Publication,
+) -> Published {
+    let mut out = Published {
+        message_id: uuid::Uuid::new_v4().to_string(),
+        sequence_number: None,
+    };
     let Some(a) = parse_arn(topic_arn) else {
-        return id;
+        return out;
     };
     let r = state.region(&a.account, &a.region);
-    if !r.topics.contains_key(topic_arn) {
-        return id;
-    }
+    let Some(topic) = r.topics.get_mut(topic_arn) else {
+        return out;
+    };
+    let ordering = if topic.is_fifo() {
+        let (o, duplicate) = fifo_ordering(topic, p, now);
+        out.sequence_number.clone_from(&o.sequence_number);
+        if duplicate {
+            return out;
+        }
+        o
+    } else {
+        Ordering {
+            group_id: p.group_id.clone(),
+            ..Ordering::default()
+        }
+    };
     let subscribers: Vec<Subscription> = r
         .subscriptions
         .iter()
@@ -72,8 +124,8 @@ pub fn publish(
         .cloned()
         .collect();
     for s in subscribers {
-        let text = message.for_protocol(s.protocol);
-        if !passes_filter(&s, text, attributes) {
+        let text = p.texts.for_protocol(s.protocol);
+        if !passes_filter(&s, text, &p.attributes) {
             continue;
         }
         let mut d = Delivery {
@@ -82,35 +134,32 @@ pub fn publish(
             subscription_arn: Some(s.arn.clone()),
             protocol: s.protocol,
             endpoint: s.endpoint.clone(),
-            message_id: id.clone(),
-            subject: subject.map(str::to_string),
+            message_id: out.message_id.clone(),
+            subject: p.subject.clone(),
             message: text.into(),
             timestamp: now,
             token: None,
             subscribe_url: None,
-            attributes: attributes.clone(),
+            attributes: p.attributes.clone(),
             failure: None,
+            ordering: ordering.clone(),
         };
         if s.protocol == SubscriptionProtocol::Sqs {
             d.failure = to_queue(state, &s, &d, fx.public_url, now).err();
         }
         send(state.region(&a.account, &a.region), d, fx);
     }
-    id
+    out
 }
 
 /// Publishes straight to one endpoint (Publish's `TargetArn` naming a mobile endpoint, or `PhoneNumber`):
 /// one delivery in the outbox of the caller's region, its `topic_arn` the target published to.
-#[allow(clippy::too_many_arguments)]
 pub fn publish_direct(
     r: &mut RegionState,
     now: f64,
     fx: &mut Effects<'_>,
-    protocol: SubscriptionProtocol,
-    target: &str,
-    subject: Option<&str>,
-    message: &MessageTexts,
-    attributes: &BTreeMap<String, sqs::MessageAttribute>,
+    (protocol, target): (SubscriptionProtocol, &str),
+    p: &Publication,
 ) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let d = Delivery {
@@ -120,13 +169,14 @@ pub fn publish_direct(
         protocol,
         endpoint: target.into(),
         message_id: id.clone(),
-        subject: subject.map(str::to_string),
-        message: message.for_protocol(protocol).into(),
+        subject: p.subject.clone(),
+        message: p.texts.for_protocol(protocol).into(),
         timestamp: now,
         token: None,
         subscribe_url: None,
-        attributes: attributes.clone(),
+        attributes: p.attributes.clone(),
         failure: None,
+        ordering: Ordering::default(),
     };
     send(r, d, fx);
     id
@@ -194,8 +244,26 @@ fn to_queue(
             "InvalidParameterValue: the message is longer than the queue's MaximumMessageSize ({url})."
         ));
     }
-    let group_id = queue.is_fifo().then(|| d.topic_arn.clone());
-    let deduplication_id = queue.is_fifo().then(|| d.message_id.clone());
+    // A FIFO queue needs a group and a deduplication id: the topic's when it gave them; otherwise (an
+    // alarm's notification) the topic ARN and the message id. A standard queue keeps the group a standard
+    // topic was given, not a FIFO topic's (both recorded).
+    let from_fifo_topic = d.ordering.sequence_number.is_some();
+    let group_id = if queue.is_fifo() {
+        Some(
+            d.ordering
+                .group_id
+                .clone()
+                .unwrap_or_else(|| d.topic_arn.clone()),
+        )
+    } else {
+        d.ordering.group_id.clone().filter(|_| !from_fifo_topic)
+    };
+    let deduplication_id = queue.is_fifo().then(|| {
+        d.ordering
+            .deduplication_id
+            .clone()
+            .unwrap_or_else(|| d.message_id.clone())
+    });
     queue.enqueue(
         sqs::Outgoing {
             body,

@@ -35,11 +35,16 @@ pub fn body(d: &Delivery, public_url: &str) -> String {
         v["SubscribeURL"] = json!(u);
     }
     v["Timestamp"] = json!(crate::clock::iso8601(d.timestamp));
-    v["SignatureVersion"] = json!("1");
-    v["Signature"] = json!("b3Jnd2F0Y2ggZW11bGF0b3I6IG5vdCBzaWduZWQgYnkgQVdT");
-    v["SigningCertURL"] = json!(format!(
-        "{public_url}/_orgwatch/sns/SimpleNotificationService-orgwatch.pem"
-    ));
+    // A FIFO topic's message carries its sequence number and, as AWS recorded it, no signature.
+    if let Some(n) = &d.ordering.sequence_number {
+        v["SequenceNumber"] = json!(n);
+    } else {
+        v["SignatureVersion"] = json!("1");
+        v["Signature"] = json!("b3Jnd2F0Y2ggZW11bGF0b3I6IG5vdCBzaWduZWQgYnkgQVdT");
+        v["SigningCertURL"] = json!(format!(
+            "{public_url}/_orgwatch/sns/SimpleNotificationService-orgwatch.pem"
+        ));
+    }
     if let Some(arn) = &d.subscription_arn {
         // AWS writes the ARN as it is, colons and all.
         v["UnsubscribeURL"] = json!(format!(

@@ -5,7 +5,7 @@
 use super::delivery::{self, Effects};
 use crate::access;
 use crate::model::cloudwatch::HistoryItem;
-use crate::model::sns::MessageTexts;
+use crate::model::sns::Publication;
 use crate::model::State;
 
 /// Publishes an alarm's message to each action's topic that lets CloudWatch publish, and records each
@@ -25,15 +25,7 @@ pub fn run_actions(
     for arn in actions {
         let (summary, data) = match access::alarm_publish(store, alarm_arn, account, arn) {
             Ok(()) => {
-                delivery::publish(
-                    store,
-                    now,
-                    fx,
-                    arn,
-                    Some(subject),
-                    &MessageTexts::one(message),
-                    &Default::default(),
-                );
+                delivery::publish(store, now, fx, arn, &Publication::text(subject, message));
                 (
                     format!("Successfully executed action {arn}"),
                     serde_json::json!({"actionState": "Succeeded", "notificationResource": arn}),

@@ -15,7 +15,8 @@ use crate::arn::parse_arn;
 use crate::error::service_errors;
 use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
-    Delivery, DeliveryKind, PlatformEndpoint, Subscription, SubscriptionProtocol, Topic,
+    Delivery, DeliveryKind, MessageTexts, PlatformEndpoint, Publication, Subscription,
+    SubscriptionProtocol, Topic,
 };
 use crate::model::sqs::MessageAttribute;
 use crate::model::RegionState;
@@ -194,6 +195,8 @@ fn create_topic(call: &mut Call<'_>, i: CreateTopicInput) -> Result<TopicArnOutp
             name: i.name,
             attributes,
             tags,
+            sequence: 0,
+            deduplication: BTreeMap::new(),
         },
     );
     Ok(TopicArnOutput { topic_arn: arn })
@@ -381,8 +384,14 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
         .unwrap_or_default();
     let now = call.now();
     let r = arn_home(call, &i.topic_arn, "TopicArn")?;
-    if !r.topics.contains_key(&i.topic_arn) {
+    let Some(topic) = r.topics.get(&i.topic_arn) else {
         return Err(not_found("Topic"));
+    };
+    // A FIFO queue takes only a FIFO topic's messages (a FIFO topic takes any queue; recorded).
+    if protocol == P::Sqs && endpoint.ends_with(".fifo") && !topic.is_fifo() {
+        return Err(invalid(
+            "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
+        ));
     }
     if let Some(s) = r
         .subscriptions
@@ -454,6 +463,7 @@ fn subscribe(call: &mut Call<'_>, i: SubscribeInput) -> Result<SubscriptionArnOu
             subscribe_url: Some(url),
             attributes: BTreeMap::new(),
             failure: None,
+            ordering: Default::default(),
         };
         let r = call.state.region(&home.account, &home.region);
         r.subscriptions.push(sub);
@@ -735,6 +745,20 @@ fn set_subscription_attributes(
             "Attributes Reason: RawMessageDelivery: Invalid value [true]. Raw message delivery is only supported for SQS, HTTP/S and Firehose endpoints",
         ));
     }
+    // A FIFO queue subscribed to a FIFO topic needs a FIFO dead-letter queue (recorded).
+    if i.attribute_name == "RedrivePolicy"
+        && s.protocol == SubscriptionProtocol::Sqs
+        && s.endpoint.ends_with(".fifo")
+    {
+        let dlq = serde_json::from_str::<serde_json::Value>(&value)
+            .ok()
+            .and_then(|v| v["deadLetterTargetArn"].as_str().map(str::to_string));
+        if dlq.is_some_and(|d| !d.ends_with(".fifo")) {
+            return Err(invalid(
+                "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.",
+            ));
+        }
+    }
     // A policy is read in the scope it will be applied in: the one kept, or the one being set.
     let kept = |k: &str| s.attributes.get(k).map(String::as_str);
     match i.attribute_name.as_str() {
@@ -761,6 +785,8 @@ struct PublishInput {
     topic_arn: Option<String>,
     target_arn: Option<String>,
     phone_number: Option<String>,
+    message_group_id: Option<String>,
+    message_deduplication_id: Option<String>,
     message: String,
     subject: Option<String>,
     message_structure: Option<String>,
@@ -768,45 +794,56 @@ struct PublishInput {
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
 
-fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
-    if let (None, None, Some(number)) = (&i.topic_arn, &i.target_arn, &i.phone_number) {
-        if !sms::is_e164(number) {
-            return Err(invalid(format!(
-                "PhoneNumber Reason: {number} is not valid to publish to"
-            )));
+/// A FIFO topic wants a group and, without content-based deduplication, a deduplication id; a standard
+/// topic takes a group but no deduplication id (recorded, in this order).
+fn check_ordering(topic: &Topic, group: Option<&str>, dedup: Option<&str>) -> Result<()> {
+    if topic.is_fifo() {
+        if group.is_none() {
+            return Err(invalid(
+                "The MessageGroupId parameter is required for FIFO topics",
+            ));
         }
-        check_message(
-            &i.message,
-            i.subject.as_deref(),
-            &i.message_attributes,
-            "messageAttributes",
-        )?;
-        let texts = message_texts(&i.message, i.message_structure.as_deref())?;
-        let now = call.now();
-        let r = call.state.region(&call.ctx.account, &call.ctx.region);
-        let id = delivery::publish_direct(
-            r,
-            now,
-            &mut call.fx,
-            SubscriptionProtocol::Sms,
-            number,
-            i.subject.as_deref(),
-            &texts,
-            &i.message_attributes,
-        );
-        return Ok(PublishOutput { message_id: id });
+        if dedup.is_none() && !topic.content_based_deduplication() {
+            return Err(invalid("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+        }
+    } else if dedup.is_some() {
+        return Err(invalid("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"));
     }
-    let by_target = i.topic_arn.is_none() && i.target_arn.is_some();
-    let arn = i
-        .topic_arn
-        .or(i.target_arn)
-        .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
+    Ok(())
+}
+
+fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
     check_message(
         &i.message,
         i.subject.as_deref(),
         &i.message_attributes,
         "messageAttributes",
     )?;
+    let mut p = Publication {
+        subject: i.subject,
+        texts: MessageTexts::default(),
+        attributes: i.message_attributes,
+        group_id: i.message_group_id,
+        deduplication_id: i.message_deduplication_id,
+    };
+    if let (None, None, Some(number)) = (&i.topic_arn, &i.target_arn, &i.phone_number) {
+        if !sms::is_e164(number) {
+            return Err(invalid(format!(
+                "PhoneNumber Reason: {number} is not valid to publish to"
+            )));
+        }
+        p.texts = message_texts(&i.message, i.message_structure.as_deref())?;
+        let now = call.now();
+        let r = call.state.region(&call.ctx.account, &call.ctx.region);
+        let target = (SubscriptionProtocol::Sms, number.as_str());
+        let id = delivery::publish_direct(r, now, &mut call.fx, target, &p);
+        return Ok(PublishOutput::of(id));
+    }
+    let by_target = i.topic_arn.is_none() && i.target_arn.is_some();
+    let arn = i
+        .topic_arn
+        .or(i.target_arn)
+        .ok_or_else(|| invalid("TopicArn or TargetArn Reason: no value for required parameter"))?;
     let param = if by_target { "TargetArn" } else { "TopicArn" };
     let now = call.now();
     arn_home(call, &arn, param)?;
@@ -819,37 +856,25 @@ fn publish(call: &mut Call<'_>, i: PublishInput) -> Result<PublishOutput> {
     if r.platform_endpoints.get(&arn).is_some_and(disabled) {
         return Err(SnsError::EndpointDisabled("Endpoint is disabled".into()));
     }
-    let texts = message_texts(&i.message, i.message_structure.as_deref())?;
+    p.texts = message_texts(&i.message, i.message_structure.as_deref())?;
     if by_target && r.platform_endpoints.contains_key(&arn) {
-        let id = delivery::publish_direct(
-            r,
-            now,
-            &mut call.fx,
-            SubscriptionProtocol::Application,
-            &arn,
-            i.subject.as_deref(),
-            &texts,
-            &i.message_attributes,
-        );
-        return Ok(PublishOutput { message_id: id });
+        let target = (SubscriptionProtocol::Application, arn.as_str());
+        let id = delivery::publish_direct(r, now, &mut call.fx, target, &p);
+        return Ok(PublishOutput::of(id));
     }
-    if !r.topics.contains_key(&arn) {
+    let Some(topic) = r.topics.get(&arn) else {
         return Err(if by_target {
             invalid("TargetArn Reason: No endpoint found for the target arn specified")
         } else {
             not_found("Topic")
         });
-    }
-    let id = delivery::publish(
-        call.state,
-        now,
-        &mut call.fx,
-        &arn,
-        i.subject.as_deref(),
-        &texts,
-        &i.message_attributes,
-    );
-    Ok(PublishOutput { message_id: id })
+    };
+    check_ordering(topic, p.group_id.as_deref(), p.deduplication_id.as_deref())?;
+    let published = delivery::publish(call.state, now, &mut call.fx, &arn, &p);
+    Ok(PublishOutput {
+        message_id: published.message_id,
+        sequence_number: published.sequence_number,
+    })
 }
 
 #[derive(Deserialize)]
@@ -859,6 +884,8 @@ struct PublishBatchEntry {
     message: String,
     subject: Option<String>,
     message_structure: Option<String>,
+    message_group_id: Option<String>,
+    message_deduplication_id: Option<String>,
     #[serde(default)]
     message_attributes: BTreeMap<String, MessageAttribute>,
 }
@@ -903,13 +930,11 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
             "The length of all the messages put together is more than the limit.".into(),
         ));
     }
-    if !arn_home(call, &i.topic_arn, "TopicArn")?
+    let topic = arn_home(call, &i.topic_arn, "TopicArn")?
         .topics
-        .contains_key(&i.topic_arn)
-    {
-        return Err(not_found("Topic"));
-    }
-    // An entry's attributes or structure refused refuse the whole batch (recorded).
+        .get(&i.topic_arn)
+        .ok_or_else(|| not_found("Topic"))?;
+    // An entry refused refuses the whole batch (recorded: attributes, structure, group, deduplication).
     let mut texts = Vec::with_capacity(n);
     for (k, e) in i.publish_batch_request_entries.iter().enumerate() {
         let path = format!(
@@ -923,6 +948,11 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
             &path,
         )?;
         texts.push(message_texts(&e.message, e.message_structure.as_deref())?);
+        check_ordering(
+            topic,
+            e.message_group_id.as_deref(),
+            e.message_deduplication_id.as_deref(),
+        )?;
     }
     let now = call.now();
     let mut out = PublishBatchOutput {
@@ -930,18 +960,18 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
         failed: Vec::new(),
     };
     for (e, texts) in i.publish_batch_request_entries.into_iter().zip(texts) {
-        let message_id = delivery::publish(
-            call.state,
-            now,
-            &mut call.fx,
-            &i.topic_arn,
-            e.subject.as_deref(),
-            &texts,
-            &e.message_attributes,
-        );
+        let p = Publication {
+            subject: e.subject,
+            texts,
+            attributes: e.message_attributes,
+            group_id: e.message_group_id,
+            deduplication_id: e.message_deduplication_id,
+        };
+        let published = delivery::publish(call.state, now, &mut call.fx, &i.topic_arn, &p);
         out.successful.push(PublishBatchResultEntry {
             id: e.id,
-            message_id,
+            message_id: published.message_id,
+            sequence_number: published.sequence_number,
         });
     }
     Ok(out)

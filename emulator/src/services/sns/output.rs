@@ -55,6 +55,18 @@ impl From<&Subscription> for SubscriptionOut {
 #[serde(rename_all = "PascalCase")]
 pub struct PublishOutput {
     pub message_id: String,
+    /// A FIFO topic's sequence number for the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
+}
+
+impl PublishOutput {
+    pub fn of(message_id: String) -> Self {
+        PublishOutput {
+            message_id,
+            sequence_number: None,
+        }
+    }
 }
 
 /// One entry of PublishBatch that was published.
@@ -63,6 +75,8 @@ pub struct PublishOutput {
 pub struct PublishBatchResultEntry {
     pub id: String,
     pub message_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
 }
 
 /// One entry of PublishBatch that was refused.

@@ -846,14 +846,16 @@ fn receive_message(call: &mut Call<'_>, i: ReceiveMessageInput) -> Result<Receiv
         .chain(&i.system_attribute_names)
         .cloned()
         .collect();
+    let fifo = q.is_fifo();
     let mut idx = 0;
     while idx < q.messages.len() && messages.len() < max as usize {
         let m = &mut q.messages[idx];
-        // A FIFO group with a message in flight gives none until it is deleted or visible again.
-        let blocked = m
-            .group_id
-            .as_ref()
-            .is_some_and(|g| groups_in_flight.contains(g));
+        // A FIFO group with a message in flight gives none until it is deleted or visible again (a
+        // standard queue's groups, which SNS may give, order nothing).
+        let blocked = fifo
+            && m.group_id
+                .as_ref()
+                .is_some_and(|g| groups_in_flight.contains(g));
         if m.visible_at > now || blocked {
             idx += 1;
             continue;
