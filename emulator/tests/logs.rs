@@ -654,3 +654,103 @@ fn chrono_millis() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// Vended-log deliveries as AWS recorded them: a destination's type from its resource, AWS's enum
+/// message for an output format, a policy kept and answered empty once deleted, a source refused for a
+/// service that emits none, and a delivery taking CloudFront's default fields.
+#[tokio::test]
+async fn deliveries_connect_sources_to_destinations() {
+    use aws_sdk_cloudwatchlogs::types::DeliveryDestinationConfiguration;
+    let h = common::emulator().await;
+    let c = Client::new(&common::default_sdk(&h).await);
+    let to_bucket = DeliveryDestinationConfiguration::builder()
+        .destination_resource_arn("arn:aws:s3:::logs-bucket")
+        .build()
+        .unwrap();
+    let err = c
+        .put_delivery_destination()
+        .name("d")
+        .output_format("foobar".into())
+        .delivery_destination_configuration(to_bucket.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&err),
+        Some("1 validation error detected: Value 'foobar' at 'outputFormat' failed to satisfy constraint: Member must satisfy enum value set: [w3c, raw, json, plain, parquet]")
+    );
+    let d = c
+        .put_delivery_destination()
+        .name("d")
+        .delivery_destination_configuration(to_bucket)
+        .send()
+        .await
+        .unwrap()
+        .delivery_destination
+        .unwrap();
+    assert_eq!(
+        d.delivery_destination_type().map(|t| t.as_str()),
+        Some("S3")
+    );
+    let dest_arn = d.arn().unwrap().to_string();
+    c.put_delivery_destination_policy()
+        .delivery_destination_name("d")
+        .delivery_destination_policy(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    c.delete_delivery_destination_policy()
+        .delivery_destination_name("d")
+        .send()
+        .await
+        .unwrap();
+    let p = c
+        .get_delivery_destination_policy()
+        .delivery_destination_name("d")
+        .send()
+        .await
+        .unwrap();
+    assert!(p.policy().unwrap().delivery_destination_policy().is_none());
+
+    let err = c
+        .put_delivery_source()
+        .name("s")
+        .resource_arn("arn:aws:s3:::test-s3-bucket")
+        .log_type("ACCESS_LOGS")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_resource_not_found_exception(), "{err:?}");
+    c.put_delivery_source()
+        .name("s")
+        .resource_arn("arn:aws:cloudfront::123456789012:distribution/E1")
+        .log_type("ACCESS_LOGS")
+        .send()
+        .await
+        .unwrap();
+    let delivery = c
+        .create_delivery()
+        .delivery_source_name("s")
+        .delivery_destination_arn(&dest_arn)
+        .send()
+        .await
+        .unwrap()
+        .delivery
+        .unwrap();
+    assert_eq!(
+        delivery.record_fields().first().map(String::as_str),
+        Some("date")
+    );
+    assert_eq!(
+        delivery.s3_delivery_configuration().unwrap().suffix_path(),
+        Some("AWSLogs/{account-id}/CloudFront/")
+    );
+    let id = delivery.id().unwrap();
+    c.delete_delivery().id(id).send().await.unwrap();
+    let err = c.get_delivery().id(id).send().await.unwrap_err();
+    assert_eq!(
+        aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&err),
+        Some("Requested Delivery does not exist in this account.")
+    );
+}

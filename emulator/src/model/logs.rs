@@ -110,3 +110,71 @@ pub struct ResourcePolicy {
     pub policy_document: String,
     pub last_updated_time: i64,
 }
+
+/// A vended-logs delivery destination (PutDeliveryDestination): where deliveries write, by ARN. Kept in
+/// AWS's member names, which its reads answer with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryDestination {
+    pub name: String,
+    pub arn: String,
+    /// `S3`, `CWL`, `FH` or `XRAY`, from the resource ARN's service.
+    pub delivery_destination_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<String>,
+    pub delivery_destination_configuration: DestinationConfiguration,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// The destination's policy document, as written (PutDeliveryDestinationPolicy); not a member of
+    /// the destination's own reads.
+    #[serde(default, skip_serializing)]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationConfiguration {
+    pub destination_resource_arn: String,
+}
+
+/// A vended-logs delivery source (PutDeliverySource): a resource of another service whose logs of one
+/// type can be delivered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliverySource {
+    pub name: String,
+    pub arn: String,
+    pub resource_arns: Vec<String>,
+    pub service: String,
+    pub log_type: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A delivery (CreateDelivery): a source connected to a destination.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub id: String,
+    pub arn: String,
+    pub delivery_source_name: String,
+    pub delivery_destination_arn: String,
+    pub delivery_destination_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub record_fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_delimiter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct S3DeliveryConfiguration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix_path: Option<String>,
+    #[serde(default)]
+    pub enable_hive_compatible_path: bool,
+}

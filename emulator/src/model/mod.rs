@@ -117,6 +117,14 @@ pub struct RegionState {
     /// CloudWatch Logs resource policies by name (at most 10 a region).
     #[serde(default)]
     pub logs_policies: BTreeMap<String, logs::ResourcePolicy>,
+    /// Vended-logs deliveries: destinations, sources and deliveries, in the order they were made (the
+    /// order AWS lists them in, recorded).
+    #[serde(default)]
+    pub delivery_destinations: Vec<logs::DeliveryDestination>,
+    #[serde(default)]
+    pub delivery_sources: Vec<logs::DeliverySource>,
+    #[serde(default)]
+    pub deliveries: Vec<logs::Delivery>,
     #[serde(default)]
     pub alarms: BTreeMap<String, cloudwatch::Alarm>,
     /// Composite alarms by name (their rules over other alarms' states).

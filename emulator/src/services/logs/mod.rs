@@ -4,6 +4,7 @@
 //! stage of the pipeline: every ingested event runs through the group's metric filters, which publish
 //! datapoints to CloudWatch ([`crate::model::cloudwatch::Datum`]).
 
+mod deliveries;
 mod output;
 mod policies;
 
@@ -148,6 +149,21 @@ operations! {
     "TagLogGroup" => tag_log_group,
     "UntagLogGroup" => untag_log_group,
     "ListTagsLogGroup" => list_tags_log_group,
+    "PutDeliveryDestination" => deliveries::put_delivery_destination,
+    "GetDeliveryDestination" => deliveries::get_delivery_destination,
+    "DescribeDeliveryDestinations" => deliveries::describe_delivery_destinations,
+    "DeleteDeliveryDestination" => deliveries::delete_delivery_destination,
+    "PutDeliveryDestinationPolicy" => deliveries::put_delivery_destination_policy,
+    "GetDeliveryDestinationPolicy" => deliveries::get_delivery_destination_policy,
+    "DeleteDeliveryDestinationPolicy" => deliveries::delete_delivery_destination_policy,
+    "PutDeliverySource" => deliveries::put_delivery_source,
+    "GetDeliverySource" => deliveries::get_delivery_source,
+    "DescribeDeliverySources" => deliveries::describe_delivery_sources,
+    "DeleteDeliverySource" => deliveries::delete_delivery_source,
+    "CreateDelivery" => deliveries::create_delivery,
+    "GetDelivery" => deliveries::get_delivery,
+    "DescribeDeliveries" => deliveries::describe_deliveries,
+    "DeleteDelivery" => deliveries::delete_delivery,
 }
 
 #[derive(Deserialize)]
