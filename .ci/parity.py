@@ -124,6 +124,25 @@ def main():
     call(logs, "DeleteMetricFilter", logGroupName=group, filterName="f")
     call(logs, "DeleteLogStream", logGroupName=group, logStreamName="s")
     call(logs, "DeleteLogGroup", logGroupName=group)
+    dest = call(logs, "PutDeliveryDestination", name="parity-dd", outputFormat="json",
+                deliveryDestinationConfiguration={"destinationResourceArn": "arn:aws:s3:::parity-bucket"})
+    call(logs, "GetDeliveryDestination", name="parity-dd")
+    call(logs, "DescribeDeliveryDestinations")
+    call(logs, "PutDeliveryDestinationPolicy", deliveryDestinationName="parity-dd",
+         deliveryDestinationPolicy=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    call(logs, "GetDeliveryDestinationPolicy", deliveryDestinationName="parity-dd")
+    call(logs, "DeleteDeliveryDestinationPolicy", deliveryDestinationName="parity-dd")
+    call(logs, "PutDeliverySource", name="parity-ds", logType="ACCESS_LOGS",
+         resourceArn=f"arn:aws:cloudfront::{ACCOUNT}:distribution/E1")
+    call(logs, "GetDeliverySource", name="parity-ds")
+    call(logs, "DescribeDeliverySources")
+    delivery = call(logs, "CreateDelivery", deliverySourceName="parity-ds",
+                    deliveryDestinationArn=dest["deliveryDestination"]["arn"])["delivery"]["id"]
+    call(logs, "GetDelivery", id=delivery)
+    call(logs, "DescribeDeliveries")
+    call(logs, "DeleteDelivery", id=delivery)
+    call(logs, "DeleteDeliverySource", name="parity-ds")
+    call(logs, "DeleteDeliveryDestination", name="parity-dd")
 
     topic = call(sns, "CreateTopic", Name="parity-topic", Tags=[{"Key": "cost", "Value": "1234"}])["TopicArn"]
     call(sns, "ListTopics")
@@ -147,6 +166,27 @@ def main():
     call(sns, "TagResource", ResourceArn=topic, Tags=[{"Key": "team", "Value": "sec"}])
     call(sns, "ListTagsForResource", ResourceArn=topic)
     call(sns, "UntagResource", ResourceArn=topic, TagKeys=["team"])
+    app = call(sns, "CreatePlatformApplication", Name="parity-app", Platform="GCM",
+               Attributes={"PlatformCredential": "key"})["PlatformApplicationArn"]
+    call(sns, "GetPlatformApplicationAttributes", PlatformApplicationArn=app)
+    call(sns, "SetPlatformApplicationAttributes", PlatformApplicationArn=app, Attributes={"SuccessFeedbackSampleRate": "50"})
+    call(sns, "ListPlatformApplications")
+    endpoint = call(sns, "CreatePlatformEndpoint", PlatformApplicationArn=app, Token="t1")["EndpointArn"]
+    call(sns, "GetEndpointAttributes", EndpointArn=endpoint)
+    call(sns, "SetEndpointAttributes", EndpointArn=endpoint, Attributes={"CustomUserData": "x"})
+    call(sns, "ListEndpointsByPlatformApplication", PlatformApplicationArn=app)
+    call(sns, "Publish", TargetArn=endpoint, Message="push")
+    call(sns, "DeleteEndpoint", EndpointArn=endpoint)
+    call(sns, "DeletePlatformApplication", PlatformApplicationArn=app)
+    call(sns, "SetSMSAttributes", attributes={"DefaultSMSType": "Transactional"})
+    call(sns, "GetSMSAttributes")
+    call(sns, "CheckIfPhoneNumberIsOptedOut", phoneNumber="+15551234567")
+    call(sns, "ListPhoneNumbersOptedOut")
+    call(sns, "OptInPhoneNumber", phoneNumber="+15551234567")
+    call(sns, "Publish", PhoneNumber="+15551234567", Message="text")
+    fifo = call(sns, "CreateTopic", Name="parity.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    call(sns, "Publish", TopicArn=fifo, Message="ordered", MessageGroupId="g")
+    call(sns, "PublishBatch", TopicArn=fifo, PublishBatchRequestEntries=[{"Id": "a", "Message": "one", "MessageGroupId": "g"}])
 
     call(sqs, "GetQueueUrl", QueueName="parity-queue")
     call(sqs, "ListQueues", QueueNamePrefix="parity")
