@@ -207,22 +207,27 @@ pub fn page_size(field: &str, v: Option<f64>, max: usize, default: usize) -> Res
 }
 
 /// One page of `items` after the opaque `token`, at most `limit` long, and the token for the next page.
-/// Tokens are positions, prefixed so that foreign tokens are recognised as invalid.
+/// Tokens are positions, prefixed so that foreign tokens are recognised as invalid, and base64-encoded as
+/// AWS's opaque tokens are (SNS's recorded test decodes one).
 pub fn page<T: Clone, E>(
     items: &[T],
     token: Option<&str>,
     limit: usize,
     bad_token: impl FnOnce() -> E,
 ) -> Result<(Vec<T>, Option<String>), E> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
     let start = match token {
         None | Some("") => 0,
-        Some(t) => t
-            .strip_prefix("orgwatch-")
-            .and_then(|n| n.parse::<usize>().ok())
+        Some(t) => b64
+            .decode(t)
+            .ok()
+            .and_then(|raw| String::from_utf8(raw).ok())
+            .and_then(|t| t.strip_prefix("orgwatch-")?.parse::<usize>().ok())
             .filter(|n| *n <= items.len())
             .ok_or_else(bad_token)?,
     };
     let end = (start + limit.max(1)).min(items.len());
-    let next = (end < items.len()).then(|| format!("orgwatch-{end}"));
+    let next = (end < items.len()).then(|| b64.encode(format!("orgwatch-{end}")));
     Ok((items[start..end].to_vec(), next))
 }

@@ -43,6 +43,7 @@ service_errors! {
         TooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequestException", 400, code "TooManyEntriesInBatchRequest";
         BatchEntryIdsNotDistinct = "BatchEntryIdsNotDistinctException", 400, code "BatchEntryIdsNotDistinct";
         BatchRequestTooLong = "BatchRequestTooLongException", 400, code "BatchRequestTooLong";
+        InvalidBatchEntryId = "InvalidBatchEntryIdException", 400, code "InvalidBatchEntryId";
     }
 }
 
@@ -909,6 +910,25 @@ fn publish_batch(call: &mut Call<'_>, i: PublishBatchInput) -> Result<PublishBat
         return Err(SnsError::TooManyEntriesInBatchRequest(
             "The batch request contains more entries than permissible.".into(),
         ));
+    }
+    // An entry's Id: at most 80 letters, digits, hyphens and underscores (recorded).
+    for e in &i.publish_batch_request_entries {
+        if e.id.len() > 80 {
+            return Err(SnsError::InvalidBatchEntryId(format!(
+                "The Id of a batch entry in the batch request is too long: {}",
+                e.id
+            )));
+        }
+        if !e
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(SnsError::InvalidBatchEntryId(format!(
+                "The Id of a batch entry in the batch request contains an impermissible character: {}",
+                e.id
+            )));
+        }
     }
     let mut ids = std::collections::BTreeSet::new();
     if !i
