@@ -1,6 +1,7 @@
 //! The workspace is laid out in one-way layers: no module imports another that imports it back, directly or
 //! through others. This test reads every crate's sources, draws the module graph from the paths each file
-//! names (`crate::a::b`, `super::x`, a parent's `child::item`), and fails on any cycle, naming it.
+//! names (`crate::a::b`, `super::x`, a group `super::{x, y}`, a parent's `child::item`), and fails on any
+//! cycle, naming it.
 //!
 //! The graph is read from the text (what a contributor reads when drawing the imports), not from the
 //! compiler; test modules (`#[cfg(test)]` onwards) and comments are left out.
@@ -75,6 +76,7 @@ fn resolve(mods: &BTreeMap<Module, PathBuf>, path: &[String]) -> Option<Module> 
 fn graph(mods: &BTreeMap<Module, PathBuf>) -> BTreeMap<Module, BTreeSet<Module>> {
     let anchored = Regex::new(r"\b(crate|super|self)((?:::\w+)+)").expect("regex");
     let relative = Regex::new(r"(?:^|[^:\w])(\w+)::").expect("regex");
+    let grouped = Regex::new(r"\b(crate|super|self)((?:::\w+)*)::\{([^{}]*)\}").expect("regex");
     let mut g = BTreeMap::new();
     for (m, path) in mods {
         let text = code(&std::fs::read_to_string(path).unwrap_or_default());
@@ -98,6 +100,37 @@ fn graph(mods: &BTreeMap<Module, PathBuf>) -> BTreeMap<Module, BTreeSet<Module>>
             base.extend(segs);
             if let Some(r) = resolve(mods, &base) {
                 edges.insert(r);
+            }
+        }
+        // A group (`use super::{a, b::c}`): each member is a path of its own.
+        for c in grouped.captures_iter(&text) {
+            let mut base = match &c[1] {
+                "crate" => Vec::new(),
+                "super" => parent.clone(),
+                _ => m.clone(),
+            };
+            let mut segs: Vec<String> = c[2]
+                .split("::")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            while segs.first().is_some_and(|s| s == "super") {
+                base.pop();
+                segs.remove(0);
+            }
+            base.extend(segs);
+            for member in c[3].split(',') {
+                let mut path = base.clone();
+                path.extend(
+                    member
+                        .split("::")
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty() && *s != "self")
+                        .map(str::to_string),
+                );
+                if let Some(r) = resolve(mods, &path) {
+                    edges.insert(r);
+                }
             }
         }
         // A module naming its own child (`sns::dispatch` in `services/mod.rs`).

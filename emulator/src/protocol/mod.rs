@@ -19,6 +19,8 @@
 //! | REST-XML | SigV4 scope service `s3` | S3 ([`rest_xml`]) |
 
 pub mod cbor;
+pub mod document;
+pub mod http_message;
 pub mod json;
 pub mod output;
 pub mod query;
@@ -28,88 +30,8 @@ pub mod rest_xml;
 use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+pub use document::{header, Decoded, Document, Protocol};
 use output::Out;
-use serde_json::Value;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    Json10,
-    Json11,
-    Cbor,
-    Query,
-    RestXml,
-}
-
-/// An operation's input as the codec decoded it.
-#[derive(Debug, Clone)]
-pub enum Document {
-    /// JSON or CBOR: scalars carry their own types.
-    Typed(Value),
-    /// AWS Query: structure rebuilt, every leaf text.
-    Text(Value),
-    /// REST-XML: the request's parts, read by the operation itself.
-    Http(Box<rest_xml::HttpInput>),
-}
-
-impl Document {
-    /// Reads the document into the operation's input type.
-    pub fn read<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
-        match self {
-            Document::Typed(v) => serde_json::from_value(v),
-            Document::Text(v) => query_input::read(v),
-            Document::Http(_) => Err(serde::de::Error::custom(
-                "a REST-XML request is read by its operation",
-            )),
-        }
-    }
-
-    /// The document as decoded (Query leaves still text).
-    pub fn value(&self) -> &Value {
-        static NONE: Value = Value::Null;
-        match self {
-            Document::Typed(v) | Document::Text(v) => v,
-            Document::Http(_) => &NONE,
-        }
-    }
-
-    /// A top-level string member, whatever the protocol.
-    pub fn str(&self, member: &str) -> Option<&str> {
-        self.value().get(member)?.as_str()
-    }
-
-    /// JSON clients may send explicit nulls for absent members.
-    pub fn without_nulls(self) -> Self {
-        match self {
-            Document::Typed(v) => Document::Typed(strip_nulls(v)),
-            text => text,
-        }
-    }
-}
-
-fn strip_nulls(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, strip_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
-        other => other,
-    }
-}
-
-/// A request, decoded.
-#[derive(Debug, Clone)]
-pub struct Decoded {
-    pub protocol: Protocol,
-    pub operation: String,
-    /// The service the operation's name implies, when the credential scope does not say.
-    pub implied_service: Option<&'static str>,
-    pub input: Document,
-    /// The client sent `x-amzn-query-mode: true` (query-compatible errors).
-    pub query_mode: bool,
-}
 
 /// The service whose X-Amz-Target prefix or Query version this is.
 fn service_of_target(prefix: &str) -> Option<&'static str> {
@@ -142,13 +64,6 @@ pub fn detect(path: &str, headers: &HeaderMap) -> Protocol {
         };
     }
     Protocol::Query
-}
-
-pub fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
 }
 
 /// Decodes a request whatever its protocol: REST-XML needs the method, the others the body alone.

@@ -27,7 +27,7 @@ pub enum Out {
     Struct(Vec<(&'static str, Out)>),
     Map(Vec<(String, Out)>),
     /// A REST-XML answer, written by the operation itself (S3).
-    Http(Box<super::rest_xml::HttpReply>),
+    Http(Box<super::http_message::HttpReply>),
 }
 
 /// A timestamp member, held as epoch seconds.

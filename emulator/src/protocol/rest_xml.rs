@@ -4,7 +4,8 @@
 //! the request's parts as an [`HttpInput`] and answer an [`HttpReply`] (status, headers, body), since S3's
 //! members live in headers and bodies alike; errors are S3's `<Error>` document, with no body for HEAD.
 
-use super::{header, Decoded, Document, Protocol};
+use super::document::{header, Decoded, Document, Protocol};
+pub use super::http_message::{HttpInput, HttpReply};
 use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,66 +39,6 @@ const SUBRESOURCES: &[(&str, &str)] = &[
     ("delete", "Objects"),
     ("uploads", "MultipartUploads"),
 ];
-
-/// An S3 request's parts.
-#[derive(Debug, Clone, Default)]
-pub struct HttpInput {
-    pub method: String,
-    pub bucket: Option<String>,
-    pub key: Option<String>,
-    /// The subresource's query key, if one selected the operation.
-    pub subresource: Option<&'static str>,
-    pub query: BTreeMap<String, String>,
-    /// Lower-case header names.
-    pub headers: BTreeMap<String, String>,
-    pub body: Vec<u8>,
-}
-
-impl HttpInput {
-    pub fn query(&self, k: &str) -> Option<&str> {
-        self.query.get(k).map(String::as_str)
-    }
-
-    pub fn header(&self, k: &str) -> Option<&str> {
-        self.headers.get(k).map(String::as_str)
-    }
-}
-
-/// An S3 answer: status, headers, body (XML, or raw for objects and bucket policies).
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpReply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub content_type: Option<&'static str>,
-    pub body: Vec<u8>,
-}
-
-impl HttpReply {
-    /// 200 with an XML document.
-    pub fn xml(doc: String) -> Self {
-        HttpReply {
-            status: 200,
-            headers: Vec::new(),
-            content_type: Some("application/xml"),
-            body: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{doc}").into_bytes(),
-        }
-    }
-
-    /// A status with no body (204 for deletes, 200 for puts).
-    pub fn empty(status: u16) -> Self {
-        HttpReply {
-            status,
-            headers: Vec::new(),
-            content_type: None,
-            body: Vec::new(),
-        }
-    }
-
-    pub fn with_header(mut self, k: &str, v: impl Into<String>) -> Self {
-        self.headers.push((k.to_string(), v.into()));
-        self
-    }
-}
 
 /// The bucket a virtual-host-style host names (`bucket.s3.amazonaws.com`, `bucket.s3.localhost:4566`).
 fn bucket_of_host(host: &str) -> Option<String> {

@@ -3,32 +3,8 @@
 //! non-empty array, nesting only in scope `MessageBody`); then the complexity (at most 150 combinations);
 //! then each condition, with SNS's message for the first one wrong.
 
-use super::{Comparison, Condition, Excluded, FilterPolicy, Literal, Scope};
+use super::{Comparison, Condition, Excluded, FilterPolicy, Literal, Refusal, Scope};
 use serde_json::{Map, Value};
-
-/// Why a policy is refused. [`Refusal::reason`] is the text SNS puts after `Invalid parameter: ` (and,
-/// in Subscribe, after `Attributes Reason: `).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// Not a JSON object.
-    NotJson,
-    /// Nested keys in scope `MessageAttributes`.
-    NestedInAttributesScope,
-    /// Anything else, with SNS's wording.
-    Rule(String),
-}
-
-impl Refusal {
-    pub fn reason(&self) -> String {
-        match self {
-            Refusal::NotJson => "FilterPolicy: failed to parse JSON.".into(),
-            Refusal::NestedInAttributesScope => {
-                "Filter policy scope MessageAttributes does not support nested filter policy".into()
-            }
-            Refusal::Rule(m) => format!("FilterPolicy: {m}"),
-        }
-    }
-}
 
 fn rule(message: impl Into<String>) -> Refusal {
     Refusal::Rule(message.into())
@@ -44,7 +20,14 @@ enum Node<'a> {
     Or(Vec<Vec<Node<'a>>>),
 }
 
-pub(super) fn compile(text: &str, scope: Scope) -> Result<FilterPolicy, Refusal> {
+impl FilterPolicy {
+    /// Compiles a policy's text for a scope, refusing it as SNS does.
+    pub fn compile(text: &str, scope: Scope) -> Result<FilterPolicy, Refusal> {
+        compile(text, scope)
+    }
+}
+
+fn compile(text: &str, scope: Scope) -> Result<FilterPolicy, Refusal> {
     let value: Value = serde_json::from_str(text).map_err(|_| Refusal::NotJson)?;
     let Value::Object(top) = &value else {
         return Err(Refusal::NotJson);

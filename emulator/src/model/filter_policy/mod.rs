@@ -1,7 +1,10 @@
-//! SNS subscription filter policies: what a subscription lets through. A policy is compiled once, when it
-//! is set (Subscribe's or SetSubscriptionAttributes' `FilterPolicy`), with SNS's validation and its
-//! recorded refusal messages ([`compile`]); delivery then asks [`FilterPolicy::matches_attributes`] or
-//! [`FilterPolicy::matches_body`], depending on the subscription's `FilterPolicyScope` ([`matching`]).
+//! SNS subscription filter policies: what a subscription lets through. A policy is checked when it is set
+//! (Subscribe's or SetSubscriptionAttributes' `FilterPolicy`), with SNS's validation and its recorded refusal
+//! messages (`FilterPolicy::compile`, in `compile.rs`), and compiled again from its kept text at each
+//! delivery (a policy is small: at most 150 combinations), which then asks
+//! [`FilterPolicy::matches_attributes`] or [`FilterPolicy::matches_body`] by the subscription's
+//! `FilterPolicyScope` (`matching.rs`). The submodules use this module's types; this module names neither
+//! of them, so the layers stay one-way.
 //!
 //! The language is AWS's (the SNS developer guide, "Amazon SNS message filtering"): an object whose keys
 //! name message attributes (scope `MessageAttributes`) or properties of a JSON message body (scope
@@ -10,8 +13,6 @@
 
 mod compile;
 mod matching;
-
-pub use compile::Refusal;
 
 use std::net::IpAddr;
 
@@ -78,9 +79,26 @@ pub struct FilterPolicy {
     alternatives: Vec<Vec<(String, Vec<Condition>)>>,
 }
 
-impl FilterPolicy {
-    /// Compiles a policy's text for a scope, refusing it as SNS does.
-    pub fn compile(text: &str, scope: Scope) -> Result<FilterPolicy, Refusal> {
-        compile::compile(text, scope)
+/// Why a policy is refused. [`Refusal::reason`] is the text SNS puts after `Invalid parameter: ` (and,
+/// in Subscribe, after `Attributes Reason: `).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a JSON object.
+    NotJson,
+    /// Nested keys in scope `MessageAttributes`.
+    NestedInAttributesScope,
+    /// Anything else, with SNS's wording.
+    Rule(String),
+}
+
+impl Refusal {
+    pub fn reason(&self) -> String {
+        match self {
+            Refusal::NotJson => "FilterPolicy: failed to parse JSON.".into(),
+            Refusal::NestedInAttributesScope => {
+                "Filter policy scope MessageAttributes does not support nested filter policy".into()
+            }
+            Refusal::Rule(m) => format!("FilterPolicy: {m}"),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! through a delivery here: the emulated services do not emit vended logs; the configuration is kept and
 //! answered as AWS answers it.
 
-use super::{bad_token, limit, LogsError, Result};
+use super::shared::{limit, page_by_index, LogsError, Result};
 use crate::arn::parse_arn;
 use crate::model::logs::{
     Delivery, DeliveryDestination, DeliverySource, DestinationConfiguration,
@@ -192,20 +192,9 @@ pub(super) struct PageInput {
     limit: Option<i64>,
 }
 
-/// One page of a name-ordered collection: `nextToken` is the index of the next item.
+/// One page of a collection, `nextToken` the index of the next item.
 fn page<T: Clone>(all: Vec<T>, i: &PageInput) -> Result<(Vec<T>, Option<String>)> {
-    let lim = limit(i.limit, 50)?;
-    let start = match &i.next_token {
-        Some(t) => t
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n <= all.len())
-            .ok_or_else(bad_token)?,
-        None => 0,
-    };
-    let end = (start + lim).min(all.len());
-    let next = (end < all.len()).then(|| end.to_string());
-    Ok((all[start..end].to_vec(), next))
+    page_by_index(all, i.next_token.as_deref(), limit(i.limit, 50)?)
 }
 
 #[derive(Serialize)]

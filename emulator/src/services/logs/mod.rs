@@ -7,36 +7,21 @@
 mod deliveries;
 mod output;
 mod policies;
+mod shared;
 
-use super::handler::{check_enum, check_len, operations, page_size, Call, NoOutput, Style};
+use super::handler::{check_enum, check_len, operations, Call, NoOutput, Style};
 use super::shapes::{Listing, Members};
-use crate::error::{service_errors, ApiError};
+use crate::error::ApiError;
 use crate::model::cloudwatch::UNITS;
 use crate::model::logs::{self, LogGroup, LogStream, MetricFilter, MetricTransformation};
 use crate::pipeline::ingest;
 use orgwatch_pattern::{semantics, Context, Pattern, ValueRef};
 use output::*;
 use serde::Deserialize;
+use shared::{bad_token, invalid, limit, not_found_group, LogsError, Result};
 use std::collections::BTreeMap;
 
 const STYLE: Style = Style::Json("InvalidParameterException");
-
-service_errors! {
-    /// The errors CloudWatch Logs answers with here.
-    pub enum LogsError {
-        InvalidParameter = "InvalidParameterException", 400;
-        ResourceNotFound = "ResourceNotFoundException", 400;
-        ResourceAlreadyExists = "ResourceAlreadyExistsException", 400;
-        LimitExceeded = "LimitExceededException", 400;
-        Validation = "ValidationException", 400;
-    }
-}
-
-pub(super) type Result<T> = std::result::Result<T, LogsError>;
-
-pub(super) fn invalid(message: impl Into<String>) -> LogsError {
-    LogsError::InvalidParameter(message.into())
-}
 
 /// A pattern the engine refused, with AWS's message for where it was given.
 fn bad_pattern(e: orgwatch_pattern::PatternError, context: Context, src: &str) -> LogsError {
@@ -58,16 +43,8 @@ fn key_refused(group_arn: &str) -> LogsError {
     ))
 }
 
-pub(super) fn not_found_group() -> LogsError {
-    LogsError::ResourceNotFound("The specified log group does not exist.".into())
-}
-
 fn not_found_stream() -> LogsError {
     LogsError::ResourceNotFound("The specified log stream does not exist.".into())
-}
-
-pub(super) fn bad_token() -> LogsError {
-    invalid("The specified nextToken is invalid.")
 }
 
 fn group_arn(call: &Call<'_>, name: &str) -> String {
@@ -268,11 +245,6 @@ struct DescribeLogGroupsInput {
     log_group_name_pattern: Option<String>,
     next_token: Option<String>,
     limit: Option<i64>,
-}
-
-/// Logs' page-size member, `limit`.
-pub(super) fn limit(v: Option<i64>, max: usize) -> Result<usize> {
-    page_size("limit", v.map(|n| n as f64), max, max).map_err(invalid)
 }
 
 fn describe_log_groups(

@@ -9,7 +9,7 @@ use super::output::{
     DescribeDestinationsOutput, DescribeResourcePoliciesOutput, DescribeSubscriptionFiltersOutput,
     PutResourcePolicyOutput, ResourcePolicyOut,
 };
-use super::{bad_token, invalid, limit, not_found_group, LogsError, Result};
+use super::shared::{invalid, limit, not_found_group, page_by_index, LogsError, Result};
 use crate::model::logs::ResourcePolicy;
 use crate::services::handler::{check_len, Call, NoOutput};
 use serde::Deserialize;
@@ -67,23 +67,11 @@ pub(super) fn describe_resource_policies(
     call: &mut Call<'_>,
     i: DescribeResourcePoliciesInput,
 ) -> Result<DescribeResourcePoliciesOutput> {
-    let lim = limit(i.limit, 50)?;
     let all: Vec<&ResourcePolicy> = call.region().logs_policies.values().collect();
-    let start = match &i.next_token {
-        Some(t) => t
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n <= all.len())
-            .ok_or_else(bad_token)?,
-        None => 0,
-    };
-    let end = (start + lim).min(all.len());
+    let (page, next_token) = page_by_index(all, i.next_token.as_deref(), limit(i.limit, 50)?)?;
     Ok(DescribeResourcePoliciesOutput {
-        resource_policies: all[start..end]
-            .iter()
-            .map(|p| ResourcePolicyOut::from(*p))
-            .collect(),
-        next_token: (end < all.len()).then(|| end.to_string()),
+        resource_policies: page.into_iter().map(ResourcePolicyOut::from).collect(),
+        next_token,
     })
 }
 

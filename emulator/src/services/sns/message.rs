@@ -1,10 +1,13 @@
 //! What Publish and each PublishBatch entry carry, checked as SNS checks it, with its recorded messages:
 //! the message and subject, the message structure, and the message attributes (names, types, values).
 
-use super::{invalid, Result, SnsError, MAX_MESSAGE_BYTES};
+use super::shared::{invalid, Result, SnsError};
 use crate::model::sns::MessageTexts;
 use crate::model::sqs::MessageAttribute;
 use std::collections::BTreeMap;
+
+/// Publish: 256 KiB.
+pub(super) const MAX_MESSAGE_BYTES: usize = 262_144;
 
 /// Checks a message of 1 byte to 256 KiB, a subject of 1 to 100 characters, and the attributes. `path` is
 /// where the attributes stand in the request, as AWS's validation names it (`messageAttributes`, or

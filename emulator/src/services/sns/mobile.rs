@@ -3,7 +3,7 @@
 //! endpoint, directly or through a topic, is recorded in the outbox like every other delivery.
 
 use super::output::AttributesOutput;
-use super::{arn_home, bad_token, invalid, not_found, Result, SnsError};
+use super::shared::{arn_home, bad_token, invalid, not_found, Result, SnsError};
 use crate::model::sns::{PlatformApplication, PlatformEndpoint};
 use crate::services::handler::{Call, NoOutput};
 use crate::services::shapes::{Listing, Members};

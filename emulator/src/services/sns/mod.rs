@@ -7,12 +7,12 @@
 mod message;
 mod mobile;
 mod output;
+mod shared;
 mod sms;
 
 use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
 use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
-use crate::error::service_errors;
 use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
     Delivery, DeliveryKind, MessageTexts, PlatformEndpoint, Publication, Subscription,
@@ -22,71 +22,13 @@ use crate::model::sqs::MessageAttribute;
 use crate::model::RegionState;
 use crate::pipeline::delivery;
 use crate::pipeline::envelope::encode;
-use message::{check_message, message_size, message_texts};
+use message::{check_message, message_size, message_texts, MAX_MESSAGE_BYTES};
 use output::*;
 use serde::Deserialize;
+use shared::{arn_home, bad_token, invalid, no_resource, not_found, Result, SnsError};
 use std::collections::BTreeMap;
 
 const STYLE: Style = Style::Query("InvalidParameter");
-
-service_errors! {
-    /// The errors SNS answers with here.
-    pub enum SnsError {
-        InvalidParameter = "InvalidParameter", 400;
-        ParameterValueInvalid = "ParameterValueInvalid", 400;
-        ValidationError = "ValidationError", 400;
-        EndpointDisabled = "EndpointDisabled", 400;
-        NotFound = "NotFound", 404;
-        ResourceNotFound = "ResourceNotFound", 404;
-        InvalidAction = "InvalidAction", 400;
-        EmptyBatchRequest = "EmptyBatchRequestException", 400, code "EmptyBatchRequest";
-        TooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequestException", 400, code "TooManyEntriesInBatchRequest";
-        BatchEntryIdsNotDistinct = "BatchEntryIdsNotDistinctException", 400, code "BatchEntryIdsNotDistinct";
-        BatchRequestTooLong = "BatchRequestTooLongException", 400, code "BatchRequestTooLong";
-        InvalidBatchEntryId = "InvalidBatchEntryIdException", 400, code "InvalidBatchEntryId";
-    }
-}
-
-pub(super) type Result<T> = std::result::Result<T, SnsError>;
-
-pub(super) fn invalid(what: impl std::fmt::Display) -> SnsError {
-    SnsError::InvalidParameter(format!("Invalid parameter: {what}"))
-}
-
-/// Publish: 256 KiB.
-pub(super) const MAX_MESSAGE_BYTES: usize = 262_144;
-
-pub(super) fn not_found(what: &str) -> SnsError {
-    SnsError::NotFound(format!("{what} does not exist"))
-}
-
-fn no_resource() -> SnsError {
-    SnsError::ResourceNotFound("Resource does not exist".into())
-}
-
-pub(super) fn bad_token() -> SnsError {
-    invalid("NextToken")
-}
-
-/// The state of the region and account an SNS ARN (topic, subscription, application, endpoint) names. SNS
-/// answers only for its own region: an ARN of
-/// another region is an invalid parameter (another account's topic in this region is served).
-pub(super) fn arn_home<'c>(
-    call: &'c mut Call<'_>,
-    arn: &str,
-    param: &str,
-) -> Result<&'c mut RegionState> {
-    let parts = arn.split(':').count();
-    if parts < 6 {
-        return Err(invalid(format!(
-            "{param} Reason: An ARN must have at least 6 elements, not {parts}"
-        )));
-    }
-    let a = parse_arn(arn)
-        .filter(|a| a.service == "sns" && a.region == call.ctx.region)
-        .ok_or_else(|| invalid(param))?;
-    Ok(call.state.region(&a.account, &a.region))
-}
 
 operations! {
     style: STYLE,

@@ -3,7 +3,7 @@
 //! number opts out on AWS by replying STOP, which nothing here can do, so the list stays empty unless a
 //! saved state holds numbers.
 
-use super::{invalid, Result, SnsError};
+use super::shared::{bad_token, invalid, Result, SnsError};
 use crate::services::handler::{Call, EmptyOutput};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -135,7 +135,7 @@ pub(super) fn list_phone_numbers_opted_out(
     i: NextTokenInput,
 ) -> Result<OptedOutListOutput> {
     if i.next_token.is_some() {
-        return Err(super::bad_token());
+        return Err(bad_token());
     }
     Ok(OptedOutListOutput {
         phone_numbers: call
