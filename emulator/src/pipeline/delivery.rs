@@ -1,8 +1,8 @@
-//! SNS delivery, the pipeline's last stage: what a topic sends reaches, through each subscription's filter
-//! policy, the outbox of the topic's region,
-//! SQS subscribers' queues held here get the message (envelope or raw) when the queue lets SNS send, and
-//! HTTP/HTTPS subscribers get a real POST once the state lock is released ([`Effects`], then
-//! [`super::http`]).
+//! SNS delivery, the pipeline's last stage. What a topic sends passes each confirmed subscription's filter
+//! policy, then reaches the outbox of the topic's region; SQS subscribers' queues held here get the message
+//! (envelope or raw) when the queue lets SNS send, and HTTP/HTTPS subscribers get a real POST once the
+//! state lock is released ([`Effects`], then [`super::http`]). A FIFO topic numbers and deduplicates its
+//! messages here first.
 
 use crate::access;
 use crate::arn::parse_arn;
