@@ -834,6 +834,30 @@ async fn permissions_edit_the_queue_policy() {
     assert_eq!(policy(c.clone(), url.clone()).await, None);
 }
 
+/// A queue whose policy lets the topic send, subscribed to it: its URL and the subscription's ARN.
+async fn subscribed_queue(
+    h: &Handle,
+    c: &aws_sdk_sqs::Client,
+    topic: &str,
+    name: &str,
+    fifo: bool,
+) -> (String, String) {
+    let mut create = c.create_queue().queue_name(name);
+    if fifo {
+        create = create.attributes(QueueAttributeName::FifoQueue, "true");
+    }
+    let url = create.send().await.unwrap().queue_url.unwrap();
+    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{name}");
+    c.set_queue_attributes()
+        .queue_url(&url)
+        .attributes(QueueAttributeName::Policy, sns_may_send(&queue_arn, topic))
+        .send()
+        .await
+        .unwrap();
+    let sub = subscribe(h, topic, name).await;
+    (url, sub)
+}
+
 /// A subscription's filter policy decides what reaches its queue. Alarm notifications carry no message
 /// attributes, so a policy on attributes drops every one of them (a silent break AWS documents); a
 /// policy on the body (`FilterPolicyScope` `MessageBody`) can pick the ALARM transitions.
@@ -842,23 +866,8 @@ async fn a_filter_policy_decides_which_alarm_notifications_reach_a_queue() {
     let h = emulator().await;
     let topic = common::cis_chain(&h, "CloudTrail/Logs", None).await;
     let c = sqs(&h).await;
-    let url = c
-        .create_queue()
-        .queue_name("security")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security");
-    c.set_queue_attributes()
-        .queue_url(&url)
-        .attributes(QueueAttributeName::Policy, sns_may_send(&queue_arn, &topic))
-        .send()
-        .await
-        .unwrap();
+    let (url, sub) = subscribed_queue(&h, &c, &topic, "security", false).await;
     let sns = aws_sdk_sns::Client::new(&default_sdk(&h).await);
-    let sub = subscribe(&h, &topic, "security").await;
     let set = |name: &'static str, value: &'static str| {
         sns.set_subscription_attributes()
             .subscription_arn(&sub)
@@ -972,23 +981,7 @@ async fn a_fifo_topic_orders_and_deduplicates_what_reaches_a_fifo_queue() {
         .unwrap()
         .topic_arn
         .unwrap();
-    let url = c
-        .create_queue()
-        .queue_name("orders.fifo")
-        .attributes(QueueAttributeName::FifoQueue, "true")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:orders.fifo");
-    c.set_queue_attributes()
-        .queue_url(&url)
-        .attributes(QueueAttributeName::Policy, sns_may_send(&queue_arn, &topic))
-        .send()
-        .await
-        .unwrap();
-    subscribe(&h, &topic, "orders.fifo").await;
+    let (url, _) = subscribed_queue(&h, &c, &topic, "orders.fifo", true).await;
 
     let e = sns
         .publish()
