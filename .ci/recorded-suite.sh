@@ -29,3 +29,5 @@ cd "$LOCALSTACK_DIR"
 TEST_SKIP_LOCALSTACK_START=1 TEST_AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_DEFAULT_REGION=us-east-1 \
   "$venv/bin/python" -m pytest "$@" -p no:cacheprovider -q -rA --tb=line -p no:logging | tee "$venv/report.txt" || true
 grep -E "^(PASSED|FAILED|ERROR|SKIPPED)" "$venv/report.txt" | sed -E 's#^([A-Z]+) tests/aws/services/([a-z]+)/.*#\2 \1#' | sort | uniq -c
+# By LocalStack's marker: which tests carry AWS's recorded answers (the denominator that counts).
+"$venv/bin/python" "$here/.ci/recorded-suite-markers.py" "$venv/report.txt" "$LOCALSTACK_DIR"

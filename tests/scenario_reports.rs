@@ -8,28 +8,39 @@ fn report(file: &str, format: &str) -> String {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("orgwatch runs");
-    mask_key_ids(&String::from_utf8_lossy(&out.stdout))
+    mask_random_ids(&String::from_utf8_lossy(&out.stdout))
 }
 
-/// KMS makes key ids at random: `key/<uuid>` becomes `key/<key-id>` (nothing else in a report varies).
-fn mask_key_ids(text: &str) -> String {
+/// The emulator makes KMS key ids and subscription ids at random (UUIDs): `key/<uuid>` becomes
+/// `key/<key-id>`, and a subscription ARN's `<topic ARN>:<uuid>` becomes `<topic ARN>:<id>` (nothing else
+/// in a report varies; the witnesses' fixed event ids stay).
+fn mask_random_ids(text: &str) -> String {
+    fn is_uuid(s: &[u8]) -> bool {
+        s.len() >= 36
+            && s[..36].iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            })
+    }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("key/") {
-        let (head, tail) = rest.split_at(i + 4);
-        out.push_str(head);
-        let id_len = tail
-            .char_indices()
-            .take_while(|(_, c)| c.is_ascii_hexdigit() || *c == '-')
-            .count();
-        if id_len == 36 {
-            out.push_str("<key-id>");
-            rest = &tail[36..];
+    let (mut i, mut kept) = (0, 0);
+    while i < bytes.len() {
+        let mask = match &bytes[..i] {
+            t if t.ends_with(b"key/") => Some("<key-id>"),
+            t if t.ends_with(b":") => Some("<id>"),
+            _ => None,
+        };
+        if let Some(mask) = mask.filter(|_| is_uuid(&bytes[i..])) {
+            out.push_str(&text[kept..i]);
+            out.push_str(mask);
+            i += 36;
+            kept = i;
         } else {
-            rest = tail;
+            i += 1;
         }
     }
-    out.push_str(rest);
+    out.push_str(&text[kept..]);
     out
 }
 

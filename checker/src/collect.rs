@@ -461,6 +461,9 @@ async fn collect_alarms(c: &mut Collector, region: &str) -> Got<Vec<Alarm>> {
                 treat_missing_data: a.treat_missing_data().map(str::to_string),
                 actions_enabled: a.actions_enabled().unwrap_or(true),
                 alarm_actions: a.alarm_actions().to_vec(),
+                description: a.alarm_description().map(str::to_string),
+                ok_actions: a.ok_actions().to_vec(),
+                insufficient_data_actions: a.insufficient_data_actions().to_vec(),
                 math,
             });
         }
@@ -507,10 +510,30 @@ async fn collect_topic(c: &mut Collector, arn: &str) -> Got<Topic> {
             arn: s.subscription_arn().unwrap_or_default().to_string(),
             protocol: s.protocol().unwrap_or_default().to_string(),
             endpoint: s.endpoint().unwrap_or_default().to_string(),
+            filter_policy: None,
+            filter_policy_scope: None,
+            attributes_error: None,
         }));
         token = page.next_token().map(str::to_string);
         if token.is_none() {
             break;
+        }
+    }
+    // A confirmed subscription's filter policy decides whether an alarm notification reaches it.
+    for s in subscriptions.iter_mut().filter(|s| s.confirmed()) {
+        c.count("sns:GetSubscriptionAttributes");
+        match sns
+            .get_subscription_attributes()
+            .subscription_arn(&s.arn)
+            .send()
+            .await
+        {
+            Ok(o) => {
+                let a = o.attributes().cloned().unwrap_or_default();
+                s.filter_policy = a.get("FilterPolicy").filter(|p| !p.is_empty()).cloned();
+                s.filter_policy_scope = a.get("FilterPolicyScope").cloned();
+            }
+            Err(e) => s.attributes_error = Some(err("sns:GetSubscriptionAttributes", e)),
         }
     }
     Ok(Topic {

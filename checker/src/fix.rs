@@ -23,6 +23,8 @@ pub struct Names {
     /// The log group's KMS key, and the topic's.
     pub group_key: Option<String>,
     pub topic_key: Option<String>,
+    /// A confirmed subscription whose filter policy drops the alarm's notification.
+    pub filtered_subscription: Option<String>,
 }
 
 fn q(s: &str) -> String {
@@ -236,6 +238,16 @@ pub fn commands(reason: Reason, n: &Names) -> Vec<String> {
                 format!("aws sns get-topic-attributes --topic-arn {topic} --query Attributes.Policy --output text > topic-policy.json   # add the finding's statement, remove any Deny of sns:Publish to CloudWatch, then:"),
                 format!("aws sns set-topic-attributes --topic-arn {topic} --attribute-name Policy --attribute-value file://topic-policy.json"),
                 format!("# the statement to add: {}", alarm_publish_statement(&topic, &region, &account)),
+            ]
+        }
+        Reason::SubscriptionFilterDropsAlarms => {
+            let sub = n.filtered_subscription.clone().unwrap_or_else(|| "<subscription-arn>".into());
+            let set = format!("aws sns set-subscription-attributes --region {} --subscription-arn {sub}", n.topic_region());
+            vec![
+                format!("{set} --attribute-name FilterPolicy --attribute-value '{{}}'   # an empty policy: every message reaches the subscriber"),
+                "# or keep filtering, on the notification's body (alarm notifications carry no message attributes):".into(),
+                format!("{set} --attribute-name FilterPolicy --attribute-value {}", q(&serde_json::json!({"AlarmName": [n.alarm()]}).to_string())),
+                format!("{set} --attribute-name FilterPolicyScope --attribute-value MessageBody"),
             ]
         }
         // Nothing to run: the link could not be read, or the analysis cannot decide; the message says why.

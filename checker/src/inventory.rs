@@ -159,6 +159,14 @@ pub struct Alarm {
     pub treat_missing_data: Option<String>,
     pub actions_enabled: bool,
     pub alarm_actions: Vec<String>,
+    /// What an alarm notification carries besides the above (a subscription's filter policy may test
+    /// them): the description and the other states' actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ok_actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insufficient_data_actions: Vec<String>,
     /// For a metric-math alarm: the query that returns data, when it is a plain metric.
     pub math: Option<MathAlarm>,
 }
@@ -238,6 +246,15 @@ pub struct Subscription {
     pub arn: String,
     pub protocol: String,
     pub endpoint: String,
+    /// A confirmed subscription's filter policy and its scope (GetSubscriptionAttributes `FilterPolicy`,
+    /// `FilterPolicyScope`; absent scope means `MessageAttributes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_policy_scope: Option<String>,
+    /// Why the subscription's attributes could not be read, when they could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes_error: Option<CallError>,
 }
 
 impl Subscription {

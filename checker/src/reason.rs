@@ -97,6 +97,7 @@ reasons! {
     TopicNoConfirmedSubscription: "topic-no-confirmed-subscription", Failure, "only pending (or no) subscriptions";
     TopicKeyDeniesCloudwatch: "topic-key-denies-cloudwatch", Failure, "the topic's KMS key is AWS-managed, missing, disabled, or its policy does not let CloudWatch use it";
     TopicPolicyDeniesCloudwatch: "topic-policy-denies-cloudwatch", Failure, "the topic policy does not let CloudWatch publish, or denies it";
+    SubscriptionFilterDropsAlarms: "subscription-filter-drops-alarms", Failure, "every confirmed subscription's filter policy drops the alarm's notification (it carries no message attributes; a body policy must match the alarm's JSON)";
     AccessDenied: "access-denied", Unknown, "a call was denied";
     CrossAccountUnverifiable: "cross-account-unverifiable", Unknown, "a link lives in another account";
     CallFailed: "call-failed", Unknown, "a call failed for another reason";

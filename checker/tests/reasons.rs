@@ -731,6 +731,80 @@ async fn topic_policy_that_denies_cloudwatch() {
     assert_eq!(r.findings[0].statement.as_ref().unwrap()["Sid"], "NoAlarms");
 }
 
+/// Sets one attribute of every subscription of the alarm topic.
+async fn set_on_subscriptions(e: &Env, name: &str, value: &str) {
+    let subs = e
+        .sns()
+        .list_subscriptions_by_topic()
+        .topic_arn(e.topic_arn())
+        .send()
+        .await
+        .unwrap();
+    assert!(!subs.subscriptions().is_empty());
+    for s in subs.subscriptions() {
+        e.sns()
+            .set_subscription_attributes()
+            .subscription_arn(s.subscription_arn().unwrap())
+            .attribute_name(name)
+            .attribute_value(value)
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn subscription_filter_policies_that_drop_alarm_notifications() {
+    let e = Env::compliant().await;
+    // An attribute policy: alarm notifications carry no message attributes, so nothing gets through.
+    set_on_subscriptions(&e, "FilterPolicy", r#"{"severity":["high","critical"]}"#).await;
+    let r = e.report().await;
+    assert_reasons(&r, "FAIL", &["subscription-filter-drops-alarms"]);
+    let f = &r.findings[0];
+    assert!(
+        f.message.contains("scope MessageAttributes"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.resources[1].starts_with(&e.topic_arn()),
+        "{:?}",
+        f.resources
+    );
+    assert!(
+        f.fix
+            .iter()
+            .any(|c| c.contains(&f.resources[1]) && c.contains("FilterPolicy")),
+        "{:?}",
+        f.fix
+    );
+    // The same policy read from the body: the notification has no `severity` either.
+    set_on_subscriptions(&e, "FilterPolicyScope", "MessageBody").await;
+    assert_reasons(
+        &e.report().await,
+        "FAIL",
+        &["subscription-filter-drops-alarms"],
+    );
+    // A body policy on the alarm's name lets its notifications through.
+    set_on_subscriptions(
+        &e,
+        "FilterPolicy",
+        r#"{"AlarmName":["organizations_changes"],"NewStateValue":["ALARM"]}"#,
+    )
+    .await;
+    let r = e.report().await;
+    assert_reasons(&r, "PASS", &[]);
+    let topic = r.chains[0].links.last().unwrap();
+    assert!(
+        topic.evidence[0].contains("scope MessageBody) matches"),
+        "{:?}",
+        topic.evidence
+    );
+    // The fix's first command: an empty policy filters nothing (SNS's way to remove one).
+    set_on_subscriptions(&e, "FilterPolicy", "{}").await;
+    assert_reasons(&e.report().await, "PASS", &[]);
+}
+
 #[tokio::test]
 async fn routine_organization_reads_break_a_source_only_filter_in_an_organization() {
     let e = Env::compliant().await;

@@ -76,6 +76,11 @@ enum Sub {
     ConfirmedSqs,
     PendingEmail,
     None,
+    /// Confirmed SQS, with a filter policy: on a message attribute (which alarm notifications lack), on
+    /// the notification's body naming this alarm, or naming another alarm.
+    FilteredOnAttribute,
+    FilteredOnThisAlarm,
+    FilteredOnAnotherAlarm,
 }
 
 /// One configuration of the chain.
@@ -298,7 +303,14 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(M::ActionsDisabled),
         Just(M::NoAction),
         Just(M::NoTopic),
-        prop_oneof![Just(Sub::PendingEmail), Just(Sub::None)].prop_map(M::Subscription),
+        prop_oneof![
+            Just(Sub::PendingEmail),
+            Just(Sub::None),
+            Just(Sub::FilteredOnAttribute),
+            Just(Sub::FilteredOnThisAlarm),
+            Just(Sub::FilteredOnAnotherAlarm)
+        ]
+        .prop_map(M::Subscription),
         Just(M::InOrganization),
         prop_oneof![
             Just(DeliveryRole::TrustsAnotherService),
@@ -400,9 +412,25 @@ fn scenario(c: &Chain) -> orgwatch_scenarios::format::Scenario {
     if let Some(d) = c.default_value {
         transformation["defaultValue"] = d.into();
     }
+    let queue = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security");
+    let filtered = |policy: Value, scope: &str| {
+        json!([{"TopicArn": topic, "Protocol": "sqs", "Endpoint": queue,
+            "Attributes": {"FilterPolicy": policy, "FilterPolicyScope": scope}}])
+    };
     let subscriptions = match (c.topic, c.subscription) {
-        (true, Sub::ConfirmedSqs) => json!([{"TopicArn": topic, "Protocol": "sqs",
-            "Endpoint": format!("arn:aws:sqs:us-east-1:{ACCOUNT}:security")}]),
+        (true, Sub::ConfirmedSqs) => {
+            json!([{"TopicArn": topic, "Protocol": "sqs", "Endpoint": queue}])
+        }
+        (true, Sub::FilteredOnAttribute) => {
+            filtered(json!({"severity": ["high"]}), "MessageAttributes")
+        }
+        (true, Sub::FilteredOnThisAlarm) => filtered(
+            json!({"AlarmName": ["organizations_changes"], "NewStateValue": ["ALARM"]}),
+            "MessageBody",
+        ),
+        (true, Sub::FilteredOnAnotherAlarm) => {
+            filtered(json!({"AlarmName": ["root_account_usage"]}), "MessageBody")
+        }
         (true, Sub::PendingEmail) => json!([{"TopicArn": topic, "Protocol": "email",
             "Endpoint": "security@example.com", "Confirmed": false}]),
         _ => json!([]),

@@ -1041,3 +1041,163 @@ async fn a_fifo_topic_orders_and_deduplicates_what_reaches_a_fifo_queue() {
     publish("one").await.unwrap();
     assert!(!is_empty(&c, &url).await);
 }
+
+/// The `AWS/SQS` metrics of one queue over the last hour, by name: the sum of each.
+async fn queue_metrics(h: &Handle, queue: &str, names: &[&str]) -> Vec<(String, f64)> {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+    let cw = aws_sdk_cloudwatch::Client::new(&default_sdk(h).await);
+    let mut req = cw
+        .get_metric_data()
+        .start_time(DateTime::from_secs(T0 as i64 - 3600))
+        .end_time(DateTime::from_secs(T0 as i64 + 3600));
+    for (k, name) in names.iter().enumerate() {
+        let metric = Metric::builder()
+            .namespace("AWS/SQS")
+            .metric_name(*name)
+            .dimensions(Dimension::builder().name("QueueName").value(queue).build())
+            .build();
+        let stat = MetricStat::builder()
+            .metric(metric)
+            .period(60)
+            .stat("Sum")
+            .build();
+        req = req.metric_data_queries(
+            MetricDataQuery::builder()
+                .id(format!("m{k}"))
+                .metric_stat(stat)
+                .build(),
+        );
+    }
+    let out = req.send().await.unwrap();
+    out.metric_data_results()
+        .iter()
+        .map(|r| {
+            (
+                r.label().unwrap_or_default().to_string(),
+                r.values().iter().sum(),
+            )
+        })
+        .collect()
+}
+
+/// SQS publishes what happens to a queue to CloudWatch (`AWS/SQS`, by `QueueName`), messages SNS delivers
+/// included, and an alarm on `NumberOfMessagesSent` fires from it.
+#[tokio::test]
+async fn queue_activity_publishes_aws_sqs_metrics_an_alarm_can_watch() {
+    let h = emulator().await;
+    virtual_clock(&h).await;
+    let c = sqs(&h).await;
+    let url = c
+        .create_queue()
+        .queue_name("watched")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    // Depth is sampled from creation: ListMetrics shows the three approximate metrics at once.
+    let cw = aws_sdk_cloudwatch::Client::new(&default_sdk(&h).await);
+    let listed = cw
+        .list_metrics()
+        .namespace("AWS/SQS")
+        .dimensions(
+            aws_sdk_cloudwatch::types::DimensionFilter::builder()
+                .name("QueueName")
+                .value("watched")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = listed
+        .metrics()
+        .iter()
+        .filter_map(|m| m.metric_name())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "ApproximateNumberOfMessagesDelayed",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesVisible"
+        ]
+    );
+
+    let received = c.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(received.messages().is_empty());
+    c.send_message()
+        .queue_url(&url)
+        .message_body("Hello")
+        .send()
+        .await
+        .unwrap();
+    let m = c.receive_message().queue_url(&url).send().await.unwrap();
+    let handle = m.messages()[0].receipt_handle().unwrap().to_string();
+    c.delete_message()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .send()
+        .await
+        .unwrap();
+    let sums = queue_metrics(
+        &h,
+        "watched",
+        &[
+            "NumberOfMessagesSent",
+            "SentMessageSize",
+            "NumberOfEmptyReceives",
+            "NumberOfMessagesReceived",
+            "NumberOfMessagesDeleted",
+        ],
+    )
+    .await;
+    let sums: Vec<(&str, f64)> = sums.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    assert_eq!(
+        sums,
+        [
+            ("NumberOfMessagesSent", 1.0),
+            ("SentMessageSize", 5.0),
+            ("NumberOfEmptyReceives", 1.0),
+            ("NumberOfMessagesReceived", 1.0),
+            ("NumberOfMessagesDeleted", 1.0),
+        ]
+    );
+
+    // An alarm on another queue's NumberOfMessagesSent, fed by an alarm notification SNS delivers there.
+    let topic = common::cis_chain(&h, "CloudTrail/Logs", None).await;
+    subscribed_queue(&h, &c, &topic, "security", false).await;
+    cw.put_metric_alarm()
+        .alarm_name("security-queue-receives")
+        .namespace("AWS/SQS")
+        .metric_name("NumberOfMessagesSent")
+        .dimensions(
+            aws_sdk_cloudwatch::types::Dimension::builder()
+                .name("QueueName")
+                .value("security")
+                .build(),
+        )
+        .statistic(aws_sdk_cloudwatch::types::Statistic::SampleCount)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(0.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    raise_alarm(&h, "ALARM").await;
+    let sent = queue_metrics(&h, "security", &["NumberOfMessagesSent"]).await;
+    assert_eq!(sent[0].1, 1.0, "SNS's delivery counts as a message sent");
+    AdminClient::new(&h.endpoint).advance(60.0).await.unwrap();
+    let state = cw
+        .describe_alarms()
+        .alarm_names("security-queue-receives")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        state.metric_alarms()[0].state_value().unwrap().as_str(),
+        "ALARM"
+    );
+}

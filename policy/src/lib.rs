@@ -8,6 +8,11 @@
 //! deny. [`evaluate::resource_and_identity`] adds the rule for a resource policy that names the account
 //! (a KMS key policy's "Enable IAM User Permissions"): it delegates to the principal's identity policies.
 //!
+//! [`subscription_filter`] is the other policy language a notification meets: an SNS subscription's
+//! filter policy, which decides whether a published message reaches that subscriber.
+//!
+//! [`region`] is vocabulary both sides need (a region's long name in an alarm notification).
+//!
 //! The emulator uses it to refuse what AWS refuses; the checker keeps its own verdict code but may use the
 //! same evaluator, as both read the same documented rules.
 
@@ -15,7 +20,9 @@ pub mod condition;
 pub mod document;
 pub mod evaluate;
 pub mod matching;
+pub mod region;
 pub mod request;
+pub mod subscription_filter;
 
 pub use document::{parse, Effect, Policy, PolicyError, Statement};
 pub use evaluate::{evaluate, resource_and_identity, Decision, Outcome};

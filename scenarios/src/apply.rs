@@ -117,6 +117,12 @@ pub async fn apply_region(endpoint: &str, a: &Account, region: &str, r: &Resourc
             .topic_arn(&sub.topic_arn)
             .protocol(&sub.protocol)
             .endpoint(&sub.endpoint)
+            .set_attributes((!sub.attributes.is_empty()).then(|| {
+                sub.attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), access::document(v)))
+                    .collect()
+            }))
             .return_subscription_arn(true)
             .send()
             .await

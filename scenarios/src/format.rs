@@ -193,6 +193,9 @@ pub struct SnsSubscription {
     /// Whether the subscriber has confirmed (HTTP/HTTPS and email subscriptions start pending).
     #[serde(default)]
     pub confirmed: Option<bool>,
+    /// Subscribe's attributes (`FilterPolicy` may be given as a JSON object).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -196,7 +196,14 @@ pub fn scenario(inv: &Inventory, report: &Report, name: &str) -> serde_json::Val
             serde_json::json!({"Name": name, "Attributes": attributes}),
         );
         for s in &t.subscriptions {
-            let v = serde_json::json!({"TopicArn": t.arn, "Protocol": s.protocol, "Endpoint": s.endpoint, "Confirmed": s.confirmed()});
+            let mut v = serde_json::json!({"TopicArn": t.arn, "Protocol": s.protocol, "Endpoint": s.endpoint, "Confirmed": s.confirmed()});
+            // The filter policy decides whether the alarm's notification gets through: kept as read.
+            if let Some(p) = &s.filter_policy {
+                v["Attributes"]["FilterPolicy"] = p.clone().into();
+            }
+            if let Some(scope) = &s.filter_policy_scope {
+                v["Attributes"]["FilterPolicyScope"] = scope.clone().into();
+            }
             push(&mut regions, &r, "subscriptions", v);
         }
     }

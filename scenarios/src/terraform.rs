@@ -126,11 +126,17 @@ pub fn convert(tf: &Value, place: &Place, name: &str) -> Result<Value, String> {
                     None => !matches!(protocol.as_str(), "http" | "https" | "email" | "email-json"),
                 };
                 let topic = resolve(addr, v, "topic_arn", "arn").unwrap_or_default();
-                push(
-                    &mut r,
-                    "subscriptions",
-                    json!({"TopicArn": topic, "Protocol": protocol, "Endpoint": s(&v["endpoint"]).unwrap_or_default(), "Confirmed": confirmed}),
-                );
+                let mut sub = json!({"TopicArn": topic, "Protocol": protocol, "Endpoint": s(&v["endpoint"]).unwrap_or_default(), "Confirmed": confirmed});
+                // A filter policy decides whether the alarm's notification reaches the subscriber.
+                for (attribute, name) in [
+                    ("filter_policy", "FilterPolicy"),
+                    ("filter_policy_scope", "FilterPolicyScope"),
+                ] {
+                    if let Some(value) = s(&v[attribute]).filter(|p| !p.is_empty()) {
+                        sub["Attributes"][name] = value.into();
+                    }
+                }
+                push(&mut r, "subscriptions", sub);
             }
             "aws_cloudwatch_log_metric_filter" => {
                 let t: Vec<Value> = list(&v["metric_transformation"])

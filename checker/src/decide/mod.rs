@@ -5,7 +5,7 @@
 //! the chain is `PASS` when nothing breaks it, `UNKNOWN` when only unverifiable links stand in the way, and
 //! `FAIL` otherwise. The check passes when one chain passes.
 //!
-//! One module per link (`trail`, `log_group`, `role`, `filter`, `alarm`, `topic`; `key` for the KMS
+//! One module per link (`trail`, `log_group`, `role`, `filter`, `alarm`, `topic`, `subscription`; `key` for the KMS
 //! keys of groups and topics, `grants` for reading policies), sharing the `chain::Builder`; this module
 //! walks the chain. The rules read here (what a trail records, when an
 //! alarm fires) are the checker's own reading of AWS's documentation, kept independent of the emulator's
@@ -19,6 +19,7 @@ mod grants;
 mod key;
 mod log_group;
 mod role;
+mod subscription;
 mod topic;
 mod trail;
 

@@ -1,9 +1,11 @@
 //! The topic link: the alarm's topic exists, lets CloudWatch publish (its access policy, and the KMS key
-//! it is encrypted with), and has a confirmed subscription.
+//! it is encrypted with), and has a confirmed subscription whose filter policy lets the alarm's
+//! notification through (judged in `subscription`).
 
 use super::chain::Builder;
 use super::grants::{self, Verdict};
 use super::key;
+use super::subscription::{self, Passage};
 use crate::fix::{alarm_key_statement, alarm_publish_statement};
 use crate::inventory::*;
 use crate::reason::Reason;
@@ -96,6 +98,59 @@ fn publishable(
     }
 }
 
+/// The confirmed subscribers the alarm's notification reaches, as the link's evidence; `None` when it
+/// reaches none (the link made, `broken` by filter policies or `unknown` for unread attributes, with its
+/// finding).
+fn reachable_subscribers(
+    b: &mut Builder,
+    alarm: &Alarm,
+    topic: &str,
+    confirmed: &[&Subscription],
+) -> Option<Vec<String>> {
+    let (mut reached, mut dropped, mut unread) = (Vec::new(), Vec::new(), Vec::new());
+    for s in confirmed {
+        let who = format!("{} {}", s.protocol, s.endpoint);
+        match subscription::passage(s, alarm) {
+            Passage::Delivered(None) => reached.push(who),
+            Passage::Delivered(Some(why)) => reached.push(format!("{who} ({why})")),
+            Passage::Dropped(why) => dropped.push((s, format!("{who}: {why}"))),
+            Passage::Unread(e) => unread.push((s, e)),
+        }
+    }
+    let mut evidence = Vec::new();
+    if !reached.is_empty() {
+        evidence.push(format!("confirmed subscriber(s): {}", reached.join(", ")));
+    }
+    evidence.extend(
+        dropped
+            .iter()
+            .map(|(_, why)| format!("filtered out: {why}")),
+    );
+    if !reached.is_empty() {
+        return Some(evidence);
+    }
+    if let Some((s, e)) = unread.first() {
+        evidence.push(format!(
+            "{} {}: its filter policy could not be read",
+            s.protocol, s.endpoint
+        ));
+        b.link("topic", topic, "unknown", evidence);
+        b.unknown(e, &s.arn);
+        return None;
+    }
+    b.link("topic", topic, "broken", evidence);
+    b.names.filtered_subscription = dropped.first().map(|(s, _)| s.arn.clone());
+    let why: Vec<&str> = dropped.iter().map(|(_, why)| why.as_str()).collect();
+    let mut resources = vec![topic.to_string()];
+    resources.extend(dropped.iter().map(|(s, _)| s.arn.clone()));
+    b.find(
+        Reason::SubscriptionFilterDropsAlarms,
+        resources,
+        format!("alarm {} notifies topic {topic}, but every confirmed subscription filters the notification out ({}); the alarm changes state and nobody is told", alarm.name, why.join("; ")),
+    );
+    None
+}
+
 pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, alarm: &Alarm, topics: &[&String]) {
     if topics.is_empty() {
         return;
@@ -122,6 +177,7 @@ pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, alarm: &Alarm, topi
                 let confirmed: Vec<&Subscription> =
                     t.subscriptions.iter().filter(|s| s.confirmed()).collect();
                 let pending = t.subscriptions.len() - confirmed.len();
+                b.names.topic = Some((*arn).clone());
                 if confirmed.is_empty() {
                     b.link(
                         "topic",
@@ -132,28 +188,24 @@ pub(super) fn judge_topics(b: &mut Builder, inv: &Inventory, alarm: &Alarm, topi
                             t.subscriptions.len()
                         )],
                     );
-                    b.names.topic = Some((*arn).clone());
                     b.find(Reason::TopicNoConfirmedSubscription, vec![(*arn).clone()], format!("topic {arn} has no confirmed subscription ({pending} pending confirmation)"));
-                } else {
-                    let who: Vec<String> = confirmed
-                        .iter()
-                        .map(|s| format!("{} {}", s.protocol, s.endpoint))
-                        .collect();
-                    let mut evidence = vec![format!("confirmed subscriber(s): {}", who.join(", "))];
-                    b.names.topic = Some((*arn).clone());
-                    match publishable(b, inv, alarm, t, &mut evidence) {
-                        Ok(()) => {}
-                        Err(state) => {
-                            b.link("topic", arn, state, evidence);
-                            continue;
-                        }
-                    }
-                    b.link("topic", arn, "passed", evidence);
-                    // One complete topic is enough: the others' problems do not break the chain.
-                    b.findings.truncate(saved);
-                    problems.clear();
-                    return;
+                    continue;
                 }
+                let Some(mut evidence) = reachable_subscribers(b, alarm, arn, &confirmed) else {
+                    continue;
+                };
+                match publishable(b, inv, alarm, t, &mut evidence) {
+                    Ok(()) => {}
+                    Err(state) => {
+                        b.link("topic", arn, state, evidence);
+                        continue;
+                    }
+                }
+                b.link("topic", arn, "passed", evidence);
+                // One complete topic is enough: the others' problems do not break the chain.
+                b.findings.truncate(saved);
+                problems.clear();
+                return;
             }
             Some(Err(e)) => {
                 b.link("topic", arn, "unknown", vec![e.message.clone()]);

@@ -52,7 +52,6 @@ macro_rules! aws_enum {
 pub mod alarm_rule;
 pub mod cloudtrail;
 pub mod cloudwatch;
-pub mod filter_policy;
 pub mod iam;
 pub mod kms;
 pub mod logs;

@@ -46,6 +46,9 @@ pub struct Queue {
     /// The last sequence number a FIFO queue gave a message.
     #[serde(default)]
     pub sequence: u64,
+    /// When the queue's depth was last sampled for CloudWatch (`pipeline::queue_metrics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth_sampled_at: Option<f64>,
 }
 
 /// What a send left in a queue.
@@ -192,6 +195,21 @@ impl Message {
     }
 }
 
+/// A message's size as SQS counts it (against `MaximumMessageSize`, and in `SentMessageSize`): the body
+/// and each attribute's name, type and value.
+pub fn message_size(body: &str, attributes: &BTreeMap<String, MessageAttribute>) -> usize {
+    body.len()
+        + attributes
+            .iter()
+            .map(|(name, a)| {
+                name.len()
+                    + a.data_type.len()
+                    + a.string_value.as_ref().map_or(0, String::len)
+                    + a.binary_value.as_ref().map_or(0, String::len)
+            })
+            .sum::<usize>()
+}
+
 /// The hex MD5 digest SQS reports of a body.
 pub fn md5_hex(bytes: &[u8]) -> String {
     use md5::{Digest, Md5};
@@ -313,6 +331,7 @@ mod tests {
             messages: Vec::new(),
             purged_at: None,
             sequence: 0,
+            depth_sampled_at: None,
         };
         let send = |body: &str| Outgoing {
             body: body.into(),

@@ -4,14 +4,15 @@
 //! state lock is released ([`Effects`], then [`super::http`]). A FIFO topic numbers and deduplicates its
 //! messages here first.
 
+use super::queue_metrics::Activity;
 use crate::access;
 use crate::arn::parse_arn;
-use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
     Delivery, DeliveryKind, Ordering, Publication, Subscription, SubscriptionProtocol, Topic,
 };
 use crate::model::sqs;
 use crate::model::{RegionState, State};
+use orgwatch_policy::subscription_filter::{Attribute, FilterPolicy, Scope};
 use std::collections::BTreeMap;
 
 /// What a step of the pipeline (or a handler) leaves to do once the state lock is released, and what it
@@ -195,7 +196,13 @@ fn passes_filter(
     let scope = Scope::from_attribute(s.attributes.get("FilterPolicyScope").map(String::as_str));
     match FilterPolicy::compile(text, scope) {
         Ok(policy) if scope == Scope::MessageBody => policy.matches_body(message),
-        Ok(policy) => policy.matches_attributes(attributes),
+        Ok(policy) => policy.matches_attributes(attributes.iter().map(|(name, a)| {
+            let a = Attribute {
+                data_type: &a.data_type,
+                string_value: a.string_value.as_deref(),
+            };
+            (name.as_str(), a)
+        })),
         Err(_) => false,
     }
 }
@@ -264,6 +271,7 @@ fn to_queue(
             .clone()
             .unwrap_or_else(|| d.message_id.clone())
     });
+    let bytes = sqs::message_size(&body, &attributes);
     queue.enqueue(
         sqs::Outgoing {
             body,
@@ -275,5 +283,7 @@ fn to_queue(
         },
         now,
     );
+    let region = state.region(&q.account, &q.region);
+    super::queue_metrics::record(region, &q.resource, Activity::Sent { bytes }, now);
     Ok(())
 }

@@ -9,9 +9,12 @@
 //!    [`composite`]: a child's transition re-judges the composite alarms that name it; [`notify`]
 //!    publishes either kind's message to its action topics;
 //! 6. [`delivery`]: SNS records what it sends in the outbox, puts it in SQS subscribers' queues, and
-//!    [`http`] POSTs to HTTP/HTTPS subscribers ([`envelope`] is the document both carry).
+//!    [`http`] POSTs to HTTP/HTTPS subscribers ([`envelope`] is the document both carry);
+//!    [`queue_metrics`]: what a queue's activity (SQS's own calls and SNS's deliveries) publishes to
+//!    CloudWatch's `AWS/SQS` metrics.
 //!
-//! Handlers call into these stages (PutLogEvents ingests, SetAlarmState transitions, Publish delivers);
+//! Handlers call into these stages (PutLogEvents ingests, SetAlarmState transitions, Publish delivers,
+//! SendMessage records its queue's metrics);
 //! no stage calls a handler, and each reads and writes only the [`model`](crate::model).
 //!
 //! Every timestamp comes from the one [`Clock`](crate::clock::Clock). With real time a ticker evaluates
@@ -28,6 +31,7 @@ pub mod http;
 pub mod ingest;
 pub mod metrics;
 pub mod notify;
+pub mod queue_metrics;
 pub mod trail;
 
 use crate::model::sns::Delivery;

@@ -46,22 +46,9 @@ pub fn run_actions(
     }
 }
 
-/// The long region name AWS puts in alarm messages.
+/// The long region name AWS puts in alarm messages (shared vocabulary: the checker needs it too).
 pub fn region_long_name(region: &str) -> String {
-    match region {
-        "us-east-1" => "US East (N. Virginia)",
-        "us-east-2" => "US East (Ohio)",
-        "us-west-1" => "US West (N. California)",
-        "us-west-2" => "US West (Oregon)",
-        "eu-west-1" => "EU (Ireland)",
-        "eu-west-2" => "EU (London)",
-        "eu-central-1" => "EU (Frankfurt)",
-        "ap-southeast-1" => "Asia Pacific (Singapore)",
-        "ap-southeast-2" => "Asia Pacific (Sydney)",
-        "ap-northeast-1" => "Asia Pacific (Tokyo)",
-        other => other,
-    }
-    .to_string()
+    orgwatch_policy::region::long_name(region).to_string()
 }
 
 pub fn ts_plus0000(epoch: f64) -> String {

@@ -13,7 +13,6 @@ mod sms;
 use super::handler::{operations, Call, EmptyOutput, NoOutput, Style};
 use super::shapes::{Listing, Members, Tag, TagsOutput};
 use crate::arn::parse_arn;
-use crate::model::filter_policy::{FilterPolicy, Scope};
 use crate::model::sns::{
     Delivery, DeliveryKind, MessageTexts, PlatformEndpoint, Publication, Subscription,
     SubscriptionProtocol, Topic,
@@ -23,6 +22,7 @@ use crate::model::RegionState;
 use crate::pipeline::delivery;
 use crate::pipeline::envelope::encode;
 use message::{check_message, message_size, message_texts, MAX_MESSAGE_BYTES};
+use orgwatch_policy::subscription_filter::{FilterPolicy, Scope};
 use output::*;
 use serde::Deserialize;
 use shared::{arn_home, bad_token, invalid, no_resource, not_found, Result, SnsError};

@@ -17,6 +17,7 @@ use crate::model::sqs::{
     Outgoing, Queue,
 };
 use crate::model::RegionState;
+use crate::pipeline::queue_metrics::{self, Activity};
 use output::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -279,8 +280,10 @@ fn create_queue(call: &mut Call<'_>, i: CreateQueueInput) -> Result<QueueUrlOutp
             messages: Vec::new(),
             purged_at: None,
             sequence: 0,
+            depth_sampled_at: None,
         },
     );
+    queue_metrics::sample_depth(r, &i.queue_name, now);
     Ok(QueueUrlOutput { queue_url: url })
 }
 
@@ -516,16 +519,7 @@ fn send(q: &mut Queue, e: MessageEntry, sender: &str, now: f64) -> Result<SendMe
         ));
     }
     let max = q.number("MaximumMessageSize");
-    let size = body.len()
-        + e.message_attributes
-            .iter()
-            .map(|(k, a)| {
-                k.len()
-                    + a.data_type.len()
-                    + a.string_value.as_ref().map_or(0, String::len)
-                    + a.binary_value.as_ref().map_or(0, String::len)
-            })
-            .sum::<usize>();
+    let size = sqs::message_size(&body, &e.message_attributes);
     if size as u64 > max {
         return Err(SqsError::InvalidParameterValue(format!(
             "One or more parameters are invalid. Reason: Message must be shorter than {max} bytes."
@@ -615,8 +609,26 @@ fn sender(call: &Call<'_>) -> String {
 fn send_message(call: &mut Call<'_>, i: MessageEntry) -> Result<SendMessageOutput> {
     let (sender, now) = (sender(call), call.now());
     let url = i.queue_url.clone().ok_or_else(|| missing("QueueUrl"))?;
+    let bytes = entry_size(&i);
     let q = queue(call, &url)?;
-    send(q, i, &sender, now)
+    let out = send(q, i, &sender, now)?;
+    record(call, &url, Activity::Sent { bytes }, now);
+    Ok(out)
+}
+
+/// A message's size as SQS's `SentMessageSize` counts it.
+fn entry_size(e: &MessageEntry) -> usize {
+    sqs::message_size(
+        e.message_body.as_deref().unwrap_or_default(),
+        &e.message_attributes,
+    )
+}
+
+/// Records a queue's activity for its CloudWatch metrics (`AWS/SQS`).
+fn record(call: &mut Call<'_>, url: &str, activity: Activity, now: f64) {
+    if let Ok((r, name)) = home(call, url) {
+        queue_metrics::record(r, &name, activity, now);
+    }
 }
 
 #[derive(Deserialize)]
@@ -689,12 +701,20 @@ fn send_message_batch(
         successful: Vec::new(),
         failed: Vec::new(),
     };
+    let mut sizes = Vec::new();
     for mut e in i.entries {
         let id = e.id.take().unwrap_or_default();
+        let bytes = entry_size(&e);
         match send(q, e, &sender, now) {
-            Ok(sent) => out.successful.push(SendBatchEntry::new(id, sent)),
+            Ok(sent) => {
+                sizes.push(bytes);
+                out.successful.push(SendBatchEntry::new(id, sent))
+            }
             Err(err) => out.failed.push(batch_error(id, err)),
         }
+    }
+    for bytes in sizes {
+        record(call, &i.queue_url, Activity::Sent { bytes }, now);
     }
     Ok(out)
 }
@@ -901,6 +921,8 @@ fn receive_message(call: &mut Call<'_>, i: ReceiveMessageInput) -> Result<Receiv
     }
     if messages.is_empty() && wait > 0 {
         call.fx.wait = Some(std::time::Duration::from_secs(wait));
+    } else {
+        queue_metrics::record(r, &name, Activity::Received(messages.len()), now);
     }
     Ok(ReceiveMessageOutput { messages })
 }
@@ -920,20 +942,23 @@ fn invalid_handle(handle: &str) -> SqsError {
 
 /// Deletes the message a receipt handle names, whichever of its receives gave the handle; a well-formed
 /// handle of a message already gone is not an error (SQS answers success).
-fn delete_by_handle(q: &mut Queue, handle: &str) -> Result<()> {
+fn delete_by_handle(q: &mut Queue, handle: &str) -> Result<usize> {
     if !handle.starts_with(RECEIPT_PREFIX) {
         return Err(invalid_handle(handle));
     }
     let id = handle_message_id(handle);
+    let before = q.messages.len();
     q.messages.retain(|m| {
         m.receipt_handle.as_deref() != Some(handle) && id.as_deref() != Some(m.id.as_str())
     });
-    Ok(())
+    Ok(before - q.messages.len())
 }
 
 fn delete_message(call: &mut Call<'_>, i: DeleteMessageInput) -> Result<NoOutput> {
+    let now = call.now();
     let q = queue(call, &i.queue_url)?;
-    delete_by_handle(q, &i.receipt_handle)?;
+    let deleted = delete_by_handle(q, &i.receipt_handle)?;
+    record(call, &i.queue_url, Activity::Deleted(deleted), now);
     Ok(NoOutput)
 }
 
@@ -966,17 +991,23 @@ fn delete_message_batch(
         "DeleteMessageBatchRequestEntry",
         i.entries.iter().map(|e| e.id.as_str()),
     )?;
+    let now = call.now();
     let q = queue(call, &i.queue_url)?;
     let mut out = BatchOutput {
         successful: Vec::new(),
         failed: Vec::new(),
     };
+    let mut deleted = 0;
     for e in i.entries {
         match delete_by_handle(q, &e.receipt_handle) {
-            Ok(()) => out.successful.push(BatchEntryId { id: e.id }),
+            Ok(n) => {
+                deleted += n;
+                out.successful.push(BatchEntryId { id: e.id })
+            }
             Err(err) => out.failed.push(batch_error(e.id, err)),
         }
     }
+    record(call, &i.queue_url, Activity::Deleted(deleted), now);
     Ok(out)
 }
 

@@ -1,7 +1,8 @@
-//! SNS subscription filter policies: what a subscription lets through. A policy is checked when it is set
-//! (Subscribe's or SetSubscriptionAttributes' `FilterPolicy`), with SNS's validation and its recorded refusal
-//! messages (`FilterPolicy::compile`, in `compile.rs`), and compiled again from its kept text at each
-//! delivery (a policy is small: at most 150 combinations), which then asks
+//! SNS subscription filter policies: what a subscription lets through. A policy's text is compiled with
+//! SNS's validation and its recorded refusal messages (`FilterPolicy::compile`, in `compile.rs`): the
+//! emulator does so when a policy is set (Subscribe's or SetSubscriptionAttributes' `FilterPolicy`) and
+//! again at each delivery (a policy is small: at most 150 combinations); the checker does so to judge
+//! whether an alarm's notification gets through. Either then asks
 //! [`FilterPolicy::matches_attributes`] or [`FilterPolicy::matches_body`] by the subscription's
 //! `FilterPolicyScope` (`matching.rs`). The submodules use this module's types; this module names neither
 //! of them, so the layers stay one-way.
@@ -31,6 +32,14 @@ impl Scope {
             _ => Scope::MessageAttributes,
         }
     }
+}
+
+/// A message attribute as a policy reads it (scope `MessageAttributes`): its data type (`String`,
+/// `Number`, `String.Array`, `Binary`, with any custom suffix) and its string value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attribute<'a> {
+    pub data_type: &'a str,
+    pub string_value: Option<&'a str>,
 }
 
 /// A literal a condition compares with: what a JSON leaf can be.

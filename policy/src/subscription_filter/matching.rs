@@ -4,8 +4,7 @@
 //! their elements to the same path). A policy holds when, in one of its alternatives, every key has a
 //! condition that holds: `exists` on whether the path has a value, every other condition on some value.
 
-use super::{Comparison, Condition, Excluded, FilterPolicy, Literal};
-use crate::model::sqs::MessageAttribute;
+use super::{Attribute, Comparison, Condition, Excluded, FilterPolicy, Literal};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -13,11 +12,14 @@ use std::net::IpAddr;
 impl FilterPolicy {
     /// Scope `MessageAttributes`. A `Binary` attribute has no value a condition can compare (AWS filters
     /// on String, String.Array and Number), and a `String.Array` that is not a JSON array has none either.
-    pub fn matches_attributes(&self, attributes: &BTreeMap<String, MessageAttribute>) -> bool {
+    pub fn matches_attributes<'a>(
+        &self,
+        attributes: impl IntoIterator<Item = (&'a str, Attribute<'a>)>,
+    ) -> bool {
         let mut object = Map::new();
         for (name, a) in attributes {
-            let text = a.string_value.clone().unwrap_or_default();
-            let value = match a.data_type.as_str() {
+            let text = a.string_value.unwrap_or_default().to_string();
+            let value = match a.data_type {
                 "String.Array" => match serde_json::from_str::<Value>(&text) {
                     Ok(v @ Value::Array(_)) => v,
                     _ => continue,
@@ -31,7 +33,7 @@ impl FilterPolicy {
                 t if t.starts_with("String") => Value::String(text),
                 _ => continue,
             };
-            object.insert(name.clone(), value);
+            object.insert(name.to_string(), value);
         }
         self.matches(&object)
     }
@@ -136,11 +138,10 @@ mod tests {
         FilterPolicy::compile(policy, Scope::MessageBody).expect("valid policy")
     }
 
-    fn attr(t: &str, v: &str) -> MessageAttribute {
-        MessageAttribute {
-            data_type: t.into(),
-            string_value: Some(v.into()),
-            binary_value: None,
+    fn attr<'a>(t: &'a str, v: &'a str) -> Attribute<'a> {
+        Attribute {
+            data_type: t,
+            string_value: Some(v),
         }
     }
 
@@ -151,21 +152,21 @@ mod tests {
             Scope::MessageAttributes,
         )
         .expect("valid");
-        let one = |t, v| BTreeMap::from([("attr1".to_string(), attr(t, v))]);
-        assert!(p.matches_attributes(&one("Number", "99")));
-        assert!(!p.matches_attributes(&one("Number", "111")));
+        let one = |t, v| [("attr1", attr(t, v))];
+        assert!(p.matches_attributes(one("Number", "99")));
+        assert!(!p.matches_attributes(one("Number", "111")));
         assert!(
-            !p.matches_attributes(&one("String", "99")),
+            !p.matches_attributes(one("String", "99")),
             "a string is no number"
         );
-        assert!(!p.matches_attributes(&BTreeMap::new()));
+        assert!(!p.matches_attributes([]));
 
         let p = FilterPolicy::compile(r#"{"store":["value1"]}"#, Scope::MessageAttributes)
             .expect("valid");
-        let store = |t, v| BTreeMap::from([("store".to_string(), attr(t, v))]);
-        assert!(p.matches_attributes(&store("String", "value1")));
-        assert!(p.matches_attributes(&store("String.Array", r#"["value1","value2"]"#)));
-        assert!(!p.matches_attributes(&store("String.Array", r#"["value2","value3"]"#)));
+        let store = |t, v| [("store", attr(t, v))];
+        assert!(p.matches_attributes(store("String", "value1")));
+        assert!(p.matches_attributes(store("String.Array", r#"["value1","value2"]"#)));
+        assert!(!p.matches_attributes(store("String.Array", r#"["value2","value3"]"#)));
 
         // A missing attribute matches neither null nor anything-but (recorded).
         let p = FilterPolicy::compile(
@@ -173,13 +174,13 @@ mod tests {
             Scope::MessageAttributes,
         )
         .expect("valid");
-        assert!(!p.matches_attributes(&BTreeMap::new()));
-        assert!(p.matches_attributes(&one("String", "other")));
+        assert!(!p.matches_attributes([]));
+        assert!(p.matches_attributes(one("String", "other")));
 
         let p = FilterPolicy::compile(r#"{"store":[{"exists":false}]}"#, Scope::MessageAttributes)
             .expect("valid");
-        assert!(p.matches_attributes(&one("Number", "1")));
-        assert!(!p.matches_attributes(&store("Number", "1")));
+        assert!(p.matches_attributes(one("Number", "1")));
+        assert!(!p.matches_attributes(store("Number", "1")));
     }
 
     #[test]
