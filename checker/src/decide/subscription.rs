@@ -105,8 +105,17 @@ fn notification(alarm: &Alarm, old: &str) -> Value {
             trigger["ExtendedStatistic"] = json!(p);
         }
         (s, None) => {
+            // Upper snake case: `SampleCount` is written `SAMPLE_COUNT` (recorded).
+            let name = s.as_deref().unwrap_or_default();
+            let mut upper = String::new();
+            for (i, c) in name.char_indices() {
+                if i > 0 && c.is_ascii_uppercase() {
+                    upper.push('_');
+                }
+                upper.push(c.to_ascii_uppercase());
+            }
             trigger["StatisticType"] = json!("Statistic");
-            trigger["Statistic"] = json!(s.as_deref().unwrap_or_default().to_uppercase());
+            trigger["Statistic"] = json!(upper);
         }
     }
     if let Some(d) = alarm.datapoints_to_alarm {
@@ -214,12 +223,24 @@ mod tests {
             r#"{"AlarmName":["another_alarm"]}"#,
             r#"{"NewStateValue":["OK"]}"#,
             r#"{"Trigger":{"Statistic":["Sum"]}}"#,
+            r#"{"Trigger":{"Statistic":["SAMPLE_COUNT"]}}"#,
             // Passes one transition only: a notification from OK would be dropped.
             r#"{"OldStateValue":["INSUFFICIENT_DATA"]}"#,
             r#"{"severity":["high"]}"#,
         ] {
             assert!(!delivered(Some(dropped), body), "{dropped}");
         }
+    }
+
+    #[test]
+    fn statistics_are_written_in_upper_snake_case() {
+        let mut a = alarm();
+        a.statistic = Some("SampleCount".into());
+        let s = subscription(
+            Some(r#"{"Trigger":{"Statistic":["SAMPLE_COUNT"]}}"#),
+            Some("MessageBody"),
+        );
+        assert!(matches!(passage(&s, &a), Passage::Delivered(Some(_))));
     }
 
     #[test]

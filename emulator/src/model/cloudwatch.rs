@@ -36,6 +36,20 @@ aws_enum!(
     }
 );
 
+impl Statistic {
+    /// The name an alarm's SNS message gives the statistic (`Trigger.Statistic`): upper snake case,
+    /// `SAMPLE_COUNT` for `SampleCount` (recorded).
+    pub fn message_name(self) -> &'static str {
+        match self {
+            Statistic::SampleCount => "SAMPLE_COUNT",
+            Statistic::Average => "AVERAGE",
+            Statistic::Sum => "SUM",
+            Statistic::Minimum => "MINIMUM",
+            Statistic::Maximum => "MAXIMUM",
+        }
+    }
+}
+
 aws_enum!(
     /// How an alarm treats periods without data (absent means `missing`).
     TreatMissingData {

@@ -124,7 +124,7 @@ fn alarm_message(account: &str, region: &str, a: &Alarm, old: StateValue) -> Str
         match (&a.statistic, &a.extended_statistic) {
             (Some(s), _) => {
                 trigger["StatisticType"] = "Statistic".into();
-                trigger["Statistic"] = s.as_str().to_uppercase().into();
+                trigger["Statistic"] = s.message_name().into();
             }
             (None, Some(e)) => {
                 trigger["StatisticType"] = "ExtendedStatistic".into();
