@@ -33,6 +33,13 @@ pub struct EmulatorArgs {
     /// wrongly signed requests as AWS does.
     #[arg(long, value_name = "CREDENTIALS_FILE")]
     verify_signatures: Option<PathBuf>,
+    /// Also serve HTTPS on the same port with this PEM certificate (chain); needs --tls-key. Each
+    /// connection is TLS or plain HTTP as it opens.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
@@ -63,7 +70,12 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         default_account: args.default_account,
         auto_confirm: args.auto_confirm,
         verify_signatures,
+        tls: args
+            .tls_cert
+            .zip(args.tls_key)
+            .map(|(cert, key)| orgwatch_emulator::tls::TlsFiles { cert, key }),
     };
+    let tls = config.tls.is_some();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -83,7 +95,15 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             }
         };
         tracing::info!(endpoint = %handle.endpoint, "orgwatch emulator ready");
-        println!("orgwatch emulator listening on {}", handle.endpoint);
+        if tls {
+            let https = handle.endpoint.replacen("http://", "https://", 1);
+            println!(
+                "orgwatch emulator listening on {} and {https}",
+                handle.endpoint
+            );
+        } else {
+            println!("orgwatch emulator listening on {}", handle.endpoint);
+        }
         wait_for_signal().await;
         tracing::info!("shutting down");
         match handle.shutdown().await {

@@ -16,6 +16,8 @@ pub struct Config {
     pub auto_confirm: bool,
     /// Verify SigV4 signatures against these keys (off when `None`).
     pub verify_signatures: Option<sigv4::Keys>,
+    /// Also serve TLS on the port, with this certificate (see [`crate::tls`]).
+    pub tls: Option<crate::tls::TlsFiles>,
 }
 
 impl Default for Config {
@@ -27,6 +29,7 @@ impl Default for Config {
             default_account: "123456789012".into(),
             auto_confirm: false,
             verify_signatures: None,
+            tls: None,
         }
     }
 }

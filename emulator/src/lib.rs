@@ -15,7 +15,7 @@
 //!                format, versioned                                            (model/)
 //! ```
 //!
-//! Beside them: [`clock`] (every timestamp), [`admin`] (`/_orgwatch/...`), [`runtime`] (what requests
+//! Beside them: [`tls`] (HTTPS on the same port, when given a certificate), [`clock`] (every timestamp), [`admin`] (`/_orgwatch/...`), [`runtime`] (what requests
 //! share), [`arn`], [`error`]. [`start`] runs the emulator in-process on any port and returns a [`Handle`];
 //! the `orgwatch emulator` command is a thin wrapper around it.
 
@@ -35,6 +35,7 @@ pub mod runtime;
 pub mod server;
 pub mod services;
 pub mod sigv4;
+pub mod tls;
 pub mod transport;
 
 pub use config::Config;
@@ -73,6 +74,8 @@ pub enum StartError {
     StateRead(String, std::io::Error),
     #[error("the state file {0} is not valid: {1}")]
     StateParse(String, String),
+    #[error("cannot serve TLS: {0}")]
+    Tls(String),
 }
 
 /// Loads the state file, if it exists.
@@ -91,6 +94,10 @@ pub fn load_state(config: &Config) -> Result<model::State, StartError> {
 /// Starts the emulator in this process.
 pub async fn start(config: Config) -> Result<Handle, StartError> {
     let state = load_state(&config)?;
+    let tls = match &config.tls {
+        Some(files) => Some(tls::server_config(files).map_err(StartError::Tls)?),
+        None => None,
+    };
     let bind = format!("{}:{}", config.host, config.port);
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
@@ -105,11 +112,21 @@ pub async fn start(config: Config) -> Result<Handle, StartError> {
     let app = server::router(shared.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await;
+        let stop = async move {
+            let _ = rx.await;
+        };
+        let _ = match tls {
+            Some(tls) => {
+                axum::serve(tls::Listener::new(listener, tls), app)
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+        };
     });
     Ok(Handle {
         endpoint: format!("http://{addr}"),

@@ -92,11 +92,22 @@ impl Shared {
     }
 }
 
-/// Evaluates alarms every 10 seconds while the clock runs in real time.
+/// Evaluates alarms every 10 seconds while the clock runs in real time, just after each 10-second
+/// boundary of the clock: a period completes on such a boundary, so its alarm is evaluated as it completes
+/// rather than up to 10 seconds later (a client polling for a transition within a minute of its datum,
+/// as the recorded SQS-metrics alarm test does, would otherwise miss it now and then).
 pub async fn ticker(shared: std::sync::Weak<Shared>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+    const TICK: f64 = 10.0;
     loop {
-        every.tick().await;
+        let wait = {
+            let Some(s) = shared.upgrade() else { return };
+            let now = s.clock.now();
+            ((now / TICK).floor() + 1.0) * TICK - now
+        };
+        tokio::time::sleep(std::time::Duration::from_secs_f64(
+            wait.clamp(0.0, TICK) + 0.002,
+        ))
+        .await;
         let Some(s) = shared.upgrade() else { return };
         if !s.clock.is_virtual() {
             s.evaluate_alarms();

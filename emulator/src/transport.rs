@@ -27,12 +27,13 @@ pub const MAX_INFLATED: u64 = 64 * 1_048_576;
 pub struct RequestId(pub String);
 
 impl RequestId {
-    /// A unique, UUID-shaped id; a counter rather than a random draw, which costs a system call.
+    /// A unique id in UUID form (hex, version 4 and variant bits set: clients and AWS's recorded answers
+    /// treat it as a UUID); a counter rather than a random draw, which costs a system call.
     fn next() -> RequestId {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        RequestId(format!("0rgw4tch-0000-4000-8000-{n:012x}"))
+        RequestId(format!("00000000-0000-4000-8000-{n:012x}"))
     }
 }
 

@@ -59,18 +59,12 @@ pub fn transition(
             StateValue::InsufficientData => &snapshot.insufficient_data_actions,
         };
         let message = alarm_message(account, region, &snapshot, old);
-        let subject = format!(
-            "{state}: \"{}\" in {}",
-            snapshot.alarm_name,
-            region_long_name(region)
-        );
         run_actions(
             store,
             (account, region, now),
             fx,
             (name, &snapshot.alarm_arn, "MetricAlarm"),
-            actions,
-            &subject,
+            (state, actions),
             &message,
         );
     }

@@ -189,19 +189,13 @@ fn judge(
             StateValue::Ok => &snapshot.ok_actions,
             StateValue::InsufficientData => &snapshot.insufficient_data_actions,
         };
-        let subject = format!(
-            "{state}: \"{}\" in {}",
-            snapshot.alarm_name,
-            region_long_name(region)
-        );
         let message = message(account, region, &snapshot, old, triggers);
         run_actions(
             store,
             (account, region, now),
             fx,
             (name, &snapshot.alarm_arn, "CompositeAlarm"),
-            actions,
-            &subject,
+            (state, actions),
             &message,
         );
     }

@@ -4,24 +4,26 @@
 
 use super::delivery::{self, Effects};
 use crate::access;
-use crate::model::cloudwatch::HistoryItem;
+use crate::model::cloudwatch::{HistoryItem, StateValue};
 use crate::model::sns::Publication;
 use crate::model::State;
 
 /// Publishes an alarm's message to each action's topic that lets CloudWatch publish, and records each
 /// action in the alarm's history (`Action`, succeeded or failed, AWS's wording). `at` is the account,
-/// region and time; `alarm` the alarm's name, ARN and type (`MetricAlarm` or `CompositeAlarm`).
+/// region and time; `alarm` the alarm's name, ARN and type (`MetricAlarm` or `CompositeAlarm`); `state`
+/// the state it entered, which the subject names.
 pub fn run_actions(
     store: &mut State,
     at: (&str, &str, f64),
     fx: &mut Effects<'_>,
     alarm: (&str, &str, &str),
-    actions: &[String],
-    subject: &str,
+    (state, actions): (StateValue, &[String]),
     message: &str,
 ) {
     let (account, region, now) = at;
     let (name, alarm_arn, alarm_type) = alarm;
+    let subject = format!("{state}: \"{name}\" in {}", region_long_name(region));
+    let subject = subject.as_str();
     for arn in actions {
         let (summary, data) = match access::alarm_publish(store, alarm_arn, account, arn) {
             Ok(()) => {

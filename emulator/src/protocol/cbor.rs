@@ -65,10 +65,74 @@ fn to_json(v: Cbor, depth: usize) -> Result<Value, ApiError> {
     })
 }
 
+/// Writes an answer. Lists are written as indefinite-length arrays (`0x9f` … `0xff`), as AWS's CBOR
+/// services write them (LocalStack's test of CloudWatch's recorded GetMetricData answer looks for
+/// `Timestamps` followed by `0x9f`); maps keep a definite length.
 pub fn encode(v: &Out) -> Vec<u8> {
     let mut out = Vec::new();
-    let _ = ciborium::ser::into_writer(&to_cbor(v), &mut out);
+    write(v, &mut out);
     out
+}
+
+fn write(v: &Out, out: &mut Vec<u8>) {
+    const BEGIN_ARRAY: u8 = 0x9f;
+    const BREAK: u8 = 0xff;
+    match v {
+        Out::List(items) => {
+            out.push(BEGIN_ARRAY);
+            for item in items {
+                write(item, out);
+            }
+            out.push(BREAK);
+        }
+        Out::Struct(fields) if fields.iter().any(|(_, v)| has_list(v)) => {
+            head(5, fields.len() as u64, out);
+            for (k, v) in fields {
+                let _ = ciborium::ser::into_writer(&Cbor::Text(k.to_string()), &mut *out);
+                write(v, out);
+            }
+        }
+        Out::Map(entries) if entries.iter().any(|(_, v)| has_list(v)) => {
+            head(5, entries.len() as u64, out);
+            for (k, v) in entries {
+                let _ = ciborium::ser::into_writer(&Cbor::Text(k.clone()), &mut *out);
+                write(v, out);
+            }
+        }
+        _ => {
+            let _ = ciborium::ser::into_writer(&to_cbor(v), &mut *out);
+        }
+    }
+}
+
+fn has_list(v: &Out) -> bool {
+    match v {
+        Out::List(_) => true,
+        Out::Struct(fields) => fields.iter().any(|(_, v)| has_list(v)),
+        Out::Map(entries) => entries.iter().any(|(_, v)| has_list(v)),
+        _ => false,
+    }
+}
+
+/// A CBOR item head (RFC 8949 §3): major type and argument, in the shortest form.
+fn head(major: u8, n: u64, out: &mut Vec<u8>) {
+    let m = major << 5;
+    match n {
+        0..=23 => out.push(m | n as u8),
+        24..=0xff => out.extend([m | 24, n as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend((n as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend((n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend(n.to_be_bytes());
+        }
+    }
 }
 
 fn to_cbor(v: &Out) -> Cbor {

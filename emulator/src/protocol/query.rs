@@ -171,9 +171,18 @@ fn write(out: &mut String, key: &str, v: &Out, lists: Lists<'_>) {
         (Out::Int(i), _) => out.push_str(&format!("<{key}>{i}</{key}>")),
         // Doubles as AWS writes them (`1.0`, not `1`).
         (Out::Float(f), _) => out.push_str(&format!("<{key}>{}</{key}>", Value::from(*f))),
-        (Out::Timestamp(t), _) => {
-            out.push_str(&format!("<{key}>{}</{key}>", crate::clock::iso8601(*t)))
-        }
+        (Out::Timestamp(t), _) => out.push_str(&format!("<{key}>{}</{key}>", timestamp(*t))),
+    }
+}
+
+/// A timestamp as Query answers write it: ISO 8601 in UTC, milliseconds only when there are any (AWS's
+/// recorded GetMetricData answer has `2025-12-17T13:23:00Z` for a whole-minute datapoint; botocore's own
+/// Query serializer follows the same rule).
+fn timestamp(t: f64) -> String {
+    let text = crate::clock::iso8601(t);
+    match text.strip_suffix(".000Z") {
+        Some(whole) => format!("{whole}Z"),
+        None => text,
     }
 }
 

@@ -674,6 +674,26 @@ fn check_batch<'a>(entry: &str, ids: impl Iterator<Item = &'a str> + Clone) -> R
     Ok(())
 }
 
+/// Runs a batch's entries in order: `each` gives an entry's id and its outcome; a success is listed as
+/// `ok` makes it, a failure with the entry's id and its error.
+fn run_batch<E, S, T>(
+    entries: Vec<E>,
+    mut each: impl FnMut(E) -> (String, Result<S>),
+    ok: impl Fn(String, S) -> T,
+) -> BatchOutput<T> {
+    let mut out = BatchOutput {
+        successful: Vec::new(),
+        failed: Vec::new(),
+    };
+    for e in entries {
+        match each(e) {
+            (id, Ok(s)) => out.successful.push(ok(id, s)),
+            (id, Err(err)) => out.failed.push(batch_error(id, err)),
+        }
+    }
+    out
+}
+
 /// A batch entry's failure, as the batch answer lists it.
 fn batch_error(id: String, e: SqsError) -> BatchError {
     let err = crate::error::ApiError::from(e);
@@ -697,22 +717,16 @@ fn send_message_batch(
     )?;
     let (sender, now) = (sender(call), call.now());
     let q = queue(call, &i.queue_url)?;
-    let mut out = BatchOutput {
-        successful: Vec::new(),
-        failed: Vec::new(),
-    };
     let mut sizes = Vec::new();
-    for mut e in i.entries {
-        let id = e.id.take().unwrap_or_default();
-        let bytes = entry_size(&e);
-        match send(q, e, &sender, now) {
-            Ok(sent) => {
-                sizes.push(bytes);
-                out.successful.push(SendBatchEntry::new(id, sent))
-            }
-            Err(err) => out.failed.push(batch_error(id, err)),
-        }
-    }
+    let out = run_batch(
+        i.entries,
+        |mut e| {
+            let id = e.id.take().unwrap_or_default();
+            let bytes = entry_size(&e);
+            (id, send(q, e, &sender, now).inspect(|_| sizes.push(bytes)))
+        },
+        SendBatchEntry::new,
+    );
     for bytes in sizes {
         record(call, &i.queue_url, Activity::Sent { bytes }, now);
     }
@@ -993,20 +1007,15 @@ fn delete_message_batch(
     )?;
     let now = call.now();
     let q = queue(call, &i.queue_url)?;
-    let mut out = BatchOutput {
-        successful: Vec::new(),
-        failed: Vec::new(),
-    };
     let mut deleted = 0;
-    for e in i.entries {
-        match delete_by_handle(q, &e.receipt_handle) {
-            Ok(n) => {
-                deleted += n;
-                out.successful.push(BatchEntryId { id: e.id })
-            }
-            Err(err) => out.failed.push(batch_error(e.id, err)),
-        }
-    }
+    let out = run_batch(
+        i.entries,
+        |e| {
+            let r = delete_by_handle(q, &e.receipt_handle).map(|n| deleted += n);
+            (e.id, r)
+        },
+        |id, ()| BatchEntryId { id },
+    );
     record(call, &i.queue_url, Activity::Deleted(deleted), now);
     Ok(out)
 }
@@ -1061,16 +1070,14 @@ fn change_message_visibility_batch(
     )?;
     let now = call.now();
     let q = queue(call, &i.queue_url)?;
-    let mut out = BatchOutput {
-        successful: Vec::new(),
-        failed: Vec::new(),
-    };
-    for e in i.entries {
-        match change_visibility(q, &e.receipt_handle, e.visibility_timeout, now) {
-            Ok(()) => out.successful.push(BatchEntryId { id: e.id }),
-            Err(err) => out.failed.push(batch_error(e.id, err)),
-        }
-    }
+    let out = run_batch(
+        i.entries,
+        |e| {
+            let r = change_visibility(q, &e.receipt_handle, e.visibility_timeout, now);
+            (e.id, r)
+        },
+        |id, ()| BatchEntryId { id },
+    );
     Ok(out)
 }
 
