@@ -15,7 +15,8 @@
 //!                format, versioned                                            (model/)
 //! ```
 //!
-//! Beside them: [`tls`] (HTTPS on the same port, when given a certificate), [`clock`] (every timestamp), [`admin`] (`/_orgwatch/...`), [`runtime`] (what requests
+//! Beside them: [`connection`] (plain or TLS connections below HTTP, AWS's header case) with [`tls`],
+//! [`clock`] (every timestamp), [`admin`] (`/_orgwatch/...`), [`runtime`] (what requests
 //! share), [`arn`], [`error`]. [`start`] runs the emulator in-process on any port and returns a [`Handle`];
 //! the `orgwatch emulator` command is a thin wrapper around it.
 
@@ -24,6 +25,7 @@ pub mod admin;
 pub mod arn;
 pub mod clock;
 pub mod config;
+pub mod connection;
 pub mod context;
 pub mod durable;
 pub mod error;
@@ -115,18 +117,9 @@ pub async fn start(config: Config) -> Result<Handle, StartError> {
         let stop = async move {
             let _ = rx.await;
         };
-        let _ = match tls {
-            Some(tls) => {
-                axum::serve(tls::Listener::new(listener, tls), app)
-                    .with_graceful_shutdown(stop)
-                    .await
-            }
-            None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(stop)
-                    .await
-            }
-        };
+        let _ = axum::serve(connection::Listener::new(listener, tls), app)
+            .with_graceful_shutdown(stop)
+            .await;
     });
     Ok(Handle {
         endpoint: format!("http://{addr}"),

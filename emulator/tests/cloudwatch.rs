@@ -771,3 +771,63 @@ async fn a_composite_alarm_follows_its_rule() {
         .unwrap();
     assert!(tags.tags().is_empty());
 }
+
+/// SetAlarmState on an alarm that never had data holds through evaluations that find none (a reading:
+/// `pipeline::evaluation::keeps_a_set_state`, from AWS's recorded composite-alarm run); the first
+/// evaluation that sees data decides as documented, here OK.
+#[tokio::test]
+async fn a_state_set_by_hand_holds_until_an_evaluation_sees_data() {
+    use orgwatch_emulator::admin::client::AdminClient;
+    let h = common::emulator().await;
+    let admin = AdminClient::new(&h.endpoint);
+    admin.set_clock(1_800_000_000.0).await.unwrap();
+    let c = Client::new(&common::default_sdk(&h).await);
+    c.put_metric_alarm()
+        .alarm_name("quiet")
+        .namespace("ns")
+        .metric_name("m")
+        .statistic(Statistic::Sum)
+        .period(10)
+        .evaluation_periods(1)
+        .threshold(30.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    c.set_alarm_state()
+        .alarm_name("quiet")
+        .state_value(StateValue::Alarm)
+        .state_reason("trigger by hand")
+        .send()
+        .await
+        .unwrap();
+    let state = |c: Client| async move {
+        let out = c
+            .describe_alarms()
+            .alarm_names("quiet")
+            .send()
+            .await
+            .unwrap();
+        let a = &out.metric_alarms()[0];
+        (
+            a.state_value().unwrap().as_str().to_string(),
+            a.state_reason().unwrap_or_default().to_string(),
+        )
+    };
+    admin.advance(60.0).await.unwrap();
+    assert_eq!(
+        state(c.clone()).await,
+        ("ALARM".to_string(), "trigger by hand".to_string()),
+        "six evaluations without data leave the set state"
+    );
+    c.put_metric_data()
+        .namespace("ns")
+        .metric_data(MetricDatum::builder().metric_name("m").value(1.0).build())
+        .send()
+        .await
+        .unwrap();
+    admin.advance(30.0).await.unwrap();
+    let (value, reason) = state(c.clone()).await;
+    assert_eq!(value, "OK", "{reason}");
+    assert!(reason.starts_with("Threshold Crossed"), "{reason}");
+}

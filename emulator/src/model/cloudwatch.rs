@@ -183,6 +183,10 @@ pub struct Alarm {
     pub metrics: Option<Vec<MetricDataQuery>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_metric_id: Option<String>,
+    /// The current state was given by SetAlarmState, not by an evaluation (see
+    /// `pipeline::evaluation::keeps_a_set_state`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub state_set_by_hand: bool,
 }
 
 /// A composite alarm: ALARM while its rule ([`super::alarm_rule::Rule`], kept as written) holds over

@@ -27,6 +27,7 @@ pub fn transition(
         return;
     };
     let old = alarm.state_value;
+    alarm.state_set_by_hand = false;
     let old_reason = std::mem::take(&mut alarm.state_reason);
     let old_data = alarm.state_reason_data.take();
     alarm.state_value = state;

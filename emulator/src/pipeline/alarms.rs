@@ -9,7 +9,7 @@
 
 use super::actions;
 use super::delivery::Effects;
-use super::evaluation::{decide, Decision, Outcome, Treat, RANGE_EXTRA};
+use super::evaluation::{decide, keeps_a_set_state, Decision, Outcome, Treat, RANGE_EXTRA};
 use super::metrics::{self, MetricKey};
 use crate::model::cloudwatch::{Alarm, ComparisonOperator, Datum, Statistic};
 use crate::model::State;
@@ -193,6 +193,9 @@ fn evaluate_at(
     let m = a.datapoints_to_alarm.map_or(n, |m| m.max(1) as usize);
     let treat = a.treat_missing_data.unwrap_or(Treat::Missing);
     let d = decide(&points, n, m, treat);
+    if keeps_a_set_state(empty, d.outcome, a.state_set_by_hand) {
+        return (false, empty);
+    }
     let Some(new_state) = d.outcome.state() else {
         return (false, empty);
     };

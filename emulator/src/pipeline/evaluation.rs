@@ -45,6 +45,16 @@ pub enum Outcome {
     Retain,
 }
 
+/// A reading where AWS is silent: an evaluation that finds no datapoint at all in its range (INSUFFICIENT_DATA
+/// under `missing`) does not undo a state that SetAlarmState gave. AWS documents that a set state lasts
+/// "until the next evaluation", but its recorded run of LocalStack's `test_trigger_composite_alarm` sets two
+/// 10-second alarms that never had data to ALARM and back by hand, a few seconds per step, and every set state
+/// held: an evaluation every 10 seconds that returned them to INSUFFICIENT_DATA would have broken it about one
+/// run in three (as it did here). An evaluation that sees data decides as documented, set state or not.
+pub fn keeps_a_set_state(range_is_empty: bool, outcome: Outcome, set_by_hand: bool) -> bool {
+    set_by_hand && range_is_empty && outcome == Outcome::InsufficientData
+}
+
 impl Outcome {
     pub fn state(self) -> Option<StateValue> {
         match self {
@@ -126,6 +136,18 @@ pub fn decide(range: &[Point], n: usize, m: usize, treat: Treat) -> Decision {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_empty_range_leaves_a_state_set_by_hand() {
+        use super::{keeps_a_set_state, Outcome};
+        assert!(keeps_a_set_state(true, Outcome::InsufficientData, true));
+        assert!(!keeps_a_set_state(true, Outcome::InsufficientData, false));
+        // With data, or under `breaching`/`notBreaching` (an outcome other than INSUFFICIENT_DATA), the
+        // evaluation decides.
+        assert!(!keeps_a_set_state(false, Outcome::InsufficientData, true));
+        assert!(!keeps_a_set_state(true, Outcome::Alarm, true));
+        assert!(!keeps_a_set_state(true, Outcome::Ok, true));
+    }
+
     use super::*;
 
     /// `0 - X - X` → points (oldest first).

@@ -334,6 +334,7 @@ fn put_metric_alarm(call: &mut Call<'_>, i: PutMetricAlarmInput) -> Result<NoOut
         state_value: state,
         state_reason: reason,
         state_reason_data: previous.as_ref().and_then(|a| a.state_reason_data.clone()),
+        state_set_by_hand: previous.as_ref().is_some_and(|a| a.state_set_by_hand),
         state_updated_timestamp: updated,
         state_transitioned_timestamp: transitioned,
         metric_name: i.metric_name,
@@ -704,6 +705,9 @@ fn set_alarm_state(call: &mut Call<'_>, i: SetAlarmStateInput) -> Result<NoOutpu
         &i.state_reason,
         i.state_reason_data,
     );
+    if let Some(a) = call.region().alarms.get_mut(&i.alarm_name) {
+        a.state_set_by_hand = true;
+    }
     Ok(NoOutput)
 }
 

@@ -1,7 +1,8 @@
-//! HTTPS on the emulator's one port (`--tls-cert`/`--tls-key`): the AWS SDK for Rust, trusting the test
-//! certificate (`tests/data/tls/`), reaches the emulator over TLS, and plain HTTP on the same port sees
-//! the same state; a connection that fails its handshake closes alone; a bad certificate stops the start
-//! with the file named.
+//! The connections below HTTP (`connection.rs`). HTTPS on the emulator's one port (`--tls-cert`/
+//! `--tls-key`): the AWS SDK for Rust, trusting the test certificate (`tests/data/tls/`), reaches the
+//! emulator over TLS, and plain HTTP on the same port sees the same state; a connection that fails its
+//! handshake closes alone; a bad certificate stops the start with the file named. Every response names
+//! its request id header as AWS does, `x-amzn-RequestId`, with a UUID.
 
 mod common;
 
@@ -137,4 +138,36 @@ async fn a_missing_certificate_stops_the_start_and_names_the_file() {
         Err(other) => panic!("expected a TLS error, got {other}"),
         Ok(_) => panic!("the emulator started without its certificate"),
     }
+}
+
+#[tokio::test]
+async fn the_request_id_header_is_named_as_aws_names_it_and_holds_a_uuid() {
+    let h = common::emulator().await;
+    let r = common::raw(
+        &h,
+        "POST",
+        "/",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            (
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        ],
+        b"Action=ListTopics&Version=2010-03-31",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let (_, id) = r
+        .headers
+        .iter()
+        .find(|(k, _)| k == "x-amzn-RequestId")
+        .unwrap_or_else(|| panic!("no x-amzn-RequestId, as written, in {:?}", r.headers));
+    let hex: Vec<usize> = id.split('-').map(str::len).collect();
+    assert_eq!(hex, [8, 4, 4, 4, 12], "{id}");
+    assert!(
+        id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    h.shutdown().await.expect("shutdown");
 }
