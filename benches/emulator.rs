@@ -13,7 +13,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0";
 
+/// The binary to measure: `ORGWATCH_BENCH_BINARY` when set (to compare two builds on the same machine, run
+/// after run), else the release build of this tree.
 fn binary() -> std::path::PathBuf {
+    if let Some(given) = std::env::var_os("ORGWATCH_BENCH_BINARY") {
+        return given.into();
+    }
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--bin", "orgwatch"])
         .status()

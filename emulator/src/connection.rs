@@ -7,11 +7,12 @@
 //! On the way out, a response head's `x-amzn-requestid` is written `x-amzn-RequestId`, as AWS writes it
 //! ([`aws_header_case`]). Header names are case-insensitive (RFC 9110 §5.1), but some clients compare them
 //! as written (LocalStack's recorded CloudWatch tests do), and hyper writes every name in lower case with no
-//! public way to choose another. Connections ask hyper for whole writes (not vectored), so a head arrives in
-//! one buffer; a head split by a short write keeps the lower-case name, which is still valid HTTP.
+//! public way to choose another. Hyper writes a head in one buffer of its own (the first slice of a vectored
+//! write, or the start of a whole one); a head split by a short write keeps the lower-case name, which is
+//! still valid HTTP.
 
 use std::future::Future;
-use std::io;
+use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -147,9 +148,39 @@ impl AsyncWrite for Conn {
         }
     }
 
-    /// Whole writes, so that a response head reaches [`aws_header_case`] in one buffer.
+    /// Hyper then writes each response head as a slice of its own, ahead of the body's: only the head is
+    /// looked at, and only when it is rewritten is it (and nothing else) copied.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        ready!(this.poll_open(cx))?;
+        let cased = bufs.first().and_then(|head| aws_header_case(head));
+        let mut slices;
+        let bufs = match &cased {
+            Some(head) => {
+                slices = bufs.to_vec();
+                slices[0] = IoSlice::new(head);
+                &slices[..]
+            }
+            None => bufs,
+        };
+        match &mut this.state {
+            State::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            State::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+            _ => Poll::Ready(Ok(0)),
+        }
+    }
+
     fn is_write_vectored(&self) -> bool {
-        false
+        match &self.state {
+            State::Plain(s) => s.is_write_vectored(),
+            State::Tls(s) => s.is_write_vectored(),
+            // Undecided until the first byte: hyper asks once, before any read, so answer as TCP does.
+            _ => true,
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

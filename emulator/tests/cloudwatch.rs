@@ -20,20 +20,19 @@ fn now() -> f64 {
 async fn alarms_state_history_and_actions() {
     let h = common::emulator().await;
     let c = Client::new(&common::default_sdk(&h).await);
-    c.put_metric_alarm()
-        .alarm_name("organizations_changes")
-        .metric_name("organizations_changes")
-        .namespace("CISBenchmark")
-        .statistic(Statistic::Sum)
-        .period(300)
-        .threshold(1.0)
-        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
-        .evaluation_periods(1)
-        .alarm_actions("arn:aws:sns:us-east-1:123456789012:cis-alarms")
-        .tags(Tag::builder().key("k").value("v").build())
-        .send()
-        .await
-        .unwrap();
+    common::sum_alarm(
+        &c,
+        "organizations_changes",
+        ("CISBenchmark", "organizations_changes"),
+        300,
+        1.0,
+        ComparisonOperator::GreaterThanOrEqualToThreshold,
+    )
+    .alarm_actions("arn:aws:sns:us-east-1:123456789012:cis-alarms")
+    .tags(Tag::builder().key("k").value("v").build())
+    .send()
+    .await
+    .unwrap();
     let d = c
         .describe_alarms()
         .alarm_name_prefix("organizations")
@@ -307,16 +306,15 @@ async fn history_data_tells_what_changed() {
     let h = common::emulator().await;
     let c = Client::new(&common::default_sdk(&h).await);
     let put = |threshold: f64| {
-        c.put_metric_alarm()
-            .alarm_name("a")
-            .metric_name("m")
-            .namespace("CISBenchmark")
-            .statistic(Statistic::Sum)
-            .period(300)
-            .threshold(threshold)
-            .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
-            .evaluation_periods(1)
-            .send()
+        common::sum_alarm(
+            &c,
+            "a",
+            ("CISBenchmark", "m"),
+            300,
+            threshold,
+            ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .send()
     };
     put(1.0).await.unwrap();
     put(2.0).await.unwrap();
@@ -643,18 +641,17 @@ async fn a_composite_alarm_follows_its_rule() {
         .await
         .unwrap();
     for name in ["one", "two"] {
-        c.put_metric_alarm()
-            .alarm_name(name)
-            .namespace("ns")
-            .metric_name("m")
-            .statistic(Statistic::Sum)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .unwrap();
+        common::sum_alarm(
+            &c,
+            name,
+            ("ns", "m"),
+            60,
+            1.0,
+            ComparisonOperator::GreaterThanThreshold,
+        )
+        .send()
+        .await
+        .unwrap();
     }
     let err = c
         .put_composite_alarm()
@@ -782,18 +779,17 @@ async fn a_state_set_by_hand_holds_until_an_evaluation_sees_data() {
     let admin = AdminClient::new(&h.endpoint);
     admin.set_clock(1_800_000_000.0).await.unwrap();
     let c = Client::new(&common::default_sdk(&h).await);
-    c.put_metric_alarm()
-        .alarm_name("quiet")
-        .namespace("ns")
-        .metric_name("m")
-        .statistic(Statistic::Sum)
-        .period(10)
-        .evaluation_periods(1)
-        .threshold(30.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
+    common::sum_alarm(
+        &c,
+        "quiet",
+        ("ns", "m"),
+        10,
+        30.0,
+        ComparisonOperator::GreaterThanThreshold,
+    )
+    .send()
+    .await
+    .unwrap();
     c.set_alarm_state()
         .alarm_name("quiet")
         .state_value(StateValue::Alarm)

@@ -6,7 +6,7 @@
 
 mod common;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+use aws_sdk_cloudwatch::types::ComparisonOperator;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider, TlsContext, TrustStore};
 use orgwatch_emulator::tls::TlsFiles;
 use orgwatch_emulator::{start, Config, StartError};
@@ -57,19 +57,18 @@ async fn the_sdk_reaches_the_emulator_over_https_and_plain_http_sees_the_same_st
     let h = common::emulator_with(with_tls()).await;
     let secure = https_sdk(&h).await;
     let cw = aws_sdk_cloudwatch::Client::new(&secure);
-    cw.put_metric_alarm()
-        .alarm_name("org-changes")
-        .namespace("CISBenchmark")
-        .metric_name("OrganizationsChanges")
-        .statistic(Statistic::Sum)
-        .period(300)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
-        .alarm_actions("arn:aws:sns:us-east-1:123456789012:alerts")
-        .send()
-        .await
-        .expect("PutMetricAlarm over https");
+    common::sum_alarm(
+        &cw,
+        "org-changes",
+        ("CISBenchmark", "OrganizationsChanges"),
+        300,
+        1.0,
+        ComparisonOperator::GreaterThanOrEqualToThreshold,
+    )
+    .alarm_actions("arn:aws:sns:us-east-1:123456789012:alerts")
+    .send()
+    .await
+    .expect("PutMetricAlarm over https");
     let sns = aws_sdk_sns::Client::new(&secure);
     sns.create_topic()
         .name("alerts")

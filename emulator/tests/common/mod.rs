@@ -262,3 +262,24 @@ pub async fn cis_chain(h: &Handle, group: &str, treat: Option<&str>) -> String {
     alarm.send().await.unwrap();
     topic
 }
+
+/// PutMetricAlarm as most tests write it: `Sum` over one period of `period` seconds, compared with
+/// `threshold` by `op`. Callers add what their case is about (actions, dimensions, tags), then send.
+pub fn sum_alarm(
+    cw: &aws_sdk_cloudwatch::Client,
+    name: &str,
+    (namespace, metric): (&str, &str),
+    period: i32,
+    threshold: f64,
+    op: aws_sdk_cloudwatch::types::ComparisonOperator,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
+    cw.put_metric_alarm()
+        .alarm_name(name)
+        .namespace(namespace)
+        .metric_name(metric)
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(period)
+        .evaluation_periods(1)
+        .threshold(threshold)
+        .comparison_operator(op)
+}
