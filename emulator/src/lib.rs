@@ -65,6 +65,18 @@ impl Handle {
         let _ = (&mut self.task).await;
         self.shared.save().map(|_| ())
     }
+
+    /// Stops serving, waits at most `grace` for in-flight requests (then drops them), and saves the
+    /// state if a file is configured: what a signal asks for, where a long poll must not hold up a stop.
+    pub async fn shutdown_within(mut self, grace: std::time::Duration) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if tokio::time::timeout(grace, &mut self.task).await.is_err() {
+            self.task.abort();
+        }
+        self.shared.save().map(|_| ())
+    }
 }
 
 /// Errors starting the emulator.

@@ -1,6 +1,6 @@
-//! The HTTP server: the admin API under `/_orgwatch/`, and every other request, once through the
-//! [`crate::transport`] layers, decoded, routed by the SigV4 credential scope to a service, handled,
-//! made durable, and encoded back in the client's protocol.
+//! The HTTP server: the admin API under `/_orgwatch/` (and LocalStack's health path), and every other
+//! request, once through the [`crate::transport`] layers, decoded, routed by the SigV4 credential scope
+//! to a service, handled, made durable, and encoded back in the client's protocol.
 
 use crate::context::{account_for_key, parse_scope, RequestContext};
 use crate::error::ApiError;
@@ -33,6 +33,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .layer(middleware::from_fn(transport::request_id));
     Router::new()
         .nest("/_orgwatch", admin)
+        .route(
+            crate::admin::LOCALSTACK_HEALTH,
+            axum::routing::get(crate::admin::localstack_health),
+        )
         .merge(aws)
         .layer(DefaultBodyLimit::disable())
         .with_state(shared)

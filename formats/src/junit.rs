@@ -57,10 +57,9 @@ pub fn render(d: &Digest, meta: &Meta) -> String {
         for case in &suite.cases {
             let _ = write!(
                 o,
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\" status=\"{}\">",
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\">",
                 escape(&case.name),
                 escape(&classname),
-                case.state.as_str()
             );
             let (blocking, notes): (Vec<usize>, Vec<usize>) = case
                 .findings

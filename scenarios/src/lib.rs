@@ -9,6 +9,7 @@ pub mod access;
 pub mod apply;
 pub mod destinations;
 pub mod format;
+pub mod init;
 pub mod options;
 pub mod record;
 pub mod sdk;

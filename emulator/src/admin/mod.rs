@@ -92,6 +92,31 @@ async fn health(State(s): S) -> Json<Health> {
     })
 }
 
+/// The path LocalStack answers its health on, which container tooling written for LocalStack polls
+/// (testcontainers' Go and .NET modules, CI `services:` health options copied from LocalStack's docs).
+pub const LOCALSTACK_HEALTH: &str = "/_localstack/health";
+
+/// `GET /_localstack/health` in LocalStack's shape: each service by LocalStack's name for it (the
+/// endpoint prefix but CloudWatch's, which LocalStack calls `cloudwatch`), `running`, as LocalStack
+/// reports a service that is up; then the edition and version.
+pub async fn localstack_health() -> Json<Value> {
+    let services: serde_json::Map<String, Value> = crate::services::SERVICES
+        .iter()
+        .map(|(svc, _)| {
+            let name = match *svc {
+                "monitoring" => "cloudwatch",
+                other => other,
+            };
+            (name.to_string(), Value::from("running"))
+        })
+        .collect();
+    Json(json!({
+        "services": services,
+        "edition": "orgwatch",
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
 async fn reset(State(s): S) -> Json<Value> {
     *s.lock() = Store::new();
     s.clock.reset();

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The container image's figures, each beside the same binary run on the host in the same session:
+
+- image size (`docker image inspect`; LocalStack's is over 1 GB);
+- `docker run` to `Ready.` on stdout: median (and spread) of N runs, the clock started just before
+  `docker run` and stopped when the line is read; the host binary from exec to the same line;
+- idle RSS: `docker stats` of the container a second after `Ready.`, /proc of the host process;
+- requests/s: `wrk -t1 -c16 -d6s` (Debian's wrk) of DescribeMetricFilters on a group with 5 filters,
+  through the container's published port and against the host binary, interleaved ROUNDS times.
+
+Usage: benches/scripts/image.py [IMAGE] [HOST_BINARY]   (defaults: orgwatch:<version>, the dist binary)
+Environment: RUNS (default 20), ROUNDS (default 3).
+"""
+
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VERSION = re.search(r'^version = "(.*)"', open(os.path.join(ROOT, "Cargo.toml")).read(), re.M).group(1)
+IMAGE = sys.argv[1] if len(sys.argv) > 1 else f"orgwatch:{VERSION}"
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TARGET, "dist", "orgwatch")
+RUNS = int(os.environ.get("RUNS", "20"))
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+AUTH = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def until_ready(proc):
+    for line in proc.stdout:
+        if line.strip() == "Ready.":
+            return True
+    return False
+
+
+def docker_start(port, name):
+    return subprocess.Popen(
+        ["docker", "run", "--rm", "--name", name, "-p", f"127.0.0.1:{port}:4566", IMAGE],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def host_start(port):
+    env = dict(os.environ, RUST_LOG="warn")
+    return subprocess.Popen([BINARY, "emulator", "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+
+
+def spread(xs):
+    xs = sorted(xs)
+    return f"median {statistics.median(xs):.0f} (min {xs[0]:.0f}, max {xs[-1]:.0f})"
+
+
+def call(port, op, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=json.dumps(body).encode(), headers={
+        "x-amz-target": f"Logs_20140328.{op}", "content-type": "application/x-amz-json-1.1",
+        "authorization": AUTH})
+    urllib.request.urlopen(req).read()
+
+
+def wrk(port):
+    call(port, "CreateLogGroup", {"logGroupName": "g"})
+    for k in range(5):
+        call(port, "PutMetricFilter", {"logGroupName": "g", "filterName": f"f{k}",
+                                       "filterPattern": '{ $.eventSource = "organizations.amazonaws.com" }',
+                                       "metricTransformations": [{"metricName": f"M{k}", "metricNamespace": "CISBenchmark", "metricValue": "1"}]})
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write('wrk.method = "POST"\nwrk.body = \'{"logGroupName":"g"}\'\n'
+                'wrk.headers["x-amz-target"] = "Logs_20140328.DescribeMetricFilters"\n'
+                'wrk.headers["content-type"] = "application/x-amz-json-1.1"\n'
+                f'wrk.headers["authorization"] = "{AUTH}"\n')
+    out = subprocess.run(["wrk", "-t1", "-c16", "-d6s", "-s", f.name, f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True).stdout
+    os.unlink(f.name)
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    assert not errors, out
+    return float(m.group(1))
+
+
+def main():
+    size = int(subprocess.check_output(["docker", "image", "inspect", IMAGE, "--format", "{{.Size}}"]))
+    print(f"image {IMAGE}: {size / 1e6:.1f} MB ({size} bytes)")
+    print(f"host binary {BINARY}: {os.path.getsize(BINARY) / 1e6:.1f} MB")
+
+    container_ms, host_ms = [], []
+    for i in range(RUNS):
+        port = free_port()
+        name = f"orgwatch-bench-{os.getpid()}-{i}"
+        t = time.perf_counter()
+        p = docker_start(port, name)
+        assert until_ready(p), "the container never said Ready."
+        container_ms.append((time.perf_counter() - t) * 1000)
+        subprocess.run(["docker", "kill", name], capture_output=True)
+        p.wait()
+        port = free_port()
+        t = time.perf_counter()
+        p = host_start(port)
+        assert until_ready(p), "the binary never said Ready."
+        host_ms.append((time.perf_counter() - t) * 1000)
+        p.kill()
+        p.wait()
+    print(f"docker run -> Ready.: {spread(container_ms)} ms over {RUNS} runs")
+    print(f"host binary -> Ready.: {spread(host_ms)} ms over {RUNS} runs")
+
+    rss_container, rss_host, rps_container, rps_host = [], [], [], []
+    for r in range(ROUNDS):
+        port = free_port()
+        name = f"orgwatch-bench-{os.getpid()}-load-{r}"
+        p = docker_start(port, name)
+        assert until_ready(p)
+        time.sleep(1)
+        mem = subprocess.check_output(["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name], text=True)
+        value, unit = re.match(r"([\d.]+)\s*([KMG]i?B)", mem.strip()).groups()
+        rss_container.append(float(value) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}.get(unit, 1) * 1.048576)
+        rps_container.append(wrk(port))
+        subprocess.run(["docker", "kill", name], capture_output=True)
+        p.wait()
+        port = free_port()
+        p = host_start(port)
+        assert until_ready(p)
+        time.sleep(1)
+        status = open(f"/proc/{p.pid}/status").read()
+        rss_host.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1000)
+        rps_host.append(wrk(port))
+        p.kill()
+        p.wait()
+    print(f"idle memory: container {spread(rss_container)} MB (docker stats), host {spread(rss_host)} MB (VmRSS)")
+    print(f"DescribeMetricFilters, wrk -t1 -c16 -d6s: container {spread(rps_container)} requests/s through the "
+          f"published port, host {spread(rps_host)} requests/s; {ROUNDS} rounds interleaved")
+
+
+if __name__ == "__main__":
+    main()
