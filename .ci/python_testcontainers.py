@@ -7,12 +7,13 @@ Usage: python_testcontainers.py IMAGE SCENARIO
 """
 
 import os
+import re
 import sys
 
 import boto3
 from testcontainers.community.localstack import LocalStackContainer
 from testcontainers.core.container import DockerContainer
-from testcontainers.core.waiting_utils import wait_for_logs
+from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
 image, scenario = sys.argv[1], os.path.abspath(sys.argv[2])
 assert os.environ.get("TESTCONTAINERS_RYUK_DISABLED") == "true", "Ryuk's image cannot be pulled here"
@@ -33,9 +34,9 @@ container = (
     DockerContainer(image)
     .with_exposed_ports(4566)
     .with_volume_mapping(scenario, "/etc/orgwatch/init/scenario.json", "ro")
+    .waiting_for(LogMessageWaitStrategy(re.compile(r"^Ready\.$", re.M)).with_startup_timeout(30))
 )
 with container:
-    wait_for_logs(container, r"Ready\.\n", timeout=30)
     url = f"http://{container.get_container_host_ip()}:{container.get_exposed_port(4566)}"
     cw = boto3.client(
         "cloudwatch",

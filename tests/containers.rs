@@ -91,6 +91,18 @@ async fn http_subscriber() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>
     (port, rx)
 }
 
+/// Whether a body is an SNS notification (the envelope SNS sends to HTTP and SQS subscribers) whose
+/// message is CloudWatch's alarm message for a change to ALARM.
+fn is_alarm_notification(body: &str) -> bool {
+    let Ok(envelope) = serde_json::from_str::<serde_json::Value>(body) else {
+        return false;
+    };
+    let message = envelope["Message"].as_str().unwrap_or_default();
+    envelope["Type"] == "Notification"
+        && serde_json::from_str::<serde_json::Value>(message)
+            .is_ok_and(|m| m["NewStateValue"] == "ALARM")
+}
+
 /// One GET, its body (whatever the status).
 async fn get(url: &str) -> Vec<u8> {
     use http_body_util::BodyExt;
@@ -203,10 +215,7 @@ async fn the_sdk_builds_a_chain_the_checker_passes_and_the_drill_reaches_a_queue
         }
         alarms += messages
             .iter()
-            .filter(|m| {
-                m.body()
-                    .is_some_and(|b| b.contains("\\\"NewStateValue\\\":\\\"ALARM\\\""))
-            })
+            .filter(|m| m.body().is_some_and(is_alarm_notification))
             .count();
         for m in messages {
             sqs.delete_message()
@@ -224,15 +233,8 @@ async fn the_sdk_builds_a_chain_the_checker_passes_and_the_drill_reaches_a_queue
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     while host_alarms < 18 {
         match tokio::time::timeout_at(deadline, received.recv()).await {
-            Ok(Some(body)) => {
-                if body.contains("\"Type\" : \"Notification\"")
-                    || body.contains("\"Type\":\"Notification\"")
-                {
-                    if body.contains("\\\"NewStateValue\\\":\\\"ALARM\\\"") {
-                        host_alarms += 1;
-                    }
-                }
-            }
+            Ok(Some(body)) if is_alarm_notification(&body) => host_alarms += 1,
+            Ok(Some(_)) => {}
             _ => break,
         }
     }
