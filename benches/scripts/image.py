@@ -3,10 +3,12 @@
 
 - image size (`docker image inspect`; LocalStack's is over 1 GB);
 - `docker run` to `Ready.` on stdout: median (and spread) of N runs, the clock started just before
-  `docker run` and stopped when the line is read; the host binary from exec to the same line;
+  `docker run` and stopped when the line is read; the host binary from exec to the same line; and the
+  engine's own floor, `docker run --rm IMAGE --version` to its exit (no listener, no init);
 - idle RSS: `docker stats` of the container a second after `Ready.`, /proc of the host process;
 - requests/s: `wrk -t1 -c16 -d6s` (Debian's wrk) of DescribeMetricFilters on a group with 5 filters,
-  through the container's published port and against the host binary, interleaved ROUNDS times.
+  through the container's published port (Docker's userland proxy), to the container's own address on
+  the bridge, and against the host binary, interleaved ROUNDS times.
 
 Usage: benches/scripts/image.py [IMAGE] [HOST_BINARY]   (defaults: orgwatch:<version>, the dist binary)
 Environment: RUNS (default 20), ROUNDS (default 3).
@@ -63,25 +65,28 @@ def spread(xs):
     return f"median {statistics.median(xs):.0f} (min {xs[0]:.0f}, max {xs[-1]:.0f})"
 
 
-def call(port, op, body):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=json.dumps(body).encode(), headers={
+def call(port, op, body, host="127.0.0.1"):
+    req = urllib.request.Request(f"http://{host}:{port}/", data=json.dumps(body).encode(), headers={
         "x-amz-target": f"Logs_20140328.{op}", "content-type": "application/x-amz-json-1.1",
         "authorization": AUTH})
     urllib.request.urlopen(req).read()
 
 
-def wrk(port):
+def five_filters(port):
     call(port, "CreateLogGroup", {"logGroupName": "g"})
     for k in range(5):
         call(port, "PutMetricFilter", {"logGroupName": "g", "filterName": f"f{k}",
                                        "filterPattern": '{ $.eventSource = "organizations.amazonaws.com" }',
                                        "metricTransformations": [{"metricName": f"M{k}", "metricNamespace": "CISBenchmark", "metricValue": "1"}]})
+
+
+def wrk(port, host="127.0.0.1"):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write('wrk.method = "POST"\nwrk.body = \'{"logGroupName":"g"}\'\n'
                 'wrk.headers["x-amz-target"] = "Logs_20140328.DescribeMetricFilters"\n'
                 'wrk.headers["content-type"] = "application/x-amz-json-1.1"\n'
                 f'wrk.headers["authorization"] = "{AUTH}"\n')
-    out = subprocess.run(["wrk", "-t1", "-c16", "-d6s", "-s", f.name, f"http://127.0.0.1:{port}/"],
+    out = subprocess.run(["wrk", "-t1", "-c16", "-d6s", "-s", f.name, f"http://{host}:{port}/"],
                          capture_output=True, text=True).stdout
     os.unlink(f.name)
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -112,10 +117,16 @@ def main():
         host_ms.append((time.perf_counter() - t) * 1000)
         p.kill()
         p.wait()
+    floor_ms = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        subprocess.run(["docker", "run", "--rm", IMAGE, "--version"], capture_output=True, check=True)
+        floor_ms.append((time.perf_counter() - t) * 1000)
     print(f"docker run -> Ready.: {spread(container_ms)} ms over {RUNS} runs")
+    print(f"docker run --rm IMAGE --version -> exit (the engine's floor): {spread(floor_ms)} ms over {RUNS} runs")
     print(f"host binary -> Ready.: {spread(host_ms)} ms over {RUNS} runs")
 
-    rss_container, rss_host, rps_container, rps_host = [], [], [], []
+    rss_container, rss_host, rps_container, rps_bridge, rps_host = [], [], [], [], []
     for r in range(ROUNDS):
         port = free_port()
         name = f"orgwatch-bench-{os.getpid()}-load-{r}"
@@ -125,7 +136,11 @@ def main():
         mem = subprocess.check_output(["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name], text=True)
         value, unit = re.match(r"([\d.]+)\s*([KMG]i?B)", mem.strip()).groups()
         rss_container.append(float(value) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}.get(unit, 1) * 1.048576)
+        five_filters(port)
         rps_container.append(wrk(port))
+        address = subprocess.check_output(
+            ["docker", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", name], text=True).strip()
+        rps_bridge.append(wrk(4566, address))
         subprocess.run(["docker", "kill", name], capture_output=True)
         p.wait()
         port = free_port()
@@ -134,12 +149,14 @@ def main():
         time.sleep(1)
         status = open(f"/proc/{p.pid}/status").read()
         rss_host.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1000)
+        five_filters(port)
         rps_host.append(wrk(port))
         p.kill()
         p.wait()
     print(f"idle memory: container {spread(rss_container)} MB (docker stats), host {spread(rss_host)} MB (VmRSS)")
-    print(f"DescribeMetricFilters, wrk -t1 -c16 -d6s: container {spread(rps_container)} requests/s through the "
-          f"published port, host {spread(rps_host)} requests/s; {ROUNDS} rounds interleaved")
+    print(f"DescribeMetricFilters, wrk -t1 -c16 -d6s, {ROUNDS} rounds interleaved: container "
+          f"{spread(rps_container)} requests/s through the published port, {spread(rps_bridge)} to its bridge "
+          f"address; host binary {spread(rps_host)} requests/s")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     if !meta.is_dir() {
         return Err(format!("{}: not a folder", dir.display()));
     }
+    // `discover` passes over a folder it cannot list; here that is an error worth stopping for.
     std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(crate::discover(&[dir.to_path_buf()]))
 }
