@@ -7,8 +7,10 @@
   engine's own floor, `docker run --rm IMAGE --version` to its exit (no listener, no init);
 - idle RSS: `docker stats` of the container a second after `Ready.`, /proc of the host process;
 - requests/s: `wrk -t1 -c16 -d6s` (Debian's wrk) of DescribeMetricFilters on a group with 5 filters,
-  through the container's published port (Docker's userland proxy), to the container's own address on
-  the bridge, and against the host binary, interleaved ROUNDS times.
+  against the host binary (RUST_LOG=warn, as benches/emulator.rs runs it) and the container with the
+  same setting, through its published port (Docker's userland proxy) and to its own address on the
+  bridge; and the container as it ships (an INFO line per request, which Docker's log driver takes),
+  interleaved ROUNDS times.
 
 Usage: benches/scripts/image.py [IMAGE] [HOST_BINARY]   (defaults: orgwatch:<version>, the dist binary)
 Environment: RUNS (default 20), ROUNDS (default 3).
@@ -48,9 +50,10 @@ def until_ready(proc):
     return False
 
 
-def docker_start(port, name):
+def docker_start(port, name, *env):
+    env_args = [a for e in env for a in ("-e", e)]
     return subprocess.Popen(
-        ["docker", "run", "--rm", "--name", name, "-p", f"127.0.0.1:{port}:4566", IMAGE],
+        ["docker", "run", "--rm", "--name", name, "-p", f"127.0.0.1:{port}:4566", *env_args, IMAGE],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
@@ -126,7 +129,8 @@ def main():
     print(f"docker run --rm IMAGE --version -> exit (the engine's floor): {spread(floor_ms)} ms over {RUNS} runs")
     print(f"host binary -> Ready.: {spread(host_ms)} ms over {RUNS} runs")
 
-    rss_container, rss_host, rps_container, rps_bridge, rps_host = [], [], [], [], []
+    rss_container, rss_host = [], []
+    rps = {"host": [], "published": [], "bridge": [], "default": []}
     for r in range(ROUNDS):
         port = free_port()
         name = f"orgwatch-bench-{os.getpid()}-load-{r}"
@@ -137,12 +141,21 @@ def main():
         value, unit = re.match(r"([\d.]+)\s*([KMG]i?B)", mem.strip()).groups()
         rss_container.append(float(value) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}.get(unit, 1) * 1.048576)
         five_filters(port)
-        rps_container.append(wrk(port))
-        address = subprocess.check_output(
-            ["docker", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", name], text=True).strip()
-        rps_bridge.append(wrk(4566, address))
+        rps["default"].append(wrk(port))
         subprocess.run(["docker", "kill", name], capture_output=True)
         p.wait()
+
+        port = free_port()
+        p = docker_start(port, name, "RUST_LOG=warn")
+        assert until_ready(p)
+        five_filters(port)
+        rps["published"].append(wrk(port))
+        address = subprocess.check_output(
+            ["docker", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", name], text=True).strip()
+        rps["bridge"].append(wrk(4566, address))
+        subprocess.run(["docker", "kill", name], capture_output=True)
+        p.wait()
+
         port = free_port()
         p = host_start(port)
         assert until_ready(p)
@@ -150,13 +163,15 @@ def main():
         status = open(f"/proc/{p.pid}/status").read()
         rss_host.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1000)
         five_filters(port)
-        rps_host.append(wrk(port))
+        rps["host"].append(wrk(port))
         p.kill()
         p.wait()
     print(f"idle memory: container {spread(rss_container)} MB (docker stats), host {spread(rss_host)} MB (VmRSS)")
-    print(f"DescribeMetricFilters, wrk -t1 -c16 -d6s, {ROUNDS} rounds interleaved: container "
-          f"{spread(rps_container)} requests/s through the published port, {spread(rps_bridge)} to its bridge "
-          f"address; host binary {spread(rps_host)} requests/s")
+    print(f"DescribeMetricFilters, wrk -t1 -c16 -d6s, requests/s, {ROUNDS} rounds interleaved:")
+    print(f"  host binary, RUST_LOG=warn:                    {spread(rps['host'])}")
+    print(f"  container, RUST_LOG=warn, its bridge address:  {spread(rps['bridge'])}")
+    print(f"  container, RUST_LOG=warn, the published port:  {spread(rps['published'])}")
+    print(f"  container as shipped (INFO per request), port: {spread(rps['default'])}")
 
 
 if __name__ == "__main__":
