@@ -24,15 +24,9 @@ pub fn run(args: HealthcheckArgs) -> ExitCode {
     let endpoint = args
         .endpoint_url
         .unwrap_or_else(|| format!("http://127.0.0.1:{}", args.port));
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("orgwatch: cannot start the runtime: {e}");
-            return ExitCode::from(1);
-        }
+    // Docker reads exit 1 as unhealthy and reserves 2: a runtime that cannot start is unhealthy.
+    let Ok(rt) = crate::pattern_cmd::runtime() else {
+        return ExitCode::from(1);
     };
     let answer = rt.block_on(async {
         tokio::time::timeout(

@@ -10,7 +10,6 @@
 
 use orgwatch_testcontainers::{admin, endpoint_url, sdk_config, start, Orgwatch};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use testcontainers::core::Host;
 use testcontainers::ImageExt;
 
@@ -123,18 +122,13 @@ async fn get(url: &str) -> Vec<u8> {
 
 /// `orgwatch ARGS` as a CI job runs it against the container: test credentials in the environment.
 fn orgwatch_against(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_orgwatch"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("orgwatch runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    common::orgwatch_with_env(
+        args,
+        &[
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_REGION", "us-east-1"),
+        ],
     )
 }
 
@@ -314,7 +308,7 @@ async fn a_killed_container_loses_nothing_it_answered() {
     }
     // No chance to save: SIGKILL.
     engine::docker(&["kill", first.id()]).expect("killed");
-    drop(first);
+    first.rm().await.expect("removed");
 
     let second = start(image)
         .await
@@ -331,8 +325,8 @@ async fn a_killed_container_loses_nothing_it_answered() {
         .iter()
         .filter_map(|g| g.log_group_name().map(str::to_string))
         .collect();
-    drop(second);
-    let _ = engine::docker(&["volume", "rm", "-f", &volume]);
+    second.rm().await.expect("removed");
+    engine::docker(&["volume", "rm", &volume]).expect("the volume removed");
     assert_eq!(found, names);
 }
 
