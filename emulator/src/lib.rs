@@ -58,12 +58,9 @@ pub struct Handle {
 
 impl Handle {
     /// Stops serving, waits for in-flight requests, and saves the state if a file is configured.
-    pub async fn shutdown(mut self) -> std::io::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.task).await;
-        self.shared.save().map(|_| ())
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        // A deadline past what `Instant` holds is no deadline to tokio's timeout: wait for them all.
+        self.shutdown_within(std::time::Duration::MAX).await
     }
 
     /// Stops serving, waits at most `grace` for in-flight requests (then drops them), and saves the

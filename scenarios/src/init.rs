@@ -10,11 +10,8 @@ use std::path::{Path, PathBuf};
 
 /// Every scenario file in `dir`, in name order (the catalogue's rule: `*.json` but a schema).
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let meta = std::fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if !meta.is_dir() {
-        return Err(format!("{}: not a folder", dir.display()));
-    }
-    // `discover` passes over a folder it cannot list; here that is an error worth stopping for.
+    // `discover` passes over what it cannot list (and takes a file for itself); here a missing,
+    // unreadable or non-folder path is an error worth stopping for.
     std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(crate::discover(&[dir.to_path_buf()]))
 }
