@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! transport   tower layers: request id, body limit, SigV4, one gunzip        (transport.rs)
+//!             under the bounds on every input                                 (limits.rs)
 //! server      route by credential scope, faults, dispatch, durability, log  (server.rs, durable.rs)
 //!   → protocol   one codec per wire protocol; a Query input is typed by the
 //!                operation's input struct, outputs by the operation          (protocol/)
@@ -30,6 +31,7 @@ pub mod context;
 pub mod durable;
 pub mod error;
 pub mod faults;
+pub mod limits;
 pub mod model;
 pub mod pipeline;
 pub mod protocol;

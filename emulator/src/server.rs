@@ -32,7 +32,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         ))
         .layer(middleware::from_fn(transport::request_id));
     Router::new()
-        .nest("/_orgwatch", admin)
+        .nest(
+            "/_orgwatch",
+            admin.layer(DefaultBodyLimit::max(crate::limits::MAX_ADMIN_BODY)),
+        )
         .route(
             crate::admin::LOCALSTACK_HEALTH,
             axum::routing::get(crate::admin::localstack_health),
@@ -69,6 +72,13 @@ async fn api(
         Ok(d) => d,
         Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),
     };
+    // A credential scoped to one service on a request another service's protocol names (a CBOR
+    // CloudWatch call signed for `s3`) is refused as AWS refuses it, never dispatched to either.
+    if let (Some(scoped), Some(implied)) = (&scoped_service, decoded.implied_service) {
+        if scoped != implied {
+            return fail(decoded.protocol, implied, crate::sigv4::wrong_scope(implied));
+        }
+    }
     // The SubscribeURL and UnsubscribeURL SNS sends are unsigned GETs; the ARN they carry says where.
     let link = scope
         .is_none()

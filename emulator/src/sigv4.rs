@@ -53,6 +53,18 @@ fn encode(s: &str) -> String {
     o
 }
 
+/// A credential scoped to another service than the one the request is for: AWS's answer (the JSON and CBOR
+/// shape `InvalidSignatureException`, the Query code `SignatureDoesNotMatch`, 403), which it gives whether
+/// or not the signature itself is checked.
+pub fn wrong_scope(service: &str) -> ApiError {
+    ApiError::new(
+        "InvalidSignatureException",
+        403,
+        format!("Credential should be scoped to correct service: '{service}'. "),
+    )
+    .with_code("SignatureDoesNotMatch")
+}
+
 fn forbidden(code: &str, message: &str) -> ApiError {
     ApiError::new(code, 403, message)
 }

@@ -1,7 +1,8 @@
 //! Transport: what happens to an AWS request before a codec reads it, as layers around the API handler,
 //! outermost first: a request id ([`RequestId`]), the body read whole under [`MAX_BODY`], the SigV4
 //! signature checked over the body as sent (when `--verify-signatures`), and a gzip body inflated under
-//! [`MAX_INFLATED`] ([`gunzip`], the one inflater, which the admin API's CloudTrail log files use too).
+//! [`MAX_INFLATED_REQUEST`] ([`gunzip`], the one inflater, which the admin API's CloudTrail log files use
+//! too, under their own bound). Every bound is in [`crate::limits`].
 //! A refusal here is already in the client's protocol, since [`protocol::detect`] needs only the path
 //! and headers.
 
@@ -17,10 +18,7 @@ use axum::response::Response;
 use std::io::Read;
 use std::sync::Arc;
 
-/// The largest request body accepted (AWS's largest, PutLogEvents and PutMetricData, is about 1 MiB).
-pub const MAX_BODY: usize = 1_048_576 + 65_536;
-/// The largest body after gzip decompression (a CloudTrail log file of the admin API included).
-pub const MAX_INFLATED: u64 = 64 * 1_048_576;
+pub use crate::limits::{MAX_BODY, MAX_INFLATED_REQUEST};
 
 /// The id every response of a request carries (`x-amzn-RequestId`, the Query `RequestId`).
 #[derive(Debug, Clone)]
@@ -89,12 +87,23 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
     let gzip = protocol::header(&parts.headers, "content-encoding")
         .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
     let bytes = if gzip {
-        match gunzip(&bytes) {
+        match gunzip(&bytes, MAX_INFLATED_REQUEST) {
             Ok(b) => {
                 parts.headers.remove("content-encoding");
                 Bytes::from(b)
             }
-            Err(message) => return refuse(&parts, &id, ApiError::serialization(message)),
+            Err(Inflate::TooLarge) => {
+                let e = ApiError::new(
+                    "RequestEntityTooLargeException",
+                    413,
+                    format!("Request body inflates past the limit of {MAX_INFLATED_REQUEST} bytes"),
+                );
+                return refuse(&parts, &id, e);
+            }
+            Err(Inflate::NotGzip) => {
+                let e = ApiError::serialization("The request body is not valid gzip");
+                return refuse(&parts, &id, e);
+            }
         }
     } else {
         bytes
@@ -103,15 +112,34 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         .await
 }
 
-/// Inflates a gzip body, refusing one that is not gzip or inflates past [`MAX_INFLATED`].
-pub fn gunzip(body: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut dec = flate2::read::GzDecoder::new(body).take(MAX_INFLATED + 1);
-    if dec.read_to_end(&mut out).is_err() || out.len() as u64 > MAX_INFLATED {
-        return Err(format!(
-            "The request body is not valid gzip, or inflates past {} MiB",
-            MAX_INFLATED / 1_048_576
-        ));
+/// Why a gzip body was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inflate {
+    NotGzip,
+    TooLarge,
+}
+
+impl std::fmt::Display for Inflate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inflate::NotGzip => write!(f, "the body is not valid gzip"),
+            Inflate::TooLarge => write!(f, "the body inflates past the limit"),
+        }
+    }
+}
+
+/// Inflates a gzip body, refusing one that is not gzip or inflates past `limit` bytes. Inflation stops at
+/// the first byte past the limit, so a bomb costs at most `limit` bytes (a buffer that grows to hold it,
+/// dropped on refusal), never what it would inflate to.
+pub fn gunzip(body: &[u8], limit: usize) -> Result<Vec<u8>, Inflate> {
+    // Sized for a typical ratio so the buffer seldom doubles past what it holds.
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
+    let mut dec = flate2::read::GzDecoder::new(body).take(limit as u64 + 1);
+    if dec.read_to_end(&mut out).is_err() {
+        return Err(Inflate::NotGzip);
+    }
+    if out.len() > limit {
+        return Err(Inflate::TooLarge);
     }
     Ok(out)
 }

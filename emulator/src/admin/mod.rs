@@ -323,9 +323,9 @@ async fn clear_faults(State(s): S) -> Json<Value> {
 async fn cloudtrail_events(State(s): S, body: axum::body::Bytes) -> Response {
     // CloudTrail log files are gzip without a content-encoding: known by their magic bytes.
     let body = if body.starts_with(&[0x1f, 0x8b]) {
-        match crate::transport::gunzip(&body) {
+        match crate::transport::gunzip(&body, crate::limits::MAX_ADMIN_BODY) {
             Ok(b) => b,
-            Err(e) => return bad(e),
+            Err(e) => return bad(format!("CloudTrail log file: {e}")),
         }
     } else {
         body.to_vec()

@@ -4,9 +4,11 @@
 //! The grammar is AWS's (CloudWatch user guide, "Creating a composite alarm"): `ALARM(x)`, `OK(x)` and
 //! `INSUFFICIENT_DATA(x)`, where `x` is an alarm's name or ARN, quoted or not; `TRUE` and `FALSE`; `NOT`,
 //! `AND`, `OR` (in that order of precedence) and parentheses. `AT_LEAST` is not read here: a rule using it
-//! is refused rather than judged wrongly.
+//! is refused rather than judged wrongly. Parentheses and `NOT`s nest at most
+//! [`MAX_ALARM_RULE_DEPTH`] deep, so neither the parser nor the rule it builds can exhaust the stack.
 
 use super::cloudwatch::StateValue;
+use crate::limits::MAX_ALARM_RULE_DEPTH;
 
 /// A parsed rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +25,11 @@ impl Rule {
     /// Parses a rule; the error says what was wrong, for AWS's `InvalidParameterValue`.
     pub fn parse(src: &str) -> Result<Rule, String> {
         let tokens = tokenize(src)?;
-        let mut p = Parser { tokens, at: 0 };
+        let mut p = Parser {
+            tokens,
+            at: 0,
+            depth: 0,
+        };
         let rule = p.or()?;
         match p.tokens.get(p.at) {
             None => Ok(rule),
@@ -125,9 +131,24 @@ fn tokenize(src: &str) -> Result<Vec<Token>, String> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// How many parentheses and `NOT`s enclose the token at `at`.
+    depth: usize,
 }
 
 impl Parser {
+    /// Goes one level deeper (a parenthesis or a `NOT`), refusing a rule nested past the limit.
+    fn nest<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, String>) -> Result<T, String> {
+        if self.depth >= MAX_ALARM_RULE_DEPTH {
+            return Err(format!(
+                "The alarm rule nests more than {MAX_ALARM_RULE_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     fn peek_word(&self, w: &str) -> bool {
         matches!(self.tokens.get(self.at), Some(Token::Word(x)) if x == w)
     }
@@ -153,7 +174,7 @@ impl Parser {
     fn not(&mut self) -> Result<Rule, String> {
         if self.peek_word("NOT") {
             self.at += 1;
-            return Ok(Rule::Not(Box::new(self.not()?)));
+            return Ok(Rule::Not(Box::new(self.nest(Self::not)?)));
         }
         self.atom()
     }
@@ -184,11 +205,11 @@ impl Parser {
             .ok_or("The alarm rule ends too early")?;
         self.at += 1;
         match t {
-            Token::Open => {
-                let r = self.or()?;
-                self.expect(Token::Close)?;
+            Token::Open => self.nest(|p| {
+                let r = p.or()?;
+                p.expect(Token::Close)?;
                 Ok(r)
-            }
+            }),
             Token::Word(w) if w == "TRUE" => Ok(Rule::Const(true)),
             Token::Word(w) if w == "FALSE" => Ok(Rule::Const(false)),
             Token::Word(w) => {
@@ -245,6 +266,19 @@ mod tests {
             Rule::parse(r#"ALARM("a") OR OK(b)"#).unwrap().children(),
             ["a", "b"]
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("{}TRUE{}", "(".repeat(n), ")".repeat(n));
+        assert!(Rule::parse(&nested(MAX_ALARM_RULE_DEPTH)).is_ok());
+        let err = Rule::parse(&nested(MAX_ALARM_RULE_DEPTH + 1)).unwrap_err();
+        assert!(err.contains("nests more than"), "{err}");
+        let nots = |n: usize| format!("{}TRUE", "NOT ".repeat(n));
+        assert!(Rule::parse(&nots(MAX_ALARM_RULE_DEPTH)).is_ok());
+        assert!(Rule::parse(&nots(MAX_ALARM_RULE_DEPTH + 1)).is_err());
+        // The longest rule AWS takes, all parentheses: refused, not a stack overflow.
+        assert!(Rule::parse(&nested(5120)).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::output::Out;
 use crate::error::ApiError;
+use crate::limits::MAX_CBOR_DEPTH;
 use ciborium::value::{Integer, Value as Cbor};
 use serde_json::{Map, Number, Value};
 
@@ -26,8 +27,10 @@ pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
 }
 
 fn to_json(v: Cbor, depth: usize) -> Result<Value, ApiError> {
-    if depth > 64 {
-        return Err(ApiError::serialization("CBOR nesting is too deep"));
+    if depth > MAX_CBOR_DEPTH {
+        return Err(ApiError::serialization(format!(
+            "CBOR nesting is deeper than {MAX_CBOR_DEPTH} levels"
+        )));
     }
     Ok(match v {
         Cbor::Null => Value::Null,

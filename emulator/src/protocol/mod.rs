@@ -49,7 +49,12 @@ fn service_of_target(prefix: &str) -> Option<&'static str> {
 
 /// Which protocol a request speaks, from its path and headers alone (used to shape even decode errors).
 pub fn detect(path: &str, headers: &HeaderMap) -> Protocol {
-    if crate::context::parse_scope(headers).is_some_and(|s| s.service == "s3") {
+    // An S3 request is REST-XML whatever its path (`/service/...` is a bucket named `service`), unless it
+    // names another protocol in its headers; then the scope is wrong, which the server answers.
+    if crate::context::parse_scope(headers).is_some_and(|s| s.service == "s3")
+        && !headers.contains_key("x-amz-target")
+        && !headers.contains_key("smithy-protocol")
+    {
         return Protocol::RestXml;
     }
     if path.starts_with("/service/") && path.contains("/operation/") {
@@ -173,7 +178,7 @@ pub fn decode(
                 Some("2012-11-05") => Some("sqs"),
                 _ => None,
             };
-            let input = query::decode(&pairs);
+            let input = query::decode(&pairs)?;
             Ok(Decoded {
                 protocol,
                 operation: op,

@@ -2,7 +2,8 @@
 //! responses (`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...`), with lists as `<member>`.
 
 use super::output::Out;
-use super::rest_xml::escape;
+use super::rest_xml::{escape, xml_char};
+use crate::limits::MAX_QUERY_NAME_PARTS;
 use crate::error::ApiError;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -38,16 +39,42 @@ impl Node {
     }
 }
 
-/// The form parameters as a document of text leaves (everything but `Action` and `Version`).
-pub fn decode(pairs: &[(String, String)]) -> Value {
+/// The form parameters as a document of text leaves (everything but `Action` and `Version`). A name of more
+/// than [`MAX_QUERY_NAME_PARTS`] parts is refused before anything is built, so the tree (and the reader
+/// that walks it) is never deeper than that; so is a name or value XML 1.0 cannot carry, since a Query
+/// answer is XML and errors echo what was sent.
+pub fn decode(pairs: &[(String, String)]) -> Result<Value, ApiError> {
     let mut root = Node::Obj(BTreeMap::new());
     for (k, v) in pairs {
+        if let Some(c) = k.chars().chain(v.chars()).find(|c| !xml_char(*c)) {
+            return Err(ApiError::new(
+                "MalformedQueryString",
+                400,
+                format!(
+                    "The parameter {} holds the character U+{:04X}, which XML 1.0 cannot carry",
+                    escape(k),
+                    u32::from(c)
+                ),
+            ));
+        }
         if k == "Action" || k == "Version" {
             continue;
         }
-        insert(&mut root, &k.split('.').collect::<Vec<_>>(), v);
+        let path: Vec<&str> = k.split('.').collect();
+        if path.len() > MAX_QUERY_NAME_PARTS {
+            return Err(ApiError::new(
+                "MalformedQueryString",
+                400,
+                format!(
+                    "The parameter name {}... has {} parts; at most {MAX_QUERY_NAME_PARTS} are allowed",
+                    escape(&path[..4].join(".")),
+                    path.len()
+                ),
+            ));
+        }
+        insert(&mut root, &path, v);
     }
-    to_value(root)
+    Ok(to_value(root))
 }
 
 fn insert(node: &mut Node, path: &[&str], v: &str) {

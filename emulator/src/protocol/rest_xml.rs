@@ -106,6 +106,30 @@ pub fn decode(
     })
 }
 
+/// The operation of a method S3 has for no resource (`PATCH`, `OPTIONS` without CORS, anything else):
+/// answered `405 MethodNotAllowed`.
+pub const METHOD_NOT_ALLOWED: &str = "MethodNotAllowed";
+
+/// Query keys that select an S3 operation this emulator does not serve (inventory, analytics and
+/// metrics configurations, object retention and legal hold, restores, selects, multipart parts):
+/// named so that such a request is answered `NotImplemented`, never taken for a listing or a read.
+const UNSERVED: &[&str] = &[
+    "analytics",
+    "attributes",
+    "intelligent-tiering",
+    "inventory",
+    "legal-hold",
+    "metadataTable",
+    "metrics",
+    "partNumber",
+    "restore",
+    "retention",
+    "select",
+    "session",
+    "torrent",
+    "uploadId",
+];
+
 /// The operation's name, as S3's model calls it.
 fn operation(
     method: &str,
@@ -120,23 +144,32 @@ fn operation(
         "DELETE" => "Delete",
         "HEAD" => "Head",
         "POST" => "Post",
-        other => other,
+        _ => return METHOD_NOT_ALLOWED.into(),
     };
+    if let Some(q) = UNSERVED.iter().find(|q| query.contains_key(**q)) {
+        return format!("{verb} ?{q}");
+    }
     match (bucket, key, sub) {
-        (false, _, _) => "ListBuckets".into(),
-        (true, false, Some(("versions", _))) => "ListObjectVersions".into(),
-        (true, false, Some(("uploads", _))) => "ListMultipartUploads".into(),
+        (false, _, _) if method == "GET" => "ListBuckets".into(),
+        (false, _, _) => METHOD_NOT_ALLOWED.into(),
+        (true, false, Some(("versions", _))) if method == "GET" => "ListObjectVersions".into(),
+        (true, false, Some(("uploads", _))) if method == "GET" => "ListMultipartUploads".into(),
         (true, false, Some(("delete", _))) if method == "POST" => "DeleteObjects".into(),
         (true, false, Some((_, name))) => format!("{verb}{name}"),
         (true, false, None) => match method {
             "PUT" => "CreateBucket".into(),
             "HEAD" => "HeadBucket".into(),
             "DELETE" => "DeleteBucket".into(),
+            // A browser form upload.
+            "POST" => "PostObject".into(),
             _ if query.get("list-type").map(String::as_str) == Some("2") => "ListObjectsV2".into(),
             _ => "ListObjects".into(),
         },
         (true, true, Some(("tagging", _))) => format!("{verb}ObjectTagging"),
-        (true, true, _) => format!("{verb}Object"),
+        // An object's own subresources (`?acl`, `?uploads`): none is served.
+        (true, true, Some((q, _))) => format!("{verb}Object ?{q}"),
+        (true, true, None) if method == "POST" => "PostObject".into(),
+        (true, true, None) => format!("{verb}Object"),
     }
 }
 
@@ -231,8 +264,28 @@ pub fn respond_err(err: &ApiError, request_id: &str, head: bool) -> Response {
     resp
 }
 
-/// XML text escaping.
+/// Whether XML 1.0 can carry the character (its `Char` production): tab, LF, CR and U+0020 up, but for the
+/// surrogates (which a Rust `char` never is) and U+FFFE, U+FFFF.
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// XML text escaping, for every answer but S3's object keys. A character XML 1.0 cannot carry never gets
+/// this far from a Query request (its codec refuses it); one stored through another protocol (a JSON
+/// client's alarm description, read back over Query) is written as U+FFFD, so the answer stays XML.
 pub fn escape(s: &str) -> String {
+    escape_with(s, |_, o| o.push('\u{FFFD}'))
+}
+
+/// An S3 object key in a listing without `encoding-type=url`, as S3 writes it: a character XML 1.0 cannot
+/// carry becomes a character reference (`&#x1;`). S3 documents that XML 1.0 parsers refuse these and that
+/// `encoding-type=url` is the way to list such keys (which botocore always asks for); the reference is
+/// still well-formed XML 1.1 and keeps the key recoverable.
+pub fn escape_key(s: &str) -> String {
+    escape_with(s, |c, o| o.push_str(&format!("&#x{:X};", u32::from(c))))
+}
+
+fn escape_with(s: &str, forbidden: impl Fn(char, &mut String)) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -241,6 +294,7 @@ pub fn escape(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
+            c if !xml_char(c) => forbidden(c, &mut o),
             _ => o.push(c),
         }
     }

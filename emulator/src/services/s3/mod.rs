@@ -9,7 +9,7 @@ use super::handler::Call;
 use crate::error::{service_errors, ApiError, ApiResult};
 use crate::model::s3::{Bucket, Object};
 use crate::protocol::output::Out;
-use crate::protocol::rest_xml::{HttpInput, HttpReply};
+use crate::protocol::rest_xml::{HttpInput, HttpReply, METHOD_NOT_ALLOWED};
 use crate::protocol::Document;
 use base64::Engine;
 use subresources::Unset;
@@ -29,6 +29,7 @@ service_errors! {
         NotImplemented = "NotImplemented", 501;
         MethodNotAllowed = "MethodNotAllowed", 405;
         AccessDenied = "AccessDenied", 403;
+        InvalidArgument = "InvalidArgument", 400;
     }
 }
 
@@ -83,14 +84,28 @@ fn route(call: &mut Call<'_>, op: &str, i: &HttpInput) -> ApiResult<HttpReply> {
             i.subresource.and_then(subresources::find),
         ) {
             ("GET", Some(s)) => return get_subresource(call, bucket, s),
-            ("PUT", Some(s)) => put_subresource(call, bucket, s, &i.body),
+            ("PUT", Some(s)) => put_subresource(call, bucket, s, i),
             ("DELETE", Some(s)) => delete_subresource(call, bucket, s),
+            // A method the resource does not have (`PATCH /b?policy`, `GET /b?delete`, `HEAD /b?acl`).
+            _ if op == METHOD_NOT_ALLOWED || (i.key.is_none() && i.subresource.is_some()) => {
+                Err(method_not_allowed())
+            }
+            // An operation S3 has and this emulator does not serve (PostObject, `?inventory`,
+            // multipart uploads): S3's own answer for functionality it does not implement.
             _ => Err(S3Error::NotImplemented(format!(
                 "{op} is not implemented by this emulator"
             ))),
         },
     };
     reply.map_err(ApiError::from)
+}
+
+fn method_not_allowed() -> S3Error {
+    S3Error::MethodNotAllowed("The specified method is not allowed against this resource.".into())
+}
+
+fn malformed_xml() -> S3Error {
+    S3Error::MalformedXml("The XML you provided was not well-formed or did not validate against our published schema".into())
 }
 
 fn no_bucket() -> S3Error {
@@ -119,9 +134,7 @@ pub fn valid_bucket_name(name: &str) -> bool {
 /// The text of every element named `name` in an XML document.
 fn element_texts(body: &[u8], name: &str) -> Result<Vec<String>> {
     use quick_xml::events::Event;
-    let malformed = || {
-        S3Error::MalformedXml("The XML you provided was not well-formed or did not validate against our published schema".into())
-    };
+    let malformed = malformed_xml;
     let mut reader = quick_xml::Reader::from_reader(body);
     let mut buf = Vec::new();
     let mut inside = false;
@@ -146,9 +159,44 @@ fn element_texts(body: &[u8], name: &str) -> Result<Vec<String>> {
     }
 }
 
-/// A document S3 stores as given must still be well-formed XML.
-fn check_xml(body: &[u8]) -> Result<()> {
-    element_texts(body, "").map(|_| ())
+/// A configuration document S3 stores as given must still be well-formed XML with the root element its
+/// schema names: an empty body, a document of another root, or text after the root is `MalformedXML`.
+fn check_document(body: &[u8], root: &str) -> Result<()> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        match reader.read_event_into(&mut buf).map_err(|_| malformed_xml())? {
+            Event::Start(e) => {
+                if depth == 0 {
+                    roots += 1;
+                    if e.local_name().as_ref() != root.as_bytes() || roots > 1 {
+                        return Err(malformed_xml());
+                    }
+                }
+                depth += 1;
+            }
+            Event::Empty(e) if depth == 0 => {
+                roots += 1;
+                if e.local_name().as_ref() != root.as_bytes() || roots > 1 {
+                    return Err(malformed_xml());
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                return Err(malformed_xml());
+            }
+            Event::Text(t) => {
+                t.unescape().map_err(|_| malformed_xml())?;
+            }
+            Event::Eof if roots == 1 && depth == 0 => return Ok(()),
+            Event::Eof => return Err(malformed_xml()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 fn list_buckets(call: &mut Call<'_>) -> Result<HttpReply> {
@@ -274,10 +322,21 @@ fn put_subresource(
     call: &mut Call<'_>,
     name: &str,
     s: &subresources::Subresource,
-    body: &[u8],
+    i: &HttpInput,
 ) -> Result<HttpReply> {
-    let text = String::from_utf8(body.to_vec())
-        .map_err(|_| S3Error::MalformedXml("The XML you provided was not well-formed or did not validate against our published schema".into()))?;
+    let body = &i.body;
+    // A canned ACL (`x-amz-acl: private`) or grant headers stand in for the document: the owner keeps
+    // full control, which is what the default document says.
+    if s.key == "acl"
+        && body.is_empty()
+        && i.headers
+            .keys()
+            .any(|h| h == "x-amz-acl" || h.starts_with("x-amz-grant-"))
+    {
+        bucket(call, name)?;
+        return Ok(HttpReply::empty(200));
+    }
+    let text = String::from_utf8(body.to_vec()).map_err(|_| malformed_xml())?;
     if s.json {
         let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
             S3Error::MalformedPolicy(
@@ -290,7 +349,7 @@ fn put_subresource(
             ));
         }
     } else {
-        check_xml(body)?;
+        check_document(body, s.root)?;
     }
     let b = bucket(call, name)?;
     b.config.insert(s.key.to_string(), Some(text));
@@ -334,7 +393,19 @@ fn max_keys(i: &HttpInput) -> usize {
         .min(1000)
 }
 
+/// How a listing writes its keys: `encoding-type=url`, or none; S3 refuses any other.
+fn key_encoding(i: &HttpInput) -> Result<output::Keys> {
+    match i.query("encoding-type") {
+        None => Ok(output::Keys::Xml),
+        Some("url") => Ok(output::Keys::Url),
+        Some(_) => Err(S3Error::InvalidArgument(
+            "Invalid Encoding Method specified in Request".into(),
+        )),
+    }
+}
+
 fn list_objects(call: &mut Call<'_>, name: &str, i: &HttpInput, v2: bool) -> Result<HttpReply> {
+    let keys = key_encoding(i)?;
     let b = bucket(call, name)?;
     let prefix = i.query("prefix").unwrap_or_default();
     let max = max_keys(i);
@@ -352,10 +423,12 @@ fn list_objects(call: &mut Call<'_>, name: &str, i: &HttpInput, v2: bool) -> Res
         next.as_deref(),
         v2,
         &b.account,
+        keys,
     )))
 }
 
 fn list_object_versions(call: &mut Call<'_>, name: &str, i: &HttpInput) -> Result<HttpReply> {
+    let keys = key_encoding(i)?;
     let b = bucket(call, name)?;
     let prefix = i.query("prefix").unwrap_or_default();
     let max = max_keys(i);
@@ -367,6 +440,7 @@ fn list_object_versions(call: &mut Call<'_>, name: &str, i: &HttpInput) -> Resul
         &items,
         next.as_deref(),
         &b.account,
+        keys,
     )))
 }
 

@@ -2,8 +2,33 @@
 
 use crate::clock::iso8601;
 use crate::model::s3::{Bucket, Object};
-use crate::protocol::rest_xml::escape;
+use crate::protocol::rest_xml::{escape, escape_key};
 use crate::protocol::rest_xml::NAMESPACE as NS;
+
+/// How object keys (and the prefixes and markers made of them) are written in a listing: as S3 writes them
+/// by default ([`escape_key`]), or form-encoded when the request asked `encoding-type=url`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    Xml,
+    Url,
+}
+
+impl Keys {
+    fn text(self, key: &str) -> String {
+        match self {
+            Keys::Xml => escape_key(key),
+            Keys::Url => form_urlencoded::byte_serialize(key.as_bytes()).collect(),
+        }
+    }
+
+    /// The `<EncodingType>` element S3 adds when it encoded the keys.
+    fn element(self) -> &'static str {
+        match self {
+            Keys::Xml => "",
+            Keys::Url => "<EncodingType>url</EncodingType>",
+        }
+    }
+}
 
 fn owner(account: &str) -> String {
     format!("<Owner><ID>{account}</ID><DisplayName>orgwatch</DisplayName></Owner>")
@@ -32,10 +57,10 @@ pub fn location(region: &str) -> String {
     format!("<LocationConstraint xmlns=\"{NS}\">{r}</LocationConstraint>")
 }
 
-fn object_fields(k: &str, o: &Object) -> String {
+fn object_fields(k: &str, o: &Object, keys: Keys) -> String {
     format!(
         "<Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass>",
-        escape(k),
+        keys.text(k),
         iso8601(o.modified),
         escape(&o.etag),
         o.size
@@ -50,11 +75,13 @@ pub fn list_objects(
     next: Option<&str>,
     v2: bool,
     account: &str,
+    keys: Keys,
 ) -> String {
     let mut s = format!(
-        "<ListBucketResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><MaxKeys>{max}</MaxKeys><IsTruncated>{}</IsTruncated>",
+        "<ListBucketResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><MaxKeys>{max}</MaxKeys>{}<IsTruncated>{}</IsTruncated>",
         escape(bucket),
-        escape(prefix),
+        keys.text(prefix),
+        keys.element(),
         next.is_some()
     );
     if v2 {
@@ -66,12 +93,12 @@ pub fn list_objects(
             ));
         }
     } else if let Some(n) = next {
-        s.push_str(&format!("<NextMarker>{}</NextMarker>", escape(n)));
+        s.push_str(&format!("<NextMarker>{}</NextMarker>", keys.text(n)));
     }
     for (k, o) in items {
         s.push_str(&format!(
             "<Contents>{}{}</Contents>",
-            object_fields(k, o),
+            object_fields(k, o, keys),
             if v2 { String::new() } else { owner(account) }
         ));
     }
@@ -87,23 +114,25 @@ pub fn list_versions(
     items: &[(&String, &Object)],
     next: Option<&str>,
     account: &str,
+    keys: Keys,
 ) -> String {
     let mut s = format!(
-        "<ListVersionsResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>{max}</MaxKeys><IsTruncated>{}</IsTruncated>",
+        "<ListVersionsResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>{max}</MaxKeys>{}<IsTruncated>{}</IsTruncated>",
         escape(bucket),
-        escape(prefix),
+        keys.text(prefix),
+        keys.element(),
         next.is_some()
     );
     if let Some(n) = next {
         s.push_str(&format!(
             "<NextKeyMarker>{}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>",
-            escape(n)
+            keys.text(n)
         ));
     }
     for (k, o) in items {
         s.push_str(&format!(
             "<Version>{}<VersionId>null</VersionId><IsLatest>true</IsLatest>{}</Version>",
-            object_fields(k, o),
+            object_fields(k, o, keys),
             owner(account)
         ));
     }
@@ -114,7 +143,10 @@ pub fn list_versions(
 pub fn deleted(keys: &[String]) -> String {
     let mut s = format!("<DeleteResult xmlns=\"{NS}\">");
     for k in keys {
-        s.push_str(&format!("<Deleted><Key>{}</Key></Deleted>", escape(k)));
+        s.push_str(&format!(
+            "<Deleted><Key>{}</Key></Deleted>",
+            Keys::Xml.text(k)
+        ));
     }
     s.push_str("</DeleteResult>");
     s

@@ -23,6 +23,8 @@ pub struct Subresource {
     pub deleted: Unset,
     /// The document is JSON (a bucket policy), not XML.
     pub json: bool,
+    /// The root element a document put must have (S3's schema for it); empty for JSON.
+    pub root: &'static str,
 }
 
 const NO_POLICY: Unset = Unset::Missing("NoSuchBucketPolicy", "The bucket policy does not exist");
@@ -89,12 +91,13 @@ fn acl(owner: &str) -> String {
     format!("<AccessControlPolicy xmlns=\"{NS}\"><Owner><ID>{owner}</ID><DisplayName>orgwatch</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>{owner}</ID><DisplayName>orgwatch</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>")
 }
 
-const fn xml(key: &'static str, unset: Unset, deleted: Unset) -> Subresource {
+const fn xml(key: &'static str, root: &'static str, unset: Unset, deleted: Unset) -> Subresource {
     Subresource {
         key,
         unset,
         deleted,
         json: false,
+        root,
     }
 }
 
@@ -104,44 +107,45 @@ pub const TABLE: &[Subresource] = &[
         unset: NO_POLICY,
         deleted: NO_POLICY,
         json: true,
+        root: "",
     },
-    xml("acl", Unset::Default(acl), Unset::Default(acl)),
-    xml("cors", NO_CORS, NO_CORS),
-    xml("website", NO_WEBSITE, NO_WEBSITE),
+    xml("acl", "AccessControlPolicy", Unset::Default(acl), Unset::Default(acl)),
+    xml("cors", "CORSConfiguration", NO_CORS, NO_CORS),
+    xml("website", "WebsiteConfiguration", NO_WEBSITE, NO_WEBSITE),
     xml(
-        "versioning",
+        "versioning", "VersioningConfiguration",
         Unset::Default(versioning),
         Unset::Default(versioning),
     ),
     xml(
-        "accelerate",
+        "accelerate", "AccelerateConfiguration",
         Unset::Default(accelerate),
         Unset::Default(accelerate),
     ),
     xml(
-        "requestPayment",
+        "requestPayment", "RequestPaymentConfiguration",
         Unset::Default(request_payment),
         Unset::Default(request_payment),
     ),
-    xml("logging", Unset::Default(logging), Unset::Default(logging)),
-    xml("lifecycle", NO_LIFECYCLE, NO_LIFECYCLE),
-    xml("replication", NO_REPLICATION, NO_REPLICATION),
+    xml("logging", "BucketLoggingStatus", Unset::Default(logging), Unset::Default(logging)),
+    xml("lifecycle", "LifecycleConfiguration", NO_LIFECYCLE, NO_LIFECYCLE),
+    xml("replication", "ReplicationConfiguration", NO_REPLICATION, NO_REPLICATION),
     // Deleting the encryption configuration puts SSE-S3 back.
     xml(
-        "encryption",
+        "encryption", "ServerSideEncryptionConfiguration",
         Unset::Default(encryption),
         Unset::Default(encryption),
     ),
-    xml("object-lock", NO_LOCK, NO_LOCK),
-    xml("tagging", NO_TAGS, NO_TAGS),
-    xml("ownershipControls", Unset::Default(ownership), NO_OWNERSHIP),
+    xml("object-lock", "ObjectLockConfiguration", NO_LOCK, NO_LOCK),
+    xml("tagging", "Tagging", NO_TAGS, NO_TAGS),
+    xml("ownershipControls", "OwnershipControls", Unset::Default(ownership), NO_OWNERSHIP),
     xml(
-        "publicAccessBlock",
+        "publicAccessBlock", "PublicAccessBlockConfiguration",
         Unset::Default(public_access_block),
         NO_PAB,
     ),
     xml(
-        "notification",
+        "notification", "NotificationConfiguration",
         Unset::Default(notification),
         Unset::Default(notification),
     ),
