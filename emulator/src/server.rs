@@ -76,7 +76,11 @@ async fn api(
     // CloudWatch call signed for `s3`) is refused as AWS refuses it, never dispatched to either.
     if let (Some(scoped), Some(implied)) = (&scoped_service, decoded.implied_service) {
         if scoped != implied {
-            return fail(decoded.protocol, implied, crate::sigv4::wrong_scope(implied));
+            return fail(
+                decoded.protocol,
+                implied,
+                crate::sigv4::wrong_scope(implied),
+            );
         }
     }
     // The SubscribeURL and UnsubscribeURL SNS sends are unsigned GETs; the ARN they carry says where.

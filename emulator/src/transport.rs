@@ -50,6 +50,18 @@ fn refuse(parts: &Parts, id: &RequestId, e: ApiError) -> Response {
     protocol::respond_err(detected, &service, &e, &id.0, true)
 }
 
+/// A refusal before the body was read to its end: the rest of it is still on the connection, so the
+/// connection cannot carry another request. `Connection: close` says so, and the client opens a new one
+/// instead of finding this one closed under its next request.
+fn refuse_and_close(parts: &Parts, id: &RequestId, e: ApiError) -> Response {
+    let mut resp = refuse(parts, id, e);
+    resp.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    resp
+}
+
 /// Gives the request its id.
 pub async fn request_id(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(RequestId::next());
@@ -70,7 +82,7 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
             413,
             format!("Request body exceeds the limit of {MAX_BODY} bytes"),
         );
-        return refuse(&parts, &id, e);
+        return refuse_and_close(&parts, &id, e);
     };
     if let Some(keys) = &shared.config.verify_signatures {
         if let Err(e) = crate::sigv4::verify(

@@ -145,7 +145,10 @@ async fn text_stored_through_json_is_still_xml_when_read_over_query() {
         "POST",
         "/",
         &[
-            ("x-amz-target", "GraniteServiceVersion20100801.PutMetricAlarm"),
+            (
+                "x-amz-target",
+                "GraniteServiceVersion20100801.PutMetricAlarm",
+            ),
             ("content-type", "application/x-amz-json-1.0"),
             ("authorization", &cw),
         ],
@@ -159,7 +162,13 @@ async fn text_stored_through_json_is_still_xml_when_read_over_query() {
     assert!(r.text().contains("bell\u{FFFD}here"), "{}", r.text());
 }
 
-async fn s3(h: &orgwatch_emulator::Handle, method: &str, path: &str, extra: &[(&str, &str)], body: &[u8]) -> Raw {
+async fn s3(
+    h: &orgwatch_emulator::Handle,
+    method: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+) -> Raw {
     let a = auth("s3");
     let mut headers = vec![("authorization", a.as_str())];
     headers.extend_from_slice(extra);
@@ -224,9 +233,16 @@ async fn s3_configuration_documents_are_validated_as_s3_does() {
     well_formed_xml(&r.body).expect("the default ACL");
     // The right root is stored and read back.
     let doc = b"<?xml version=\"1.0\"?><VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Enabled</Status></VersioningConfiguration>";
-    assert_eq!(s3(&h, "PUT", "/docs?versioning", &[], doc).await.status, 200);
+    assert_eq!(
+        s3(&h, "PUT", "/docs?versioning", &[], doc).await.status,
+        200
+    );
     let r = s3(&h, "GET", "/docs?versioning", &[], b"").await;
-    assert!(r.text().contains("<Status>Enabled</Status>"), "{}", r.text());
+    assert!(
+        r.text().contains("<Status>Enabled</Status>"),
+        "{}",
+        r.text()
+    );
 }
 
 #[tokio::test]
@@ -280,7 +296,10 @@ async fn a_credential_scoped_to_another_service_is_refused_in_the_requests_proto
     let body: ciborium::Value = ciborium::de::from_reader(&r.body[..]).expect("a CBOR body");
     let text = format!("{body:?}");
     assert!(text.contains("InvalidSignatureException"), "{text}");
-    assert!(text.contains("scoped to correct service: 'monitoring'"), "{text}");
+    assert!(
+        text.contains("scoped to correct service: 'monitoring'"),
+        "{text}"
+    );
 
     let logs_scope = auth("logs");
     let r = raw(
@@ -426,7 +445,10 @@ async fn composite_alarm_rules_are_bounded_in_depth() {
                 "POST",
                 "/",
                 &[
-                    ("x-amz-target", "GraniteServiceVersion20100801.PutCompositeAlarm"),
+                    (
+                        "x-amz-target",
+                        "GraniteServiceVersion20100801.PutCompositeAlarm",
+                    ),
                     ("content-type", "application/x-amz-json-1.0"),
                     ("authorization", &cw),
                 ],

@@ -3,8 +3,8 @@
 
 use super::output::Out;
 use super::rest_xml::{escape, xml_char};
-use crate::limits::MAX_QUERY_NAME_PARTS;
 use crate::error::ApiError;
+use crate::limits::MAX_QUERY_NAME_PARTS;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -146,7 +146,11 @@ fn operation(
         "POST" => "Post",
         _ => return METHOD_NOT_ALLOWED.into(),
     };
-    if let Some(q) = UNSERVED.iter().find(|q| query.contains_key(**q)) {
+    // No HEAD operation has one of them: a HEAD with one is a HeadObject or HeadBucket.
+    if let Some(q) = UNSERVED
+        .iter()
+        .find(|q| method != "HEAD" && query.contains_key(**q))
+    {
         return format!("{verb} ?{q}");
     }
     match (bucket, key, sub) {

@@ -9,7 +9,7 @@ use super::handler::Call;
 use crate::error::{service_errors, ApiError, ApiResult};
 use crate::model::s3::{Bucket, Object};
 use crate::protocol::output::Out;
-use crate::protocol::rest_xml::{HttpInput, HttpReply, METHOD_NOT_ALLOWED};
+use crate::protocol::rest_xml::{xml_char, HttpInput, HttpReply, METHOD_NOT_ALLOWED};
 use crate::protocol::Document;
 use base64::Engine;
 use subresources::Unset;
@@ -105,7 +105,10 @@ fn method_not_allowed() -> S3Error {
 }
 
 fn malformed_xml() -> S3Error {
-    S3Error::MalformedXml("The XML you provided was not well-formed or did not validate against our published schema".into())
+    S3Error::MalformedXml(
+        "The XML you provided was not well-formed or did not validate against our published schema"
+            .into(),
+    )
 }
 
 fn no_bucket() -> S3Error {
@@ -148,6 +151,10 @@ fn element_texts(body: &[u8], name: &str) -> Result<Vec<String>> {
             Event::End(e) if e.local_name().as_ref() == name.as_bytes() => inside = false,
             Event::Text(t) if inside => {
                 let text = t.unescape().map_err(|_| malformed())?;
+                // What XML 1.0 cannot carry, raw or as a reference (`&#x1;`), S3 refuses.
+                if !text.chars().all(xml_char) {
+                    return Err(malformed());
+                }
                 if let Some(last) = out.last_mut() {
                     last.push_str(&text);
                 }
@@ -168,7 +175,10 @@ fn check_document(body: &[u8], root: &str) -> Result<()> {
     let mut buf = Vec::new();
     let (mut depth, mut roots) = (0usize, 0usize);
     loop {
-        match reader.read_event_into(&mut buf).map_err(|_| malformed_xml())? {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|_| malformed_xml())?
+        {
             Event::Start(e) => {
                 if depth == 0 {
                     roots += 1;
@@ -189,7 +199,10 @@ fn check_document(body: &[u8], root: &str) -> Result<()> {
                 return Err(malformed_xml());
             }
             Event::Text(t) => {
-                t.unescape().map_err(|_| malformed_xml())?;
+                let text = t.unescape().map_err(|_| malformed_xml())?;
+                if !text.chars().all(xml_char) {
+                    return Err(malformed_xml());
+                }
             }
             Event::Eof if roots == 1 && depth == 0 => return Ok(()),
             Event::Eof => return Err(malformed_xml()),
@@ -418,9 +431,11 @@ fn list_objects(call: &mut Call<'_>, name: &str, i: &HttpInput, v2: bool) -> Res
     Ok(HttpReply::xml(output::list_objects(
         &b.name,
         prefix,
-        max,
-        &items,
-        next.as_deref(),
+        output::Page {
+            items: &items,
+            next: next.as_deref(),
+            max,
+        },
         v2,
         &b.account,
         keys,
@@ -436,9 +451,11 @@ fn list_object_versions(call: &mut Call<'_>, name: &str, i: &HttpInput) -> Resul
     Ok(HttpReply::xml(output::list_versions(
         &b.name,
         prefix,
-        max,
-        &items,
-        next.as_deref(),
+        output::Page {
+            items: &items,
+            next: next.as_deref(),
+            max,
+        },
         &b.account,
         keys,
     )))

@@ -2,8 +2,8 @@
 
 use crate::clock::iso8601;
 use crate::model::s3::{Bucket, Object};
-use crate::protocol::rest_xml::{escape, escape_key};
 use crate::protocol::rest_xml::NAMESPACE as NS;
+use crate::protocol::rest_xml::{escape, escape_key};
 
 /// How object keys (and the prefixes and markers made of them) are written in a listing: as S3 writes them
 /// by default ([`escape_key`]), or form-encoded when the request asked `encoding-type=url`.
@@ -67,16 +67,22 @@ fn object_fields(k: &str, o: &Object, keys: Keys) -> String {
     )
 }
 
+/// One page of a listing: its objects, the key to go on from, and the page size asked.
+pub struct Page<'a> {
+    pub items: &'a [(&'a String, &'a Object)],
+    pub next: Option<&'a str>,
+    pub max: usize,
+}
+
 pub fn list_objects(
     bucket: &str,
     prefix: &str,
-    max: usize,
-    items: &[(&String, &Object)],
-    next: Option<&str>,
+    page: Page<'_>,
     v2: bool,
     account: &str,
     keys: Keys,
 ) -> String {
+    let Page { items, next, max } = page;
     let mut s = format!(
         "<ListBucketResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><MaxKeys>{max}</MaxKeys>{}<IsTruncated>{}</IsTruncated>",
         escape(bucket),
@@ -110,12 +116,11 @@ pub fn list_objects(
 pub fn list_versions(
     bucket: &str,
     prefix: &str,
-    max: usize,
-    items: &[(&String, &Object)],
-    next: Option<&str>,
+    page: Page<'_>,
     account: &str,
     keys: Keys,
 ) -> String {
+    let Page { items, next, max } = page;
     let mut s = format!(
         "<ListVersionsResult xmlns=\"{NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>{max}</MaxKeys>{}<IsTruncated>{}</IsTruncated>",
         escape(bucket),
@@ -143,10 +148,7 @@ pub fn list_versions(
 pub fn deleted(keys: &[String]) -> String {
     let mut s = format!("<DeleteResult xmlns=\"{NS}\">");
     for k in keys {
-        s.push_str(&format!(
-            "<Deleted><Key>{}</Key></Deleted>",
-            Keys::Xml.text(k)
-        ));
+        s.push_str(&format!("<Deleted><Key>{}</Key></Deleted>", escape(k)));
     }
     s.push_str("</DeleteResult>");
     s
