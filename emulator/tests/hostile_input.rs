@@ -478,3 +478,37 @@ async fn the_admin_api_bounds_its_bodies() {
     assert!(r.text().contains("inflates past"), "{}", r.text());
     still_serving(&h).await;
 }
+
+/// Found by the request-level fuzzer: a body refused before it was read to its end closed the connection
+/// without saying so, and the client's next request on it was lost.
+#[tokio::test]
+async fn a_body_refused_unread_closes_the_connection_and_says_so() {
+    let h = common::emulator().await;
+    let a = auth("logs");
+    let big = vec![b' '; limits::MAX_BODY + 1];
+    let r = raw(
+        &h,
+        "POST",
+        "/",
+        &[
+            ("x-amz-target", "Logs_20140328.DescribeLogGroups"),
+            ("content-type", JSON11),
+            ("authorization", &a),
+        ],
+        &big,
+    )
+    .await;
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.header("connection"), Some("close"));
+    still_serving(&h).await;
+}
+
+/// Found by the request-level fuzzer: a HEAD with a query key no HEAD operation has is the object's HEAD,
+/// not an unserved operation (which would be a 501 with no body to say why).
+#[tokio::test]
+async fn a_head_with_an_unserved_query_key_is_a_head_object() {
+    let h = common::emulator().await;
+    assert_eq!(s3(&h, "PUT", "/heads", &[], b"").await.status, 200);
+    let r = s3(&h, "HEAD", "/heads/missing?uploadId=x", &[], b"").await;
+    assert_eq!(r.status, 404);
+}
