@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -208,6 +209,28 @@ def mutate(rng, kind, req, protocol):
     req["body"] = body
 
 
+# A character reference to a character XML 1.0 cannot carry (`&#x1;`).
+CHAR_REF = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
+
+
+def xml_char(n):
+    return n in (0x9, 0xA, 0xD) or 0x20 <= n <= 0xD7FF or 0xE000 <= n <= 0xFFFD or 0x10000 <= n <= 0x10FFFF
+
+
+def s3_listing_refs(body):
+    """An S3 listing asked for without `encoding-type` writes a key's characters XML cannot carry as
+    character references, as S3 documents (and expat refuses): judged with them read as `?`."""
+    if b"<EncodingType>" in body or not re.search(rb"<(ListBucketResult|ListVersionsResult)\b", body):
+        return body
+
+    def ref(m):
+        v = m.group(1)
+        n = int(v[1:], 16) if v[:1] == b"x" else int(v)
+        return m.group(0) if xml_char(n) else b"?"
+
+    return CHAR_REF.sub(ref, body)
+
+
 def well_formed(protocol_hint, resp_headers, body):
     """Why an answer is not well-formed for its protocol, or None."""
     ct = (resp_headers.get("content-type") or "").split(";")[0].strip()
@@ -215,7 +238,7 @@ def well_formed(protocol_hint, resp_headers, body):
         return None
     try:
         if "xml" in ct:
-            root = ET.fromstring(body)
+            root = ET.fromstring(s3_listing_refs(body) if protocol_hint == "rest-xml" else body)
             return None if root is not None else "no root"
         if "json" in ct:
             json.loads(body)
@@ -247,7 +270,18 @@ def peak_rss_kib(pid):
     return None
 
 
-def prepare(models, rng, endpoint):
+def current_rss_kib(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def prepare(models, rng, endpoint, mutations=MUTATIONS):
     """One request: (service, operation, protocol, kind, method, path, headers, body)."""
     service = rng.choice(SERVICES)
     model = models[service]
@@ -267,10 +301,10 @@ def prepare(models, rng, endpoint):
         except Exception:  # noqa: BLE001 - a value botocore will not write: the empty input, then another
             continue
     if req is None:
-        return prepare(models, rng, endpoint)
+        return prepare(models, rng, endpoint, mutations)
     if op_name in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
         req["query_string"]["encoding-type"] = "url"  # as botocore's handler always adds
-    kind = rng.choice(MUTATIONS)
+    kind = rng.choice(mutations)
     # The length is the prepared body's, whatever a mutation makes of it.
     req["headers"] = {k: v for k, v in req["headers"].items() if k.lower() != "content-length"}
     mutate(rng, kind, req, protocol)
@@ -316,7 +350,7 @@ def run_seed(args, seed, models):
     for i in range(args.count):
         if args.time_limit and time.monotonic() - started > args.time_limit:
             break
-        service, op, protocol, kind, method, target, headers, body = prepare(models, rng, endpoint)
+        service, op, protocol, kind, method, target, headers, body = prepare(models, rng, endpoint, args.mutations)
         kinds[kind] = kinds.get(kind, 0) + 1
         finding = None
         try:
@@ -360,6 +394,7 @@ def run_seed(args, seed, models):
                 break
     elapsed = time.monotonic() - started
     rss = peak_rss_kib(proc.pid)
+    rss_now = current_rss_kib(proc.pid)
     alive = proc.poll() is None
     proc.terminate()
     try:
@@ -370,7 +405,8 @@ def run_seed(args, seed, models):
         findings.append({"seed": seed, "finding": "peak RSS %.1f MiB over %d MiB" % (rss / 1024, args.max_rss_mib)})
     return {
         "seed": seed, "requests": sent, "seconds": round(elapsed, 1), "requests_per_second": round(sent / elapsed, 1),
-        "peak_rss_mib": round(rss / 1024, 1) if rss else None, "alive_at_end": alive,
+        "peak_rss_mib": round(rss / 1024, 1) if rss else None,
+        "rss_at_end_mib": round(rss_now / 1024, 1) if rss_now else None, "alive_at_end": alive,
         "statuses": dict(sorted(statuses.items())), "mutations": dict(sorted(kinds.items())),
         "findings": findings, "emulator_log": log.name,
     }
@@ -385,7 +421,9 @@ def main():
     ap.add_argument("--port", type=int, default=4577)
     ap.add_argument("--max-rss-mib", type=int, default=64)
     ap.add_argument("--report", default="", help="write the JSON report here")
+    ap.add_argument("--mutations", default="", help="only these mutation kinds, comma-separated (to find what costs memory)")
     args = ap.parse_args()
+    args.mutations = args.mutations.split(",") if args.mutations else MUTATIONS
     session = botocore.session.get_session()
     models = {s: session.get_service_model(s) for s in SERVICES}
     results = [run_seed(args, int(s), models) for s in args.seeds.split(",")]
@@ -395,7 +433,8 @@ def main():
             json.dump(report, f, indent=1)
     bad = 0
     for r in results:
-        print("seed %(seed)s: %(requests)d requests in %(seconds)ss (%(requests_per_second)s/s), peak RSS %(peak_rss_mib)s MiB, "
+        print("seed %(seed)s: %(requests)d requests in %(seconds)ss (%(requests_per_second)s/s), peak RSS %(peak_rss_mib)s MiB "
+              "(%(rss_at_end_mib)s at the end), "
               "alive %(alive_at_end)s, statuses %(statuses)s" % r)
         for f in r["findings"][:20]:
             print("  FINDING", json.dumps(f)[:1500])

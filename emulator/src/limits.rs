@@ -12,6 +12,13 @@
 /// are 1 MiB; 64 KiB more leaves room for the envelope around them).
 pub const MAX_BODY: usize = 1_048_576 + 65_536;
 
+/// How much of a body past [`MAX_BODY`] is read and thrown away before the `413` answer, so that the
+/// connection carries the client's next request (a client sends its whole body before it reads the
+/// answer; a server that stops reading and closes makes it lose the connection mid-write, not see the
+/// 413). A body declared larger than this is refused at once and the connection closed. AWS documents
+/// nothing here; 8 × [`MAX_BODY`] is a few milliseconds of reading on loopback and holds no memory.
+pub const MAX_DRAINED_BODY: usize = 8 * MAX_BODY;
+
 /// The largest a gzip request body may inflate to (`Content-Encoding: gzip`, which CloudWatch's
 /// PutMetricData and the SDKs' request compression send): AWS's size limits apply to the payload the
 /// service reads, so the inflated body is held to the same bound as a plain one. Inflation stops at the

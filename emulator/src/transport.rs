@@ -1,5 +1,6 @@
 //! Transport: what happens to an AWS request before a codec reads it, as layers around the API handler,
-//! outermost first: a request id ([`RequestId`]), the body read whole under [`MAX_BODY`], the SigV4
+//! outermost first: a request id ([`RequestId`]), the body read whole under [`MAX_BODY`] (one declared
+//! larger is read on and thrown away, up to [`MAX_DRAINED_BODY`], so its 413 reaches the client), the SigV4
 //! signature checked over the body as sent (when `--verify-signatures`), and a gzip body inflated under
 //! [`MAX_INFLATED_REQUEST`] ([`gunzip`], the one inflater, which the admin API's CloudTrail log files use
 //! too, under their own bound). Every bound is in [`crate::limits`].
@@ -18,7 +19,7 @@ use axum::response::Response;
 use std::io::Read;
 use std::sync::Arc;
 
-pub use crate::limits::{MAX_BODY, MAX_INFLATED_REQUEST};
+pub use crate::limits::{MAX_BODY, MAX_DRAINED_BODY, MAX_INFLATED_REQUEST};
 
 /// The id every response of a request carries (`x-amzn-RequestId`, the Query `RequestId`).
 #[derive(Debug, Clone)]
@@ -76,13 +77,26 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         .get::<RequestId>()
         .cloned()
         .unwrap_or_else(RequestId::next);
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        let e = ApiError::new(
+    let too_large = || {
+        ApiError::new(
             "RequestEntityTooLargeException",
             413,
             format!("Request body exceeds the limit of {MAX_BODY} bytes"),
-        );
-        return refuse_and_close(&parts, &id, e);
+        )
+    };
+    // A body declared too large is read to its end and thrown away (up to MAX_DRAINED_BODY), so the
+    // 413 reaches a client that writes its whole body first and the connection stays open.
+    let declared: Option<usize> =
+        protocol::header(&parts.headers, "content-length").and_then(|v| v.parse().ok());
+    if let Some(n) = declared.filter(|n| *n > MAX_BODY) {
+        return if n <= MAX_DRAINED_BODY && drain(body).await {
+            refuse(&parts, &id, too_large())
+        } else {
+            refuse_and_close(&parts, &id, too_large())
+        };
+    }
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return refuse_and_close(&parts, &id, too_large());
     };
     if let Some(keys) = &shared.config.verify_signatures {
         if let Err(e) = crate::sigv4::verify(
@@ -122,6 +136,17 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
     };
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Reads a body to its end, holding none of it; whether it ended cleanly.
+async fn drain(mut body: Body) -> bool {
+    use http_body_util::BodyExt;
+    while let Some(frame) = body.frame().await {
+        if frame.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Why a gzip body was refused.

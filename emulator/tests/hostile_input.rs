@@ -183,6 +183,8 @@ async fn s3_answers_a_clients_mistake_with_a_4xx() {
         ("PATCH", "/hostile?policy"),
         ("GET", "/hostile?delete"),
         ("HEAD", "/hostile?acl"),
+        ("HEAD", "/hostile/key?tagging"),
+        ("HEAD", "/hostile/key?acl"),
         ("PATCH", "/hostile"),
         ("PUT", "/hostile?uploads"),
         ("OPTIONS", "/"),
@@ -195,7 +197,13 @@ async fn s3_answers_a_clients_mistake_with_a_4xx() {
         }
     }
     // An operation S3 has and this emulator does not serve: S3's NotImplemented, never a listing.
-    for (method, path) in [("GET", "/hostile?inventory&id=x"), ("POST", "/hostile")] {
+    for (method, path) in [
+        ("GET", "/hostile?inventory&id=x"),
+        ("POST", "/hostile"),
+        ("GET", "/hostile?metadataConfiguration"),
+        ("PUT", "/hostile?default-storage-class"),
+        ("GET", "/hostile/key?annotation"),
+    ] {
         let r = s3(&h, method, path, &[], b"").await;
         assert_eq!(r.status, 501, "{method} {path}: {}", r.text());
         assert_eq!(xml_code(&r), "NotImplemented", "{}", r.text());
@@ -479,27 +487,66 @@ async fn the_admin_api_bounds_its_bodies() {
     still_serving(&h).await;
 }
 
-/// Found by the request-level fuzzer: a body refused before it was read to its end closed the connection
-/// without saying so, and the client's next request on it was lost.
-#[tokio::test]
-async fn a_body_refused_unread_closes_the_connection_and_says_so() {
-    let h = common::emulator().await;
+/// A DescribeLogGroups head declaring `len` body bytes, on a connection kept open unless `close`.
+fn logs_head(len: usize, close: bool) -> String {
     let a = auth("logs");
-    let big = vec![b' '; limits::MAX_BODY + 1];
-    let r = raw(
-        &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.DescribeLogGroups"),
-            ("content-type", JSON11),
-            ("authorization", &a),
-        ],
-        &big,
+    let close = if close { "connection: close\r\n" } else { "" };
+    format!(
+        "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: {len}\r\n\
+         x-amz-target: Logs_20140328.DescribeLogGroups\r\ncontent-type: {JSON11}\r\n\
+         authorization: {a}\r\n{close}\r\n"
     )
-    .await;
-    assert_eq!(r.status, 413, "{}", r.text());
-    assert_eq!(r.header("connection"), Some("close"));
+}
+
+/// Found by the request-level fuzzer: a client writes its whole body before it reads the answer, so a
+/// body past the limit refused unread was a connection lost mid-write, never a 413. It is read and thrown
+/// away instead, and the connection carries the next request.
+#[tokio::test]
+async fn a_body_past_the_limit_is_refused_and_the_connection_carries_the_next_request() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = common::emulator().await;
+    let mut s = tokio::net::TcpStream::connect(h.addr)
+        .await
+        .expect("connect");
+    let big = vec![b' '; limits::MAX_BODY + 1];
+    s.write_all(logs_head(big.len(), false).as_bytes())
+        .await
+        .expect("write");
+    s.write_all(&big).await.expect("the whole body is read");
+    s.write_all(logs_head(2, true).as_bytes())
+        .await
+        .expect("write");
+    s.write_all(b"{}").await.expect("write");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.expect("read");
+    let text = String::from_utf8_lossy(&out);
+    let statuses: Vec<&str> = text
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &text[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["413", "200"], "{text}");
+    assert!(text.contains("RequestEntityTooLargeException"), "{text}");
+}
+
+/// A body declared past what is worth reading is refused at once; the rest of it is still on the
+/// connection, which cannot carry another request, and `Connection: close` says so (found by the
+/// fuzzer: the connection was closed without it, and the client's next request on it was lost).
+#[tokio::test]
+async fn a_body_past_the_drained_bound_closes_the_connection_and_says_so() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = common::emulator().await;
+    let mut s = tokio::net::TcpStream::connect(h.addr)
+        .await
+        .expect("connect");
+    let head = logs_head(limits::MAX_DRAINED_BODY + 1, false);
+    s.write_all(head.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)
+        .await
+        .expect("answered, then closed");
+    let text = String::from_utf8_lossy(&out).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 413"), "{text}");
+    assert!(text.contains("connection: close"), "{text}");
     still_serving(&h).await;
 }
 

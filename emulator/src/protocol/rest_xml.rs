@@ -111,20 +111,32 @@ pub fn decode(
 pub const METHOD_NOT_ALLOWED: &str = "MethodNotAllowed";
 
 /// Query keys that select an S3 operation this emulator does not serve (inventory, analytics and
-/// metrics configurations, object retention and legal hold, restores, selects, multipart parts):
-/// named so that such a request is answered `NotImplemented`, never taken for a listing or a read.
+/// metrics configurations, object retention and legal hold, restores, selects, multipart parts,
+/// metadata tables, annotations): named so that such a request is answered `NotImplemented`, never
+/// taken for a listing or a read. With [`SUBRESOURCES`], every query key that selects an operation in
+/// botocore 1.44.18's S3 model (`requestUri` after `?`), `list-type` aside.
 const UNSERVED: &[&str] = &[
+    "abac",
     "analytics",
+    "annotation",
     "attributes",
+    "default-storage-class",
     "intelligent-tiering",
     "inventory",
     "legal-hold",
+    "metadataAnnotationTable",
+    "metadataConfiguration",
+    "metadataInventoryTable",
+    "metadataJournalTable",
     "metadataTable",
     "metrics",
+    "part",
     "partNumber",
+    "renameObject",
     "restore",
     "retention",
     "select",
+    "select-type",
     "session",
     "torrent",
     "uploadId",
@@ -154,6 +166,8 @@ fn operation(
         return format!("{verb} ?{q}");
     }
     match (bucket, key, sub) {
+        // No subresource of a bucket or an object has a HEAD.
+        (_, _, Some(_)) if method == "HEAD" => METHOD_NOT_ALLOWED.into(),
         (false, _, _) if method == "GET" => "ListBuckets".into(),
         (false, _, _) => METHOD_NOT_ALLOWED.into(),
         (true, false, Some(("versions", _))) if method == "GET" => "ListObjectVersions".into(),
