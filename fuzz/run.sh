@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The coverage-guided targets (cargo fuzz, libFuzzer): each for SECONDS (default 60) from the seed
 # corpus fuzz/seeds.py takes from the tests, with a fixed libFuzzer seed, two at a time. A finding
-# (panic, stack overflow, timeout past 25 s, 2 GiB) fails the run and leaves its input under
+# (panic, stack overflow, one input running past 120 s, 2 GiB) fails the run and leaves its input under
 # fuzz/artifacts/TARGET/, to be turned into a test. Prints each target's executions and rate.
 #   fuzz/run.sh [SECONDS] [TARGET...]     (not on CI yet; the issue asks 600 s each)
 # Needs cargo-fuzz (cargo install cargo-fuzz) and a nightly toolchain, or RUSTC_BOOTSTRAP on stable.
@@ -23,7 +23,7 @@ run() {
   local t=$1
   mkdir -p "corpus/$t" "artifacts/$t"
   if cargo "${TOOLCHAIN[@]}" fuzz run "${FLAGS[@]}" "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" \
-      -seed=1 -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
+      -seed=1 -timeout=120 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
       >"$LOGS/$t.log" 2>&1; then
     local n rate
     n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$LOGS/$t.log")

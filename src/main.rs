@@ -1,6 +1,7 @@
 //! `orgwatch`: proves, without an AWS account, that an AWS organization is watched for Organizations
 //! changes (CIS AWS Foundations 4.15 / 5.15).
 
+mod allocator;
 mod check_cmd;
 mod common_args;
 mod drill_cmd;
@@ -12,10 +13,6 @@ mod terraform_cmd;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc: the emulator's request path is allocation-heavy (JSON documents), and glibc's allocator
-/// showed at the top of its profile.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 #[derive(Parser)]

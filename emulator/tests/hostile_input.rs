@@ -559,3 +559,60 @@ async fn a_head_with_an_unserved_query_key_is_a_head_object() {
     let r = s3(&h, "HEAD", "/heads/missing?uploadId=x", &[], b"").await;
     assert_eq!(r.status, 404);
 }
+
+/// A JSON document `depth` objects deep (`{"a":{"a":…1…}}`).
+fn deep_json(depth: usize) -> String {
+    format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth))
+}
+
+/// Documents carried inside a request (IAM-language policies, SNS filter policies) are read under
+/// serde_json's bound too: past it the request is refused with the service's error for a bad document,
+/// never a crash.
+#[tokio::test]
+async fn documents_inside_requests_are_bounded_in_depth() {
+    let h = common::emulator().await;
+    assert_eq!(s3(&h, "PUT", "/deep", &[], b"").await.status, 200);
+    let r = query(&h, "sns", "Action=CreateTopic&Version=2010-03-31&Name=deep").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let topic = "arn:aws:sns:us-east-1:123456789012:deep";
+    // 20,000 levels: deeper, the form-encoded request would pass the body limit first.
+    for depth in [200, 20_000] {
+        let doc = deep_json(depth);
+        let r = s3(&h, "PUT", "/deep?policy", &[], doc.as_bytes()).await;
+        assert_eq!(r.status, 400, "{depth}: {}", r.text());
+        assert_eq!(xml_code(&r), "MalformedPolicy", "{}", r.text());
+        let enc: String = form_urlencoded::byte_serialize(doc.as_bytes()).collect();
+        let r = query(
+            &h,
+            "sns",
+            &format!("Action=Subscribe&Version=2010-03-31&TopicArn={topic}&Protocol=sqs&Endpoint=arn:aws:sqs:us-east-1:123456789012:q&Attributes.entry.1.key=FilterPolicy&Attributes.entry.1.value={enc}"),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{depth}: {}", r.text());
+        assert_eq!(xml_code(&r), "InvalidParameter", "{}", r.text());
+    }
+    still_serving(&h).await;
+}
+
+/// A state file nested past serde_json's bound is refused at start with the file's name, never a crash.
+#[tokio::test]
+async fn a_state_file_nested_past_the_bound_is_refused_at_start() {
+    let path =
+        std::env::temp_dir().join(format!("orgwatch-deep-{}-state.json", std::process::id()));
+    std::fs::write(
+        &path,
+        format!("{{\"version\":1,\"x\":{}}}", deep_json(100_000)),
+    )
+    .expect("write");
+    let config = orgwatch_emulator::Config {
+        port: 0,
+        state_file: Some(path.clone()),
+        ..Default::default()
+    };
+    let started = orgwatch_emulator::start(config).await;
+    let _ = std::fs::remove_file(&path);
+    match started {
+        Err(e) => assert!(e.to_string().contains("state.json"), "{e}"),
+        Ok(_) => panic!("a state file 100,000 levels deep was loaded"),
+    }
+}

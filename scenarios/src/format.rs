@@ -430,6 +430,15 @@ fn locate(text: &str, needle: &str) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    /// A file nested past serde_json's bound (128) is refused with its place, never a stack overflow.
+    #[test]
+    fn a_file_nested_past_the_bound_is_refused_with_its_place() {
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = MINIMAL.replace("\"d\"", &deep);
+        let e = parse("deep.json", &text).expect_err("refused");
+        assert!(e.starts_with("deep.json:3:"), "{e}");
+    }
+
     const MINIMAL: &str = r#"{
   "name": "n",
   "description": "d",
