@@ -259,22 +259,12 @@ def aws_own_5xx(status, body, protocol):
     return status == 501 and protocol == "rest-xml" and b"<Code>NotImplemented</Code>" in body
 
 
-def peak_rss_kib(pid):
+def status_kib(pid, field):
+    """A memory figure of /proc/PID/status (`VmHWM`: peak RSS; `VmRSS`: now), in KiB."""
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def current_rss_kib(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -393,8 +383,8 @@ def run_seed(args, seed, models):
             if proc.poll() is not None:
                 break
     elapsed = time.monotonic() - started
-    rss = peak_rss_kib(proc.pid)
-    rss_now = current_rss_kib(proc.pid)
+    rss = status_kib(proc.pid, "VmHWM")
+    rss_now = status_kib(proc.pid, "VmRSS")
     alive = proc.poll() is None
     proc.terminate()
     try:

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{auth, raw};
+use common::{auth, json_call, raw};
 use orgwatch_emulator::protocol;
 use proptest::prelude::*;
 
@@ -10,18 +10,7 @@ const JSON11: &str = "application/x-amz-json-1.1";
 
 async fn still_serving(h: &orgwatch_emulator::Handle) {
     let a = auth("logs");
-    let r = raw(
-        h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.DescribeLogGroups"),
-            ("content-type", JSON11),
-            ("authorization", &a),
-        ],
-        b"{}",
-    )
-    .await;
+    let r = json_call(h, "Logs_20140328.DescribeLogGroups", &a, b"{}").await;
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -31,15 +20,10 @@ async fn malformed_requests_get_aws_errors() {
     let logs = auth("logs");
     let cw = auth("monitoring");
 
-    let r = raw(
+    let r = json_call(
         &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.CreateLogGroup"),
-            ("content-type", JSON11),
-            ("authorization", &logs),
-        ],
+        "Logs_20140328.CreateLogGroup",
+        &logs,
         b"{\"logGroupName\": ",
     )
     .await;
@@ -85,18 +69,7 @@ async fn malformed_requests_get_aws_errors() {
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["__type"], "SerializationException");
 
-    let r = raw(
-        &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.MakeCoffee"),
-            ("content-type", JSON11),
-            ("authorization", &logs),
-        ],
-        b"{}",
-    )
-    .await;
+    let r = json_call(&h, "Logs_20140328.MakeCoffee", &logs, b"{}").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["__type"], "UnknownOperationException");
 
@@ -121,33 +94,11 @@ async fn malformed_requests_get_aws_errors() {
     assert!(r.text().starts_with("<ErrorResponse"));
 
     let big = vec![b'x'; orgwatch_emulator::server::MAX_BODY + 10];
-    let r = raw(
-        &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.PutLogEvents"),
-            ("content-type", JSON11),
-            ("authorization", &logs),
-        ],
-        &big,
-    )
-    .await;
+    let r = json_call(&h, "Logs_20140328.PutLogEvents", &logs, &big).await;
     assert_eq!(r.status, 413);
     assert_eq!(r.json()["__type"], "RequestEntityTooLargeException");
 
-    let r = raw(
-        &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "Logs_20140328.CreateLogGroup"),
-            ("content-type", JSON11),
-            ("authorization", &logs),
-        ],
-        b"{}",
-    )
-    .await;
+    let r = json_call(&h, "Logs_20140328.CreateLogGroup", &logs, b"{}").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["__type"], "InvalidParameterException");
     assert_eq!(r.json()["message"], "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{auth, raw, Raw};
+use common::{auth, json_call, raw, Raw};
 use orgwatch_emulator::limits;
 use std::io::Write;
 
@@ -310,18 +310,7 @@ async fn a_credential_scoped_to_another_service_is_refused_in_the_requests_proto
     );
 
     let logs_scope = auth("logs");
-    let r = raw(
-        &h,
-        "POST",
-        "/",
-        &[
-            ("x-amz-target", "CloudTrail_20131101.DescribeTrails"),
-            ("content-type", JSON11),
-            ("authorization", &logs_scope),
-        ],
-        b"{}",
-    )
-    .await;
+    let r = json_call(&h, "CloudTrail_20131101.DescribeTrails", &logs_scope, b"{}").await;
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["__type"], "InvalidSignatureException");
 
@@ -420,18 +409,7 @@ async fn json_nesting_is_bounded() {
     let a = auth("logs");
     for depth in [100, 200, 100_000] {
         let body = format!("{{\"x\":{}1{}}}", "[".repeat(depth), "]".repeat(depth));
-        let r = raw(
-            &h,
-            "POST",
-            "/",
-            &[
-                ("x-amz-target", "Logs_20140328.DescribeLogGroups"),
-                ("content-type", JSON11),
-                ("authorization", &a),
-            ],
-            body.as_bytes(),
-        )
-        .await;
+        let r = json_call(&h, "Logs_20140328.DescribeLogGroups", &a, body.as_bytes()).await;
         // serde_json's own bound (128) decides; either way an answer, never a crash.
         let expected = if depth < 128 { 200 } else { 400 };
         assert_eq!(r.status, expected, "{depth}: {}", r.text());

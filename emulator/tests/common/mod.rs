@@ -126,6 +126,16 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 }
 
 /// A SigV4-shaped Authorization header for a service and region (the emulator reads only its scope).
+/// One raw AWS JSON 1.1 call: the operation named by `x-amz-target`, with an `authorization` header.
+pub async fn json_call(h: &Handle, target: &str, authorization: &str, body: &[u8]) -> Raw {
+    let headers = [
+        ("x-amz-target", target),
+        ("content-type", "application/x-amz-json-1.1"),
+        ("authorization", authorization),
+    ];
+    raw(h, "POST", "/", &headers, body).await
+}
+
 pub fn auth(service: &str) -> String {
     format!("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0")
 }
