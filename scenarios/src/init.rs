@@ -13,7 +13,7 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     // `discover` passes over what it cannot list (and takes a file for itself); here a missing,
     // unreadable or non-folder path is an error worth stopping for.
     std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(crate::discover(&[dir.to_path_buf()]))
+    Ok(crate::files::discover(&[dir.to_path_buf()]))
 }
 
 /// Reads every scenario file of `dir` first (so a broken file applies nothing), then applies each to
@@ -22,7 +22,7 @@ pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 pub async fn apply_dir(endpoint: &str, dir: &Path) -> Result<Vec<String>, String> {
     let mut scenarios = Vec::new();
     for path in files(dir)? {
-        scenarios.push((path.clone(), crate::load(&path)?));
+        scenarios.push((path.clone(), crate::files::load(&path)?));
     }
     let mut applied = Vec::new();
     for (path, s) in scenarios {

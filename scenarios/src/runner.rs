@@ -2,8 +2,10 @@
 //! its steps run ([`run_all`]), and judged against its expectation ([`meets`], [`test_one`]): what
 //! `orgwatch check --scenario` and `orgwatch scenarios test` call.
 
+use crate::files::{catalogue, load};
 use crate::format::Scenario;
-use crate::{apply, catalogue, load, snapshot, steps, tfsteps, Options};
+use crate::options::Options;
+use crate::{apply, snapshot, steps, tfsteps};
 use anyhow::{Context, Result};
 use orgwatch_checker::{check_config, Report};
 use std::path::Path;
