@@ -86,8 +86,11 @@ pub async fn body(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
     };
     // A body declared too large is read to its end and thrown away (up to MAX_DRAINED_BODY), so the
     // 413 reaches a client that writes its whole body first and the connection stays open.
-    let declared: Option<usize> =
-        protocol::header(&parts.headers, "content-length").and_then(|v| v.parse().ok());
+    // Read in place: this runs on every request, and `protocol::header` copies the value out.
+    let declared: Option<usize> = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
     if let Some(n) = declared.filter(|n| *n > MAX_BODY) {
         return if n <= MAX_DRAINED_BODY && drain(body).await {
             refuse(&parts, &id, too_large())
