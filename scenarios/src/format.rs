@@ -28,8 +28,12 @@ pub struct Scenario {
     /// Only `cis-4.15` (the Organizations-changes control) for now.
     #[serde(default = "default_control")]
     pub control: String,
+    /// The configuration the emulator starts with; may be left out when the steps apply Terraform.
+    #[serde(default)]
     pub given: Given,
-    pub expect: Expect,
+    /// The verdict on `given`; may be left out when the steps say what must hold.
+    #[serde(default)]
+    pub expect: Option<Expect>,
     /// What happens next, in order: changes, replayed CloudTrail records, time passing, and what must hold
     /// after each step.
     #[serde(default)]
@@ -43,7 +47,7 @@ fn default_control() -> String {
     "cis-4.15".into()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Given {
     /// The account the checker runs as (default: the first account).
@@ -55,7 +59,37 @@ pub struct Given {
     /// Where the virtual clock starts (RFC 3339) for a scenario with steps (default 2026-01-01T00:00:00Z).
     #[serde(default)]
     pub clock: Option<String>,
+    #[serde(default)]
     pub accounts: Vec<Account>,
+}
+
+/// The account a scenario that names none runs in: the emulator's own default (what a Terraform-only
+/// scenario's provider is signed as).
+pub const DEFAULT_ACCOUNT: &str = "123456789012";
+
+impl Scenario {
+    /// The account the checker runs as: `given.checkAccount`, else the first account, else
+    /// [`DEFAULT_ACCOUNT`].
+    pub fn check_account(&self) -> String {
+        self.given
+            .check_account
+            .clone()
+            .or_else(|| self.given.accounts.first().map(|a| a.account.clone()))
+            .unwrap_or_else(|| DEFAULT_ACCOUNT.into())
+    }
+
+    /// The region the checker runs in: `given.checkRegion`, else us-east-1.
+    pub fn check_region(&self) -> String {
+        self.given
+            .check_region
+            .clone()
+            .unwrap_or_else(|| "us-east-1".into())
+    }
+
+    /// The status the top-level expectation wants, if there is one.
+    pub fn expected_status(&self) -> Option<&str> {
+        self.expect.as_ref().map(|e| e.status.as_str())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -280,8 +314,10 @@ pub struct Step {
 pub struct TerraformStep {
     /// The configuration's directory, relative to the scenario.
     pub dir: String,
+    /// Any JSON value, as `-var` and `.tfvars.json` take them: a string as it is, anything else
+    /// (`false`, `3`, a list, a map) as its JSON text, which Terraform reads as the same value.
     #[serde(default)]
-    pub vars: BTreeMap<String, String>,
+    pub vars: BTreeMap<String, serde_json::Value>,
     /// Variables files, relative to the scenario.
     #[serde(default)]
     pub var_files: Vec<String>,
@@ -341,6 +377,17 @@ pub struct StepExpect {
     pub snapshot: Option<String>,
 }
 
+impl StepExpect {
+    /// Whether it asks nothing.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.reasons.is_empty()
+            && self.alarms.is_empty()
+            && self.notifications.is_none()
+            && self.snapshot.is_none()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExpectedNotification {
@@ -363,12 +410,13 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
             strip_position(&e.to_string())
         )
     })?;
-    if !["PASS", "FAIL", "UNKNOWN"].contains(&s.expect.status.as_str()) {
-        let (l, c) = locate(text, "\"status\"");
-        return Err(format!(
-            "{path}:{l}:{c}: expect.status must be PASS, FAIL or UNKNOWN, not {:?}",
-            s.expect.status
-        ));
+    if let Some(status) = s.expected_status() {
+        if !["PASS", "FAIL", "UNKNOWN"].contains(&status) {
+            let (l, c) = locate(text, "\"status\"");
+            return Err(format!(
+                "{path}:{l}:{c}: expect.status must be PASS, FAIL or UNKNOWN, not {status:?}"
+            ));
+        }
     }
     let statuses = s.steps.iter().filter_map(|st| st.expect.status.as_deref());
     for status in statuses {
@@ -405,10 +453,22 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
             }
         }
     }
-    if s.given.accounts.is_empty() {
+    let terraform = s
+        .steps
+        .iter()
+        .any(|st| st.terraform.is_some() || st.terraform_destroy);
+    if s.given.accounts.is_empty() && !terraform {
         let (l, c) = locate(text, "\"accounts\"");
         return Err(format!(
-            "{path}:{l}:{c}: given.accounts must list at least one account"
+            "{path}:{l}:{c}: given.accounts must list at least one account (only a scenario whose steps apply Terraform may leave it out)"
+        ));
+    }
+    // A scenario must be able to fail: without a top-level `expect`, a step must expect something or
+    // apply Terraform (an apply must succeed with an empty re-plan, a destroy must leave nothing).
+    if s.expect.is_none() && !terraform && s.steps.iter().all(|st| st.expect.is_empty()) {
+        let (l, c) = locate(text, "\"name\"");
+        return Err(format!(
+            "{path}:{l}:{c}: nothing is expected: give `expect` (the verdict on `given`) or a step's `expect`"
         ));
     }
     Ok(s)
@@ -500,5 +560,39 @@ mod tests {
             typo.starts_with("s.json:2:") && typo.contains("ReadWriteTyp"),
             "{typo}"
         );
+    }
+
+    /// A scenario made only of Terraform steps needs neither `given` nor a top-level `expect`, and its
+    /// variables take any JSON value, as `-var` and `.tfvars.json` do.
+    #[test]
+    fn a_terraform_only_scenario_needs_no_given_and_takes_any_json_variable() {
+        let text = r#"{"name": "tf", "steps": [{"terraform": {"dir": "c", "vars": {
+  "bucket_policy": false, "retention": 90, "names": ["a", "b"], "tags": {"k": "v"}, "prefix": "cis"}},
+  "expect": {"status": "PASS"}}]}"#;
+        let s = parse("tf.json", text).expect("valid");
+        assert!(s.given.accounts.is_empty() && s.expect.is_none());
+        assert_eq!(s.check_account(), DEFAULT_ACCOUNT);
+        let vars = &s.steps[0]
+            .terraform
+            .as_ref()
+            .expect("a terraform step")
+            .vars;
+        assert_eq!(vars["bucket_policy"], serde_json::json!(false));
+        assert_eq!(vars["names"], serde_json::json!(["a", "b"]));
+        assert_eq!(vars["prefix"], serde_json::json!("cis"));
+    }
+
+    #[test]
+    fn without_terraform_steps_given_accounts_is_still_required_and_something_must_be_expected() {
+        let e =
+            parse("s.json", r#"{"name": "s", "expect": {"status": "PASS"}}"#).expect_err("refused");
+        assert!(
+            e.contains("given.accounts must list at least one account"),
+            "{e}"
+        );
+        let nothing = r#"{"name": "s",
+  "given": {"accounts": [{"account": "123456789012"}]}}"#;
+        let e = parse("s.json", nothing).expect_err("refused");
+        assert!(e.starts_with("s.json:1:2: nothing is expected"), "{e}");
     }
 }

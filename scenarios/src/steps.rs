@@ -28,18 +28,8 @@ pub async fn start_clock(endpoint: &str, s: &Scenario) -> Result<()> {
 
 fn place(s: &Scenario, account: Option<&String>, region: Option<&String>) -> (String, String) {
     (
-        account.cloned().unwrap_or_else(|| {
-            s.given
-                .check_account
-                .clone()
-                .unwrap_or_else(|| s.given.accounts[0].account.clone())
-        }),
-        region.cloned().unwrap_or_else(|| {
-            s.given
-                .check_region
-                .clone()
-                .unwrap_or_else(|| "us-east-1".into())
-        }),
+        account.cloned().unwrap_or_else(|| s.check_account()),
+        region.cloned().unwrap_or_else(|| s.check_region()),
     )
 }
 

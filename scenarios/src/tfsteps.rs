@@ -83,7 +83,14 @@ impl Terraform {
                     .insert(Session::new(&o).map_err(|e| anyhow::anyhow!("{e}"))?)
             }
         };
-        let vars = t.vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let vars = t
+            .vars
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(text) => format!("{k}={text}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
         let var_files = t.var_files.iter().map(|f| s.base.join(f)).collect();
         let result = session
             .apply(&s.base.join(&t.dir), vars, var_files, endpoint, account)
