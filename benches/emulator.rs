@@ -1,5 +1,7 @@
 //! Emulator figures: start-up (process start to first successful API response, median of 20), idle RSS,
-//! and DescribeMetricFilters throughput on a group with 5 filters from 16 keep-alive clients.
+//! and DescribeMetricFilters throughput on a group with 5 filters from 16 keep-alive clients, each in the
+//! configuration users run (the default: an INFO line per request on standard error, read through a pipe
+//! as `docker logs` or a CI log reads it) and with the log off (`ORGWATCH_LOG=off`).
 //!
 //! `cargo bench --bench emulator` (builds and runs the release binary). The load generator is this
 //! program: 16 tokio tasks, each with one keep-alive HTTP/1.1 connection, sending signed-shape AWS JSON 1.1
@@ -65,14 +67,29 @@ fn once(port: u16, op: &str, body: &str) -> Option<u16> {
     out.split(' ').nth(1)?.parse().ok()
 }
 
-fn spawn(bin: &std::path::Path, port: u16) -> Child {
-    Command::new(bin)
+/// How the emulator is run: as it ships, or with its log off.
+#[derive(Clone, Copy, PartialEq)]
+enum Log {
+    Default,
+    Off,
+}
+
+fn spawn(bin: &std::path::Path, port: u16, log: Log) -> Child {
+    let mut command = Command::new(bin);
+    command
         .args(["emulator", "--port", &port.to_string()])
-        .env("RUST_LOG", "warn")
+        .env_remove("RUST_LOG")
+        .env_remove("ORGWATCH_LOG")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    if log == Log::Off {
+        command.env("ORGWATCH_LOG", "off");
+    }
+    let mut child = command.spawn().unwrap();
+    // The log's reader: a pipe drained as fast as it is written, as a log collector does.
+    let mut stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    child
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -86,12 +103,22 @@ fn rss_kib(pid: u32) -> u64 {
 
 fn main() {
     let bin = binary();
+    for (log, label) in [
+        (Log::Default, "default (INFO per request, to a pipe)"),
+        (Log::Off, "log off (ORGWATCH_LOG=off)"),
+    ] {
+        println!("{label}:");
+        measure(&bin, log);
+    }
+}
+
+fn measure(bin: &std::path::Path, log: Log) {
     // Start-up.
     let mut times = Vec::new();
     for _ in 0..20 {
         let port = free_port();
         let t = Instant::now();
-        let mut child = spawn(&bin, port);
+        let mut child = spawn(bin, port, log);
         while once(port, "DescribeLogGroups", "{}") != Some(200) {
             std::thread::sleep(Duration::from_micros(200));
         }
@@ -101,7 +128,7 @@ fn main() {
     }
     times.sort();
     println!(
-        "start-up to first API response: median {:.1} ms (min {:.1}, max {:.1}) over 20 runs",
+        "  start-up to first API response: median {:.1} ms (min {:.1}, max {:.1}) over 20 runs",
         ms(times[10]),
         ms(times[0]),
         ms(times[19])
@@ -109,12 +136,12 @@ fn main() {
 
     // Idle memory and throughput.
     let port = free_port();
-    let mut child = spawn(&bin, port);
+    let mut child = spawn(bin, port, log);
     while once(port, "DescribeLogGroups", "{}") != Some(200) {
         std::thread::sleep(Duration::from_millis(1));
     }
     std::thread::sleep(Duration::from_millis(300));
-    println!("idle RSS: {:.1} MB", rss_kib(child.id()) as f64 / 1024.0);
+    println!("  idle RSS: {:.1} MB", rss_kib(child.id()) as f64 / 1024.0);
     once(port, "CreateLogGroup", r#"{"logGroupName":"g"}"#);
     for k in 0..5 {
         let body = format!(
@@ -155,9 +182,9 @@ fn main() {
         }
         total
     });
-    println!("DescribeMetricFilters (5 filters), 16 keep-alive clients: {:.0} requests/s ({total} in {secs} s)", total as f64 / secs);
+    println!("  DescribeMetricFilters (5 filters), 16 keep-alive clients: {:.0} requests/s ({total} in {secs} s)", total as f64 / secs);
     println!(
-        "RSS after load: {:.1} MB",
+        "  RSS after load: {:.1} MB",
         rss_kib(child.id()) as f64 / 1024.0
     );
     let _ = child.kill();

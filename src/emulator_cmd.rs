@@ -2,16 +2,11 @@
 //! With `--init-dir`, the scenarios in a folder are applied first; `Ready.` on standard output says both are
 //! done (what a container's waiters read).
 
-use clap::{Args, ValueEnum};
+use crate::logging::{self, LogFormat};
+use clap::Args;
 use orgwatch_emulator::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
 
 /// Every flag can also be set by the `ORGWATCH_*` variable its help names (a container is configured by
 /// its environment); a flag given on the command line wins.
@@ -31,8 +26,13 @@ pub struct EmulatorArgs {
     /// Confirm HTTP/HTTPS and email subscriptions at once instead of leaving them pending.
     #[arg(long, env = "ORGWATCH_AUTO_CONFIRM")]
     auto_confirm: bool,
+    /// One line per request and the start and stop, as text or JSON lines, on standard error.
     #[arg(long, env = "ORGWATCH_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// What to log: `off`, `error`, `warn`, `info` (one line per request), `debug`, or any `RUST_LOG`
+    /// filter (`orgwatch_emulator=debug`). Unset: `RUST_LOG`, else `info`.
+    #[arg(long, env = "ORGWATCH_LOG", value_name = "LEVEL")]
+    log_level: Option<String>,
     /// Verify SigV4 signatures with the keys of this AWS shared-credentials file; reject unsigned or
     /// wrongly signed requests as AWS does.
     #[arg(
@@ -73,18 +73,37 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500
 pub const READY_LINE: &str = "Ready.";
 
 pub fn run(args: EmulatorArgs) -> ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    // Colour only for a terminal: `docker logs` and CI logs would show the escape codes.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    if args.log_format == LogFormat::Json {
-        builder.json().init();
-    } else {
-        builder.init();
+    let filter = match logging::filter(
+        args.log_level.as_deref(),
+        std::env::var_os("RUST_LOG").as_deref(),
+    ) {
+        Ok(filter) => filter,
+        Err(e) => {
+            eprintln!("orgwatch: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let log = match logging::init(filter, args.log_format) {
+        Ok(log) => log,
+        Err(e) => {
+            eprintln!("orgwatch: cannot start the log's writer: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let code = serve(args);
+    let dropped = log.dropped();
+    // Writes the lines still pending before the process ends.
+    drop(log);
+    if dropped > 0 {
+        eprintln!(
+            "orgwatch: {dropped} log lines were dropped: the log's reader was slower than the requests \
+             (GET /_orgwatch/requests lists the operations served)"
+        );
     }
+    code
+}
+
+fn serve(args: EmulatorArgs) -> ExitCode {
     let verify_signatures = match &args.verify_signatures {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => Some(orgwatch_emulator::sigv4::load_credentials(&text)),

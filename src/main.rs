@@ -7,6 +7,7 @@ mod common_args;
 mod drill_cmd;
 mod emulator_cmd;
 mod healthcheck_cmd;
+mod logging;
 mod pattern_cmd;
 mod scenarios_cmd;
 mod terraform_cmd;

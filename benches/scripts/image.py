@@ -16,16 +16,14 @@ Usage: benches/scripts/image.py [IMAGE] [HOST_BINARY]   (defaults: orgwatch:<ver
 Environment: RUNS (default 20), ROUNDS (default 3).
 """
 
-import json
 import os
 import re
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from load import five_filters, free_port, rss_mb, spread, until_ready, wrk  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VERSION = re.search(r'^version = "(.*)"', open(os.path.join(ROOT, "Cargo.toml")).read(), re.M).group(1)
@@ -34,20 +32,6 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TARGET, "dist", "orgwatch")
 RUNS = int(os.environ.get("RUNS", "20"))
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
-AUTH = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def until_ready(proc):
-    for line in proc.stdout:
-        if line.strip() == "Ready.":
-            return True
-    return False
 
 
 def docker_start(port, name, *env):
@@ -61,41 +45,6 @@ def host_start(port):
     env = dict(os.environ, RUST_LOG="warn")
     return subprocess.Popen([BINARY, "emulator", "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=env)
-
-
-def spread(xs):
-    xs = sorted(xs)
-    return f"median {statistics.median(xs):.0f} (min {xs[0]:.0f}, max {xs[-1]:.0f})"
-
-
-def call(port, op, body, host="127.0.0.1"):
-    req = urllib.request.Request(f"http://{host}:{port}/", data=json.dumps(body).encode(), headers={
-        "x-amz-target": f"Logs_20140328.{op}", "content-type": "application/x-amz-json-1.1",
-        "authorization": AUTH})
-    urllib.request.urlopen(req).read()
-
-
-def five_filters(port):
-    call(port, "CreateLogGroup", {"logGroupName": "g"})
-    for k in range(5):
-        call(port, "PutMetricFilter", {"logGroupName": "g", "filterName": f"f{k}",
-                                       "filterPattern": '{ $.eventSource = "organizations.amazonaws.com" }',
-                                       "metricTransformations": [{"metricName": f"M{k}", "metricNamespace": "CISBenchmark", "metricValue": "1"}]})
-
-
-def wrk(port, host="127.0.0.1"):
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write('wrk.method = "POST"\nwrk.body = \'{"logGroupName":"g"}\'\n'
-                'wrk.headers["x-amz-target"] = "Logs_20140328.DescribeMetricFilters"\n'
-                'wrk.headers["content-type"] = "application/x-amz-json-1.1"\n'
-                f'wrk.headers["authorization"] = "{AUTH}"\n')
-    out = subprocess.run(["wrk", "-t1", "-c16", "-d6s", "-s", f.name, f"http://{host}:{port}/"],
-                         capture_output=True, text=True).stdout
-    os.unlink(f.name)
-    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    assert not errors, out
-    return float(m.group(1))
 
 
 def main():
@@ -160,8 +109,7 @@ def main():
         p = host_start(port)
         assert until_ready(p)
         time.sleep(1)
-        status = open(f"/proc/{p.pid}/status").read()
-        rss_host.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1000)
+        rss_host.append(rss_mb(p.pid))
         five_filters(port)
         rps["host"].append(wrk(port))
         p.kill()

@@ -21,16 +21,28 @@ pub fn caller_arn(account: &str) -> String {
     format!("arn:aws:iam::{account}:user/orgwatch")
 }
 
-/// The parts of a SigV4 `Authorization` header's credential scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
-    pub access_key: String,
-    pub date: String,
-    pub region: String,
-    pub service: String,
+/// The parts of a SigV4 `Authorization` header's credential scope, borrowed from the header (read on
+/// every request, so it copies nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub access_key: &'a str,
+    pub date: &'a str,
+    pub region: &'a str,
+    pub service: &'a str,
 }
 
-pub fn parse_scope(headers: &HeaderMap) -> Option<Scope> {
+impl<'a> Scope<'a> {
+    /// The service the scope names, as the emulator routes it (CloudWatch signs for `monitoring`'s
+    /// endpoint with the name `cloudwatch`).
+    pub fn routed_service(&self) -> &'a str {
+        match self.service {
+            "cloudwatch" => "monitoring",
+            other => other,
+        }
+    }
+}
+
+pub fn parse_scope(headers: &HeaderMap) -> Option<Scope<'_>> {
     let auth = headers.get("authorization")?.to_str().ok()?;
     let cred = auth.split("Credential=").nth(1)?;
     let cred = cred.split([',', ' ']).next()?;
@@ -38,10 +50,10 @@ pub fn parse_scope(headers: &HeaderMap) -> Option<Scope> {
     let (access_key, date, region, service) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     Some(Scope {
-        access_key: access_key.into(),
-        date: date.into(),
-        region: region.into(),
-        service: service.into(),
+        access_key,
+        date,
+        region,
+        service,
     })
 }
 

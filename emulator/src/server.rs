@@ -53,10 +53,10 @@ async fn api(
 ) -> Response {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
-    let path = parts.uri.path().to_string();
-    let detected = protocol::detect(&path, &parts.headers);
+    let path = parts.uri.path();
+    let detected = protocol::detect(path, &parts.headers);
     let scope = parse_scope(&parts.headers);
-    let scoped_service = transport::scoped_service(&parts);
+    let scoped_service = scope.as_ref().map(|s| s.routed_service());
     let fail = |protocol: Protocol, service: &str, e: ApiError| {
         protocol::respond_err(protocol, service, &e, &request_id, true)
     };
@@ -64,17 +64,17 @@ async fn api(
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let decoded = match protocol::decode_request(
         parts.method.as_str(),
-        &path,
+        path,
         parts.uri.query(),
         &parts.headers,
         &body,
     ) {
         Ok(d) => d,
-        Err(e) => return fail(detected, scoped_service.as_deref().unwrap_or("logs"), e),
+        Err(e) => return fail(detected, scoped_service.unwrap_or("logs"), e),
     };
     // A credential scoped to one service on a request another service's protocol names (a CBOR
     // CloudWatch call signed for `s3`) is refused as AWS refuses it, never dispatched to either.
-    if let (Some(scoped), Some(implied)) = (&scoped_service, decoded.implied_service) {
+    if let (Some(scoped), Some(implied)) = (scoped_service, decoded.implied_service) {
         if scoped != implied {
             return fail(
                 decoded.protocol,
@@ -89,26 +89,27 @@ async fn api(
         .then(|| subscription_link(&decoded.operation, &decoded.input))
         .flatten();
     let service = scoped_service
-        .or(link.as_ref().map(|_| "sns".to_string()))
-        .or(decoded.implied_service.map(str::to_string))
-        .unwrap_or_default();
+        .or(link.as_ref().map(|_| "sns"))
+        .or(decoded.implied_service)
+        .unwrap_or_default()
+        .to_string();
     let ctx = RequestContext {
         account: match &link {
             Some(a) => a.account.clone(),
             None => account_for_key(
-                scope.as_ref().map_or("", |s| s.access_key.as_str()),
+                scope.as_ref().map_or("", |s| s.access_key),
                 &shared.config.default_account,
             ),
         },
         region: match (&link, &scope) {
             (Some(a), _) => a.region.clone(),
-            (None, Some(s)) => s.region.clone(),
+            (None, Some(s)) => s.region.to_string(),
             (None, None) => "us-east-1".to_string(),
         },
         service: service.clone(),
         access_key: scope
             .as_ref()
-            .map(|s| s.access_key.clone())
+            .map(|s| s.access_key.to_string())
             .unwrap_or_default(),
         request_id: request_id.clone(),
     };
@@ -166,18 +167,6 @@ async fn api(
         ),
     };
     let micros = started.elapsed().as_micros() as u64;
-    if let Ok(mut served) = shared.served.lock() {
-        if served.len() >= SERVED_LOG_LIMIT {
-            served.pop_front();
-        }
-        served.push_back(crate::admin::api::Served {
-            service: service.clone(),
-            operation: decoded.operation.clone(),
-            account: ctx.account.clone(),
-            region: ctx.region.clone(),
-            micros,
-        });
-    }
     tracing::info!(
         service = %service,
         operation = %decoded.operation,
@@ -188,6 +177,19 @@ async fn api(
         error = result.as_ref().err().map(|e| e.code.as_str()).unwrap_or(""),
         "request"
     );
+    // Last, so that the entry takes the request's strings rather than copies of them.
+    if let Ok(mut served) = shared.served.lock() {
+        if served.len() >= SERVED_LOG_LIMIT {
+            served.pop_front();
+        }
+        served.push_back(crate::admin::api::Served {
+            service,
+            operation: decoded.operation,
+            account: ctx.account,
+            region: ctx.region,
+            micros,
+        });
+    }
     resp
 }
 

@@ -37,18 +37,15 @@ impl RequestId {
 }
 
 /// The service a request is for, as far as the transport can tell (for the shape of its errors).
-pub fn scoped_service(parts: &Parts) -> Option<String> {
-    parse_scope(&parts.headers).map(|s| match s.service.as_str() {
-        "cloudwatch" => "monitoring".to_string(),
-        _ => s.service,
-    })
+pub fn scoped_service(parts: &Parts) -> Option<&str> {
+    parse_scope(&parts.headers).map(|s| s.routed_service())
 }
 
 /// An error in the protocol the request was sent in.
 fn refuse(parts: &Parts, id: &RequestId, e: ApiError) -> Response {
     let detected: Protocol = protocol::detect(parts.uri.path(), &parts.headers);
-    let service = scoped_service(parts).unwrap_or_else(|| "logs".into());
-    protocol::respond_err(detected, &service, &e, &id.0, true)
+    let service = scoped_service(parts).unwrap_or("logs");
+    protocol::respond_err(detected, service, &e, &id.0, true)
 }
 
 /// A refusal before the body was read to its end: the rest of it is still on the connection, so the
