@@ -25,12 +25,18 @@ fn free_port() -> u16 {
     }
 }
 
+/// Starts the emulator; its log goes to `STATE.log`, which a failing test prints.
 fn spawn(port: u16, state: &std::path::Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(state.with_extension("log"))
+        .expect("the log file opens");
     Command::new(env!("CARGO_BIN_EXE_orgwatch"))
         .args(["emulator", "--port", &port.to_string(), "--state"])
         .arg(state)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the orgwatch binary starts")
 }
@@ -151,10 +157,12 @@ fn acknowledged_writes_survive_kill_9() {
     let mut child = spawn(port, &state);
     wait_ready(port);
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let refused = Arc::new(Mutex::new(Vec::<u16>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            let (acknowledged, refused, stop) =
+                (acknowledged.clone(), refused.clone(), stop.clone());
             std::thread::spawn(move || {
                 for i in 0.. {
                     if stop.load(Ordering::SeqCst) {
@@ -171,6 +179,8 @@ fn acknowledged_writes_survive_kill_9() {
                     };
                     if status == 200 {
                         acknowledged.lock().unwrap().push(name);
+                    } else {
+                        refused.lock().unwrap().push(status);
                     }
                 }
             })
@@ -190,8 +200,10 @@ fn acknowledged_writes_survive_kill_9() {
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(
         acknowledged.len() >= 200,
-        "only {} writes answered",
-        acknowledged.len()
+        "only {} writes answered 200; other statuses: {:?}; the emulator's log:\n{}",
+        acknowledged.len(),
+        refused.lock().unwrap(),
+        std::fs::read_to_string(state.with_extension("log")).unwrap_or_default()
     );
 
     let port = free_port();
