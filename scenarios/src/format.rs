@@ -86,6 +86,13 @@ impl Scenario {
             .unwrap_or_else(|| "us-east-1".into())
     }
 
+    /// Whether the scenario has Terraform steps.
+    pub fn uses_terraform(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|st| st.terraform.is_some() || st.terraform_destroy)
+    }
+
     /// The status the top-level expectation wants, if there is one.
     pub fn expected_status(&self) -> Option<&str> {
         self.expect.as_ref().map(|e| e.status.as_str())
@@ -453,10 +460,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
             }
         }
     }
-    let terraform = s
-        .steps
-        .iter()
-        .any(|st| st.terraform.is_some() || st.terraform_destroy);
+    let terraform = s.uses_terraform();
     if s.given.accounts.is_empty() && !terraform {
         let (l, c) = locate(text, "\"accounts\"");
         return Err(format!(

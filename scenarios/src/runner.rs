@@ -136,7 +136,7 @@ pub async fn test_one(path: &Path, opts: &Options) -> Outcome {
             }
         }
     };
-    if tfsteps::uses_terraform(&s) {
+    if s.uses_terraform() {
         if let Some(why) = tfsteps::unavailable(opts).await {
             return Outcome {
                 name: s.name.clone(),

@@ -9,13 +9,6 @@ use crate::tfrun::{self, Failure, Session};
 use anyhow::Result;
 use orgwatch_emulator::admin::client::AdminClient;
 
-/// Whether the scenario has Terraform steps.
-pub fn uses_terraform(s: &Scenario) -> bool {
-    s.steps
-        .iter()
-        .any(|st| st.terraform.is_some() || st.terraform_destroy)
-}
-
 /// Why Terraform cannot run here, if it cannot: the scenario is then skipped with this reason.
 pub async fn unavailable(opts: &Options) -> Option<String> {
     let binary = opts.terraform_binary();
