@@ -30,6 +30,7 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 BINARIES = sys.argv[1:] or [os.path.join(TARGET, "dist", "orgwatch")]
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 MOTO = os.environ.get("MOTO_SERVER") or shutil.which("moto_server")
+SECONDS = 6  # each wrk run
 
 
 def drain(stream, counter):
@@ -55,12 +56,12 @@ def orgwatch(binary, log):
     assert until_ready(p), f"{binary} never said Ready."
     five_filters(port)
     cpu = cpu_seconds(p.pid)
-    rps = wrk(port)
+    rps = wrk(port, seconds=SECONDS)
     cpu = cpu_seconds(p.pid) - cpu
     p.terminate()
     p.wait()
     reader.join(timeout=10)
-    return rps, lines[0], cpu * 1e6 / (rps * 6)
+    return rps, lines[0], cpu * 1e6 / (rps * SECONDS)
 
 
 def moto():
@@ -75,7 +76,7 @@ def moto():
             assert time.time() < deadline, "moto_server never answered"
             time.sleep(0.2)
     five_filters(port)
-    rps = wrk(port)
+    rps = wrk(port, seconds=SECONDS)
     p.terminate()
     p.wait()
     return rps
@@ -96,7 +97,7 @@ def main():
         if MOTO:
             figures.setdefault(("moto", ""), []).append(moto())
         print(f"round {r + 1} of {ROUNDS} done", file=sys.stderr)
-    print(f"DescribeMetricFilters (5 filters), wrk -t1 -c16 -d6s, requests/s, {ROUNDS} rounds interleaved:")
+    print(f"DescribeMetricFilters (5 filters), wrk -t1 -c16 -d{SECONDS}s, requests/s, {ROUNDS} rounds interleaved:")
     moto_median = sorted(figures[("moto", "")])[ROUNDS // 2] if MOTO else None
     for i, binary in enumerate(BINARIES):
         for log in ("default", "off"):
@@ -105,7 +106,7 @@ def main():
             label = "default (INFO per request, to a pipe)" if log == "default" else "log off (ORGWATCH_LOG=off)"
             print(f"  {binary}  {label}: {spread(xs)}{ratio}")
             print(f"    the emulator's CPU time per request, microseconds: {spread(cpu[(i, log)], 1)}")
-        lines = ", ".join(f"{n} lines for {rps * 6:.0f} requests" for rps, n in logged[i])
+        lines = ", ".join(f"{n} lines for {rps * SECONDS:.0f} requests" for rps, n in logged[i])
         print(f"    log lines read from the pipe: {lines}")
     if MOTO:
         print(f"  moto ({MOTO}): {spread(figures[('moto', '')])}")
