@@ -17,6 +17,7 @@
 pub mod cis;
 pub mod coverage;
 pub mod eval;
+pub mod family;
 pub mod glob;
 mod number;
 pub mod regex;

@@ -7,7 +7,7 @@
 //! pattern reads.
 
 use orgwatch_pattern::coverage::schema::{Kinds, Shape};
-use orgwatch_pattern::coverage::{analyze, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::coverage::{analyze, Case, EventClass, OverMatch, Verdict};
 use orgwatch_pattern::Pattern;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -50,14 +50,15 @@ fn class() -> EventClass {
         ],
     );
     root.open = false;
+    let case = |name: &str| {
+        let mut c = Case::event(SOURCE, name).expect("case pattern");
+        c.template = json!({"eventSource": SOURCE, "eventName": name});
+        c
+    };
     EventClass {
-        source_field: "eventSource".into(),
-        source: SOURCE.into(),
-        name_field: "eventName".into(),
-        names: NAMES.iter().map(|s| s.to_string()).collect(),
+        cases: NAMES.iter().map(|n| case(n)).collect(),
         shape: root,
-        template: json!({"eventSource": SOURCE, "eventName": "A"}),
-        fixed: Vec::new(),
+        facts: Vec::new(),
     }
 }
 

@@ -92,7 +92,8 @@ fn exercise(src: &str) {
             let class = EventClass::cloudtrail(
                 "organizations.amazonaws.com",
                 &["AttachPolicy", "CreateAccount"],
-            );
+            )
+            .expect("class");
             let _ = analyze(&p, &class);
         }
     }

@@ -39,12 +39,10 @@ pub struct Incomplete(pub String);
 
 /// Every candidate for a field of the given shape, under the given conditions.
 ///
-/// `literals` are extra strings the caller needs told apart (the class's fixed values); `hint` is a
-/// realistic value to prefer as the field's "anything else" string.
+/// `hint` is a realistic value to prefer as the field's "anything else" string.
 pub fn candidates(
     shape: &Shape,
     matchers: &[&ValueMatcher],
-    literals: &[&str],
     hint: Option<&str>,
     container: bool,
 ) -> Result<Vec<Choice>, Incomplete> {
@@ -54,11 +52,7 @@ pub fn candidates(
         out.push(Choice::Obj);
     }
     if k.has(Kinds::STR) {
-        out.extend(
-            strings(matchers, literals, hint)?
-                .into_iter()
-                .map(Choice::Str),
-        );
+        out.extend(strings(matchers, hint)?.into_iter().map(Choice::Str));
     }
     if !container && k.has(Kinds::OBJ) {
         out.push(Choice::Obj);
@@ -120,11 +114,7 @@ fn fresh(taken: &[&str], hint: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-fn strings(
-    matchers: &[&ValueMatcher],
-    literals: &[&str],
-    hint: Option<&str>,
-) -> Result<Vec<String>, Incomplete> {
+fn strings(matchers: &[&ValueMatcher], hint: Option<&str>) -> Result<Vec<String>, Incomplete> {
     // Lone `*` matches every string: it never tells two strings apart.
     let relevant: Vec<&ValueMatcher> = matchers
         .iter()
@@ -135,7 +125,7 @@ fn strings(
             ValueMatcher::Num(..) => false,
         })
         .collect();
-    let mut lits: Vec<&str> = literals.to_vec();
+    let mut lits: Vec<&str> = Vec::new();
     let mut automata = false;
     for m in &relevant {
         match m {
@@ -269,7 +259,7 @@ mod tests {
     #[test]
     fn globs_get_one_string_per_truth_vector() {
         let (a, b) = (glob("A*"), glob("*B"));
-        let got = strings(&[&a, &b], &[], Some("x")).unwrap();
+        let got = strings(&[&a, &b], Some("x")).unwrap();
         let vectors: HashSet<(bool, bool)> = got
             .iter()
             .map(|s| {

@@ -1,10 +1,12 @@
 //! The coverage analyzer: which records of an event class a pattern (or several, taken together) matches.
 //!
-//! An [`EventClass`] is a set of records: CloudTrail records whose `eventSource` is fixed and whose
-//! `eventName` ranges over a set of names, every other field free within the CloudTrail [`schema`]. For
-//! each name the analyzer answers `always`, `sometimes`, `never` — or `unproven` when it cannot decide —
-//! and backs every answer but `always` with a concrete record that does not match (and, for `sometimes`,
-//! one that does). Separately it looks for an over-match: a record *outside* the class that matches.
+//! An [`EventClass`] is a set of records, a control's intent: the union of its [`Case`]s, each written as
+//! a JSON filter pattern (one event: `eventSource` and `eventName` fixed; or a condition, such as a root
+//! identity's call), among records shaped as CloudTrail writes them ([`schema`]) that satisfy the
+//! schema's facts. For each case the analyzer answers `always`, `sometimes`, `never` — or `unproven` when
+//! it cannot decide — and backs every answer but `always` with a concrete record of the case that does not
+//! match (and, for `sometimes`, one that does). Separately it looks for an over-match: a record *outside*
+//! the class that matches. Both are the same question, intent ⊆ filters asked both ways.
 //!
 //! JSON patterns are decided exactly: the record space is cut into finitely many equivalence classes
 //! ([`domain`]) and searched ([`search`]). Other kinds are decided soundly: `always` only with a proof
@@ -20,17 +22,15 @@ mod text;
 mod verdict;
 
 use verdict::matches_any;
-pub use verdict::{Coverage, EventClass, EventCoverage, OverMatch, Verdict};
+pub use verdict::{Case, Coverage, EventClass, EventCoverage, OverMatch, Verdict};
 
 use crate::eval::json::JsonProgram;
 use crate::eval::Program;
 use crate::Pattern;
-use domain::Choice;
-use model::Model;
+use model::{Formula, Model};
 use search::Found;
 use serde_json::Value;
 
-/// A class of records to analyze against.
 /// The values a record holds at each selector the pattern reads, for showing a witness briefly:
 /// `[("$.eventName", Some("DeletePolicy")), ("$.errorCode", None)]` (None: absent).
 pub fn evidence(pattern: &Pattern, record: &Value) -> Vec<(String, Option<Value>)> {
@@ -97,16 +97,7 @@ pub fn analyze(pattern: &Pattern, class: &EventClass) -> Coverage {
 /// Analyzes several patterns taken together: a record is matched when any of them matches it (filters
 /// that publish to the same metric).
 pub fn analyze_union(patterns: &[&Pattern], class: &EventClass) -> Coverage {
-    let json: Vec<&JsonProgram> = patterns
-        .iter()
-        .filter_map(|p| {
-            if let Program::Json(j) = p.program() {
-                Some(j.as_ref())
-            } else {
-                None
-            }
-        })
-        .collect();
+    let json: Vec<&JsonProgram> = patterns.iter().filter_map(|p| json_program(p)).collect();
     let coverage = if json.len() == patterns.len() && !patterns.is_empty() {
         json_coverage(&json, class)
     } else {
@@ -116,17 +107,24 @@ pub fn analyze_union(patterns: &[&Pattern], class: &EventClass) -> Coverage {
     verified(patterns, class, coverage)
 }
 
+fn json_program(p: &Pattern) -> Option<&JsonProgram> {
+    match p.program() {
+        Program::Json(j) => Some(j.as_ref()),
+        _ => None,
+    }
+}
+
 /// Runs every witness through the real matcher; a disagreement turns the verdict into `unproven`.
 fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Coverage {
-    for e in &mut c.events {
+    for (e, case) in c.events.iter_mut().zip(&class.cases) {
         let bad_non = e
             .non_matching
             .as_ref()
-            .is_some_and(|r| matches_any(patterns, r));
+            .is_some_and(|r| matches_any(patterns, r) || !class.in_case(case, r));
         let bad_match = e
             .matching
             .as_ref()
-            .is_some_and(|r| !matches_any(patterns, r));
+            .is_some_and(|r| !matches_any(patterns, r) || !class.in_case(case, r));
         if bad_non || bad_match {
             e.verdict = Verdict::Unproven;
             e.note =
@@ -134,13 +132,7 @@ fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Cover
         }
     }
     if let OverMatch::Found { witness } = &c.over_match {
-        let inside = witness.get(&class.source_field).and_then(Value::as_str)
-            == Some(class.source.as_str())
-            && witness
-                .get(&class.name_field)
-                .and_then(Value::as_str)
-                .is_some_and(|n| class.names.iter().any(|x| x == n));
-        if inside || !matches_any(patterns, witness) {
+        if class.contains(witness) || !class.possible(witness) || !matches_any(patterns, witness) {
             c.over_match = OverMatch::Unproven {
                 note: "internal check failed: the over-match witness is wrong".into(),
             };
@@ -149,43 +141,46 @@ fn verified(patterns: &[&Pattern], class: &EventClass, mut c: Coverage) -> Cover
     c
 }
 
-/// The exact analysis of JSON patterns; `None` when the model cannot be built completely.
-fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Coverage> {
-    let names: Vec<&str> = class.names.iter().map(String::as_str).collect();
-    let mut pinned = vec![
-        (class.source_field.as_str(), vec![class.source.as_str()]),
-        (class.name_field.as_str(), names),
-    ];
-    pinned.extend(
-        class
-            .fixed
-            .iter()
-            .map(|(k, v)| (k.as_str(), vec![v.as_str()])),
-    );
-    let model = match Model::build(programs, &class.shape, &class.template, &pinned) {
+/// The exact analysis of JSON patterns: one model of the facts, the cases and the filters, and for each
+/// question a search for a record that answers it. `None` when a case or fact is not a JSON pattern.
+fn json_coverage(filters: &[&JsonProgram], class: &EventClass) -> Option<Coverage> {
+    let facts: Vec<&JsonProgram> = class
+        .facts
+        .iter()
+        .map(json_program)
+        .collect::<Option<_>>()?;
+    let cases: Vec<&JsonProgram> = class
+        .cases
+        .iter()
+        .map(|c| json_program(&c.pattern))
+        .collect::<Option<_>>()?;
+    let programs: Vec<&JsonProgram> = [&facts[..], &cases[..], filters].concat();
+    let template = class
+        .cases
+        .first()
+        .map_or(Value::Null, |c| c.template.clone());
+    let model = match Model::build(&programs, &class.shape, &template) {
         Ok(m) => m,
         Err(domain::Incomplete(note)) => return Some(all_unproven(class, note)),
     };
-    let (src, name) = (
-        model.top_key(&class.source_field)?,
-        model.top_key(&class.name_field)?,
-    );
-    let order = model.order(&[src, name]);
-    let fixed_src = (src, vec![Choice::Str(class.source.clone())]);
-    let class_fields: Vec<(usize, Vec<Choice>)> = class
-        .fixed
-        .iter()
-        .map(|(k, v)| Some((model.top_key(k)?, vec![Choice::Str(v.clone())])))
-        .collect::<Option<_>>()?;
-    let mut events = Vec::with_capacity(class.names.len());
-    for n in &class.names {
-        let mut fixed = vec![fixed_src.clone(), (name, vec![Choice::Str(n.clone())])];
-        fixed.extend(class_fields.iter().cloned());
-        let template = class.record(&class.source, n);
-        let falsifier = search::find(&model, &order, &fixed, false);
-        let satisfier = search::find(&model, &order, &fixed, true);
+    let (nf, nc) = (facts.len(), cases.len());
+    let possible = Formula::And(model.parts[..nf].to_vec());
+    let case_parts = &model.parts[nf..nf + nc];
+    let matched = Formula::Or(model.parts[nf + nc..].to_vec());
+    let missed = Formula::Not(Box::new(matched.clone()));
+    // The fields the cases read come first: a wrong event name ends a branch at once.
+    let mut first = Vec::new();
+    for f in case_parts {
+        top_fields(&model, f, &mut first);
+    }
+    let order = model.order(&first);
+    let ask = |parts: Vec<Formula>| search::find(&model, &order, &Formula::And(parts));
+    let mut events = Vec::with_capacity(nc);
+    for (case, part) in class.cases.iter().zip(case_parts) {
+        let falsifier = ask(vec![possible.clone(), part.clone(), missed.clone()]);
+        let satisfier = ask(vec![possible.clone(), part.clone(), matched.clone()]);
         let render = |f: &Found<'_>| match f {
-            Found::Yes(a) => Some(search::render(a, &template)),
+            Found::Yes(a) => Some(search::render(a, &case.template)),
             _ => None,
         };
         let (non_matching, matching) = (render(&falsifier), render(&satisfier));
@@ -202,93 +197,57 @@ fn json_coverage(programs: &[&JsonProgram], class: &EventClass) -> Option<Covera
             (Found::Yes(_), Found::No) => (Verdict::Never, None),
             (Found::No, Found::No) => (
                 Verdict::Unproven,
-                Some("no record of this name exists under the schema".into()),
+                Some("no record of this case exists under the schema".into()),
             ),
         };
         events.push(EventCoverage {
-            name: n.clone(),
+            name: case.name.clone(),
             verdict,
             non_matching,
             matching,
             note,
         });
     }
-    let over_match = json_over_match(&model, &order, class, src, name, &class_fields);
-    Some(Coverage { events, over_match })
-}
-
-fn json_over_match(
-    model: &Model,
-    order: &[usize],
-    class: &EventClass,
-    src: usize,
-    name: usize,
-    class_fields: &[(usize, Vec<Choice>)],
-) -> OverMatch {
-    let is_source = |c: &Choice| *c == Choice::Str(class.source.clone());
-    let is_name = |c: &Choice| matches!(c, Choice::Str(s) if class.names.contains(s));
-    let other_sources: Vec<Choice> = model.nodes[src]
-        .domain
-        .iter()
-        .filter(|c| !is_source(c))
-        .cloned()
-        .collect();
-    let other_names: Vec<Choice> = model.nodes[name]
-        .domain
-        .iter()
-        .filter(|c| !is_name(c))
-        .cloned()
-        .collect();
-    let questions = [
-        vec![(src, other_sources)],
-        [
-            vec![
-                (src, vec![Choice::Str(class.source.clone())]),
-                (name, other_names),
-            ],
-            class_fields.to_vec(),
-        ]
-        .concat(),
-    ];
-    let mut gave_up = false;
-    for fixed in &questions {
-        match search::find(model, order, fixed, true) {
-            Found::Yes(a) => {
-                let name_v = match &a.values[name] {
-                    Some(Choice::Str(s)) => s.clone(),
-                    _ => String::new(),
-                };
-                let src_v = match &a.values[src] {
-                    Some(Choice::Str(s)) => s.clone(),
-                    _ => String::new(),
-                };
-                return OverMatch::Found {
-                    witness: search::render(&a, &class.record(&src_v, &name_v)),
-                };
-            }
-            Found::No => {}
-            Found::GaveUp => gave_up = true,
-        }
-    }
-    if gave_up {
-        OverMatch::Unproven {
+    let outside = Formula::Not(Box::new(Formula::Or(case_parts.to_vec())));
+    let over_match = match ask(vec![possible, matched, outside]) {
+        Found::Yes(a) => OverMatch::Found {
+            witness: search::render(&a, &template),
+        },
+        Found::No => OverMatch::None,
+        Found::GaveUp => OverMatch::Unproven {
             note: format!(
                 "the search exceeded its budget of {} steps",
                 search::STEP_BUDGET
             ),
+        },
+    };
+    Some(Coverage { events, over_match })
+}
+
+/// The top-level fields a formula reads, in the order it reads them.
+fn top_fields(model: &Model, f: &Formula, out: &mut Vec<usize>) {
+    match f {
+        Formula::And(v) | Formula::Or(v) => v.iter().for_each(|f| top_fields(model, f, out)),
+        Formula::Not(f) => top_fields(model, f, out),
+        Formula::Atom(i) => {
+            if let Some(crate::ast::Step::Key(k)) = model.atoms[*i].steps.first() {
+                if let Some(n) = model.top_key(k) {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+            }
         }
-    } else {
-        OverMatch::None
     }
 }
 
 fn all_unproven(class: &EventClass, note: String) -> Coverage {
     Coverage {
         events: class
-            .names
+            .cases
             .iter()
-            .map(|n| EventCoverage {
-                name: n.clone(),
+            .map(|c| EventCoverage {
+                name: c.name.clone(),
                 verdict: Verdict::Unproven,
                 non_matching: None,
                 matching: None,

@@ -47,11 +47,12 @@ pub struct Atom {
     pub test: CTest,
 }
 
-/// The formula: the union (`||`) of the patterns' expressions, over atoms.
+/// A formula over atoms: each pattern's expression, and the questions the analyzer composes from them.
 #[derive(Debug, Clone)]
 pub enum Formula {
     And(Vec<Formula>),
     Or(Vec<Formula>),
+    Not(Box<Formula>),
     Atom(usize),
 }
 
@@ -59,20 +60,19 @@ pub enum Formula {
 pub struct Model {
     pub nodes: Vec<Node>,
     pub atoms: Vec<Atom>,
-    pub formula: Formula,
+    /// One formula per program, in the order given to [`Model::build`].
+    pub parts: Vec<Formula>,
     /// How many extra fields or elements a wildcard expands into (the number of wildcard conditions).
     witnesses: usize,
 }
 
 impl Model {
-    /// Builds the model of `programs` (matched as a union) over records of `shape`. `pinned` lists
-    /// top-level fields the caller will fix (always present in the model), each with literals the domain
-    /// must tell apart.
+    /// Builds the model of `programs` over records of `shape` (each program's formula is one of
+    /// [`Model::parts`], for the caller to compose); `template` gives realistic values to prefer.
     pub fn build(
         programs: &[&JsonProgram],
         shape: &Shape,
         template: &serde_json::Value,
-        pinned: &[(&str, Vec<&str>)],
     ) -> Result<Model, Incomplete> {
         let root = Node {
             parent: None,
@@ -87,16 +87,12 @@ impl Model {
         let mut m = Model {
             nodes: vec![root],
             atoms: Vec::new(),
-            formula: Formula::Or(Vec::new()),
+            parts: Vec::new(),
             witnesses: 1,
         };
-        let mut branches = Vec::new();
         for p in programs {
-            branches.push(m.formula_of(p, &p.expr));
-        }
-        m.formula = Formula::Or(branches);
-        for (field, _) in pinned {
-            m.insert(&[Step::Key(field.to_string())]);
+            let f = m.formula_of(p, &p.expr);
+            m.parts.push(f);
         }
         let atoms = m.atoms.clone();
         m.witnesses = atoms
@@ -118,7 +114,7 @@ impl Model {
                 break;
             }
         }
-        m.fill_domains(template, pinned)?;
+        m.fill_domains(template)?;
         Ok(m)
     }
 
@@ -222,11 +218,7 @@ impl Model {
         }
     }
 
-    fn fill_domains(
-        &mut self,
-        template: &serde_json::Value,
-        pinned: &[(&str, Vec<&str>)],
-    ) -> Result<(), Incomplete> {
+    fn fill_domains(&mut self, template: &serde_json::Value) -> Result<(), Incomplete> {
         // Which comparison values can reach each field.
         let mut reaching: Vec<Vec<ValueMatcher>> = vec![Vec::new(); self.nodes.len()];
         for a in &self.atoms {
@@ -240,25 +232,11 @@ impl Model {
             let node = &self.nodes[n];
             let container =
                 !node.keys.is_empty() || !node.indices.is_empty() || !node.rest.is_empty();
-            let literals: Vec<&str> = match (&node.edge, node.parent) {
-                (Edge::Key(k), Some(0)) => pinned
-                    .iter()
-                    .filter(|(f, _)| f == k)
-                    .flat_map(|(_, l)| l.iter().copied())
-                    .collect(),
-                _ => Vec::new(),
-            };
             let hint = self
                 .template_value(n, template)
                 .and_then(|v| v.as_str().map(str::to_string));
             let matchers: Vec<&ValueMatcher> = matchers.iter().collect();
-            let domain = candidates(
-                &node.shape,
-                &matchers,
-                &literals,
-                hint.as_deref(),
-                container,
-            )?;
+            let domain = candidates(&node.shape, &matchers, hint.as_deref(), container)?;
             self.nodes[n].domain = domain;
         }
         Ok(())
@@ -452,6 +430,11 @@ impl<'m> Assignment<'m> {
     pub fn eval(&self, f: &Formula) -> Tri {
         match f {
             Formula::Atom(i) => self.atom(&self.model.atoms[*i]),
+            Formula::Not(f) => match self.eval(f) {
+                Tri::True => Tri::False,
+                Tri::False => Tri::True,
+                Tri::Unknown => Tri::Unknown,
+            },
             Formula::And(v) => {
                 let mut out = Tri::True;
                 for f in v {

@@ -186,3 +186,22 @@ pub fn cloudtrail_template(source: &str, name: &str) -> Value {
         "eventCategory": "Management"
     })
 }
+
+/// What every CloudTrail record satisfies beyond its shape, each as a JSON filter pattern, so the analyzer
+/// quantifies over records that can exist: a filter is not faulted for missing a record CloudTrail never
+/// writes. Each fact is a reading of CloudTrail's documentation, tested in `tests/family.rs`.
+pub const CLOUDTRAIL_FACTS: [&str; 2] = [
+    // Organizations is a global service: CloudTrail logs its events in us-east-1.
+    r#"{ ($.eventSource != "organizations.amazonaws.com") || ($.awsRegion = "us-east-1") }"#,
+    // A console sign-in is signin.amazonaws.com's ConsoleLogin; its record says whether MFA was used
+    // (`Yes` or `No`) and how it ended (`Success` or `Failure`).
+    r#"{ ($.eventName != "ConsoleLogin") || (($.eventSource = "signin.amazonaws.com") && (($.additionalEventData.MFAUsed = "Yes") || ($.additionalEventData.MFAUsed = "No")) && (($.responseElements.ConsoleLogin = "Success") || ($.responseElements.ConsoleLogin = "Failure"))) }"#,
+];
+
+/// [`CLOUDTRAIL_FACTS`], parsed.
+pub fn cloudtrail_facts() -> Vec<crate::Pattern> {
+    CLOUDTRAIL_FACTS
+        .iter()
+        .filter_map(|f| crate::Pattern::parse(f).ok())
+        .collect()
+}

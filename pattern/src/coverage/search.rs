@@ -1,4 +1,4 @@
-//! The search for a record that makes the formula true (or false), and the rendering of that record.
+//! The search for a record that makes a formula true, and the rendering of that record.
 //!
 //! Depth-first over the fields in pre-order, trying each candidate value; after every choice the formula is
 //! evaluated in three-valued logic and the branch is cut as soon as its value is known. Because every
@@ -7,7 +7,7 @@
 //! "unknown", which the analyzer reports as `unproven`.
 
 use super::domain::Choice;
-use super::model::{Assignment, Edge, Model, Tri};
+use super::model::{Assignment, Edge, Formula, Model, Tri};
 use serde_json::{Map, Number, Value};
 
 /// Search steps allowed per question.
@@ -20,19 +20,12 @@ pub enum Found<'m> {
     GaveUp,
 }
 
-/// Looks for an assignment that makes the formula `target`, with `fixed` fields restricted to the given
-/// candidates.
-pub fn find<'m>(
-    model: &'m Model,
-    order: &[usize],
-    fixed: &[(usize, Vec<Choice>)],
-    target: bool,
-) -> Found<'m> {
+/// Looks for an assignment that makes `formula` true, assigning fields in `order`.
+pub fn find<'m>(model: &'m Model, order: &[usize], formula: &Formula) -> Found<'m> {
     let mut s = Search {
         model,
         order,
-        fixed,
-        target,
+        formula,
         steps: 0,
         a: Assignment::new(model),
     };
@@ -49,18 +42,14 @@ pub fn find<'m>(
 struct Search<'m, 'o> {
     model: &'m Model,
     order: &'o [usize],
-    fixed: &'o [(usize, Vec<Choice>)],
-    target: bool,
+    formula: &'o Formula,
     steps: usize,
     a: Assignment<'m>,
 }
 
 impl Search<'_, '_> {
     fn domain(&self, n: usize) -> &[Choice] {
-        match self.fixed.iter().find(|(f, _)| *f == n) {
-            Some((_, d)) => d,
-            None => &self.model.nodes[n].domain,
-        }
+        &self.model.nodes[n].domain
     }
 
     /// `Some(true)`: found (the assignment is left in place); `Some(false)`: none; `None`: over budget.
@@ -69,9 +58,9 @@ impl Search<'_, '_> {
         if self.steps > STEP_BUDGET {
             return None;
         }
-        match self.a.eval(&self.model.formula) {
-            Tri::True => return Some(self.target),
-            Tri::False => return Some(!self.target),
+        match self.a.eval(self.formula) {
+            Tri::True => return Some(true),
+            Tri::False => return Some(false),
             Tri::Unknown => {}
         }
         let Some(&n) = self.order.get(k) else {

@@ -1,12 +1,13 @@
 //! Sound analysis of the kinds that read raw text (terms, standalone regexes, space-delimited patterns,
 //! match-all) and of mixed unions.
 //!
-//! CloudTrail delivers each record to CloudWatch Logs as compact JSON, so every record of the class is
-//! certain to contain the fragments `"eventSource":"<source>"` and `"eventName":"<name>"`, and nothing else
-//! is certain: any other text may or may not appear in a free field. `always` is claimed only from that
+//! CloudTrail delivers each record to CloudWatch Logs as compact JSON, so every record of a case is
+//! certain to contain the fragment `"key":"value"` of each equality the case's pattern requires
+//! (`"eventSource":"<source>"`, `"eventName":"<name>"`, [`Case::certain_text`]), and nothing else is
+//! certain: any other text may or may not appear in a free field. `always` is claimed only from that
 //! certainty; every other verdict comes from records built here and checked with the matcher.
 
-use super::verdict::{matches_any, Coverage, EventClass, EventCoverage, OverMatch, Verdict};
+use super::verdict::{matches_any, Case, Coverage, EventClass, EventCoverage, OverMatch, Verdict};
 use crate::eval::Program;
 use crate::syntax::ast::{Ast, Field, TermKind};
 use crate::Pattern;
@@ -17,25 +18,17 @@ const FREE_FIELD: &str = "orgwatchNote";
 
 pub(super) fn coverage(patterns: &[&Pattern], class: &EventClass) -> Coverage {
     let events = class
-        .names
+        .cases
         .iter()
-        .map(|n| event(patterns, class, n))
+        .map(|c| event(patterns, class, c))
         .collect();
     let over_match = over_match(patterns, class);
     Coverage { events, over_match }
 }
 
-fn fragments(class: &EventClass, name: &str) -> [String; 2] {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    [
-        format!("{}:{}", q(&class.source_field), q(&class.source)),
-        format!("{}:{}", q(&class.name_field), q(name)),
-    ]
-}
-
-/// Whether every record of the class with this name is certain to match `p`.
-fn proves_always(p: &Pattern, class: &EventClass, name: &str) -> bool {
-    let frags = fragments(class, name);
+/// Whether every record of the case is certain to match `p`.
+fn proves_always(p: &Pattern, case: &Case) -> bool {
+    let frags = case.certain_text();
     let certain = |t: &str| frags.iter().any(|f| f.contains(t));
     match p.ast() {
         Ast::MatchAll { .. } => true,
@@ -75,9 +68,9 @@ fn proves_always(p: &Pattern, class: &EventClass, name: &str) -> bool {
     }
 }
 
-/// Whether no record of the class with this name can match `p`.
-fn proves_never(p: &Pattern, class: &EventClass, name: &str) -> bool {
-    let frags = fragments(class, name);
+/// Whether no record of the case can match `p`.
+fn proves_never(p: &Pattern, case: &Case) -> bool {
+    let frags = case.certain_text();
     match p.ast() {
         Ast::Terms(terms) => terms
             .iter()
@@ -121,11 +114,11 @@ fn with_text(mut record: Value, text: &str) -> Value {
     record
 }
 
-fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage {
-    let base = class.record(&class.source, name);
+fn event(patterns: &[&Pattern], class: &EventClass, case: &Case) -> EventCoverage {
     let candidates: Vec<Value> = injections(patterns)
         .iter()
-        .map(|t| with_text(base.clone(), t))
+        .map(|t| with_text(case.template.clone(), t))
+        .filter(|r| class.in_case(case, r))
         .collect();
     let matching = candidates
         .iter()
@@ -135,8 +128,8 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
         .iter()
         .find(|r| !matches_any(patterns, r))
         .cloned();
-    let always = patterns.iter().any(|p| proves_always(p, class, name));
-    let never = patterns.iter().all(|p| proves_never(p, class, name));
+    let always = patterns.iter().any(|p| proves_always(p, case));
+    let never = patterns.iter().all(|p| proves_never(p, case));
     let (verdict, note) = match (always, never, &matching, &non_matching) {
         (true, _, _, _) => (Verdict::Always, None),
         (_, true, _, _) => (Verdict::Never, None),
@@ -155,7 +148,7 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
         _ => (matching, non_matching),
     };
     EventCoverage {
-        name: name.into(),
+        name: case.name.clone(),
         verdict,
         non_matching,
         matching,
@@ -163,19 +156,38 @@ fn event(patterns: &[&Pattern], class: &EventClass, name: &str) -> EventCoverage
     }
 }
 
+/// Records near the class but outside it: another service's call, another call of the same service, the
+/// same call name from another service, each built on a case's record.
+fn outside(class: &EventClass) -> Vec<Value> {
+    let mut out = Vec::new();
+    for case in class.cases.iter().take(3) {
+        let t = &case.template;
+        let name = t["eventName"].as_str().unwrap_or_default();
+        let source = t["eventSource"].as_str().unwrap_or_default();
+        for (s, n) in [
+            ("ec2.amazonaws.com", "RunInstances"),
+            (source, "ListAccounts"),
+            ("iam.amazonaws.com", name),
+        ] {
+            let mut r = t.clone();
+            r["eventSource"] = Value::String(s.into());
+            r["eventName"] = Value::String(n.into());
+            out.push(r);
+        }
+        let mut ordinary =
+            crate::coverage::schema::cloudtrail_template("ec2.amazonaws.com", "DescribeInstances");
+        ordinary["readOnly"] = Value::Bool(true);
+        out.push(ordinary);
+    }
+    out.retain(|r| class.possible(r) && !class.contains(r));
+    out
+}
+
 fn over_match(patterns: &[&Pattern], class: &EventClass) -> OverMatch {
-    let outside = [
-        class.record("ec2.amazonaws.com", "RunInstances"),
-        class.record(&class.source, "ListAccounts"),
-        class.record(
-            "iam.amazonaws.com",
-            class.names.first().map_or("", String::as_str),
-        ),
-    ];
-    for r in &outside {
+    for r in &outside(class) {
         for t in injections(patterns) {
             let r = with_text(r.clone(), &t);
-            if matches_any(patterns, &r) {
+            if matches_any(patterns, &r) && !class.contains(&r) {
                 return OverMatch::Found { witness: r };
             }
         }

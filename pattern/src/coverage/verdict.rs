@@ -1,67 +1,126 @@
-//! What the analyzer is asked and what it answers: the class of records (the 18 events and how CloudTrail
-//! writes them), a verdict per event with its witnesses, and the over-match. The exact search
+//! What the analyzer is asked and what it answers: the class of records (a control's intent: cases written
+//! as filter patterns, over records shaped as CloudTrail writes them), a verdict per case with its
+//! witnesses, and the over-match. The exact search
 //! ([`super::search`]) and the text analysis ([`super::text`]) both answer in these terms.
 
 use super::schema::{self, Shape};
-use crate::Pattern;
+use crate::ast::{self, CmpOp, JsonExpr, Step, Test};
+use crate::{Pattern, PatternError};
 use serde::Serialize;
 use serde_json::Value;
 
+/// One part of a class: the records of one event (or one condition), as a JSON pattern, and a realistic
+/// record of it that witnesses are built on.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The event name, or a short label for a condition (`errorCode AccessDenied*`).
+    pub name: String,
+    pub pattern: Pattern,
+    pub template: Value,
+}
+
+impl Case {
+    pub fn new(name: &str, pattern: &str, template: Value) -> Result<Case, PatternError> {
+        Ok(Case {
+            name: name.into(),
+            pattern: Pattern::parse(pattern)?,
+            template,
+        })
+    }
+
+    /// The CloudTrail records of one event: `eventSource` and `eventName` fixed.
+    pub fn event(source: &str, name: &str) -> Result<Case, PatternError> {
+        let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        Case::new(
+            name,
+            &format!(
+                "{{ ($.eventSource = {}) && ($.eventName = {}) }}",
+                q(source),
+                q(name)
+            ),
+            schema::cloudtrail_template(source, name),
+        )
+    }
+
+    /// Text every record of the case contains as CloudTrail writes it (compact JSON): `"key":"value"`
+    /// for each `$.….key = "value"` conjunct without wildcards. The text analysis proves `always` from it.
+    pub fn certain_text(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let crate::Ast::Json(e) = self.pattern.ast() {
+            conjuncts(e, &mut out);
+        }
+        out
+    }
+}
+
+fn conjuncts(e: &JsonExpr, out: &mut Vec<String>) {
+    match e {
+        JsonExpr::And(v, _) => v.iter().for_each(|e| conjuncts(e, out)),
+        JsonExpr::Or(..) => {}
+        JsonExpr::Cond(c) => {
+            let (Test::Compare(CmpOp::Eq, ast::Value::Str { pieces, .. }), Some(Step::Key(k))) =
+                (&c.test, c.selector.steps.last())
+            else {
+                return;
+            };
+            let plain = c.selector.steps.iter().all(|s| matches!(s, Step::Key(_)));
+            if plain && pieces.len() == 1 {
+                let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+                out.push(format!("{}:{}", q(k), q(&pieces[0])));
+            }
+        }
+    }
+}
+
+/// A set of records: the union of its cases, among records of one shape that satisfy every fact.
 #[derive(Debug, Clone)]
 pub struct EventClass {
-    /// The top-level field that holds the event source, and its fixed value.
-    pub source_field: String,
-    pub source: String,
-    /// The top-level field that holds the event name, and the names of the class.
-    pub name_field: String,
-    pub names: Vec<String>,
+    pub cases: Vec<Case>,
     /// The shape of every record.
     pub shape: Shape,
-    /// A realistic record, the base of every witness (its source and name fields are overwritten).
-    pub template: Value,
-    /// Top-level fields every record of the class holds with one value (`awsRegion` for a global
-    /// service's events), pinned for the class's own events and free for records outside it.
-    pub fixed: Vec<(String, String)>,
+    /// What every record satisfies, in the class or not (CloudTrail writes Organizations events in
+    /// us-east-1), as JSON patterns.
+    pub facts: Vec<Pattern>,
 }
 
 impl EventClass {
     /// CloudTrail records of `source` with one of `names`.
-    pub fn cloudtrail(source: &str, names: &[&str]) -> Self {
-        EventClass {
-            source_field: "eventSource".into(),
-            source: source.into(),
-            name_field: "eventName".into(),
-            names: names.iter().map(|s| s.to_string()).collect(),
+    pub fn cloudtrail(source: &str, names: &[&str]) -> Result<Self, PatternError> {
+        Ok(EventClass {
+            cases: names
+                .iter()
+                .map(|n| Case::event(source, n))
+                .collect::<Result<_, _>>()?,
             shape: schema::cloudtrail(),
-            template: schema::cloudtrail_template(source, names.first().copied().unwrap_or("")),
-            fixed: Vec::new(),
-        }
+            facts: schema::cloudtrail_facts(),
+        })
     }
 
-    /// The class of the CIS control: the 18 Organizations events. Organizations is a global service:
-    /// CloudTrail logs its events in us-east-1, so `awsRegion` is always `us-east-1`.
+    /// The class of the CIS control: the 18 Organizations events.
     pub fn organizations() -> Self {
-        let mut c = Self::cloudtrail(crate::cis::EVENT_SOURCE, &crate::cis::EVENT_NAMES);
-        c.fixed = vec![("awsRegion".into(), crate::cis::EVENT_REGION.into())];
-        c
+        crate::family::Control::ORGANIZATIONS.class(crate::family::Benchmark::LATEST)
     }
 
-    pub(super) fn record(&self, source: &str, name: &str) -> Value {
-        let mut t = self.template.clone();
-        if let Some(m) = t.as_object_mut() {
-            m.insert(self.source_field.clone(), Value::String(source.into()));
-            m.insert(self.name_field.clone(), Value::String(name.into()));
-            if source == self.source {
-                for (k, v) in &self.fixed {
-                    m.insert(k.clone(), Value::String(v.clone()));
-                }
-            }
-        }
-        t
+    /// Whether every fact holds of the record.
+    pub fn possible(&self, record: &Value) -> bool {
+        let text = serde_json::to_string(record).unwrap_or_default();
+        self.facts.iter().all(|f| f.matches(&text))
+    }
+
+    /// Whether the record is in the class.
+    pub fn contains(&self, record: &Value) -> bool {
+        let text = serde_json::to_string(record).unwrap_or_default();
+        self.possible(record) && self.cases.iter().any(|c| c.pattern.matches(&text))
+    }
+
+    /// Whether the record is a possible record of one case.
+    pub fn in_case(&self, case: &Case, record: &Value) -> bool {
+        let text = serde_json::to_string(record).unwrap_or_default();
+        self.possible(record) && case.pattern.matches(&text)
     }
 }
 
-/// The analyzer's answer for one event name.
+/// The analyzer's answer for one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
