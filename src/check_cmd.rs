@@ -1,11 +1,14 @@
-//! `orgwatch check`: decide the control against an endpoint (real AWS by default), an embedded emulator
-//! holding a scenario, or a Terraform configuration applied to an embedded emulator; print the report.
+//! `orgwatch check`: decide the control (or, with `--control`, controls of the CIS monitoring family)
+//! against an endpoint (real AWS by default), an embedded emulator holding a scenario, or a Terraform
+//! configuration applied to an embedded emulator; print the report.
 //! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error, 4 Terraform init or apply failed.
 
-use crate::common_args::{AccountArgs, ReportArgs};
+use crate::common_args::{AccountArgs, ControlArgs, ReportArgs};
 use crate::pattern_cmd::runtime;
 use clap::Args;
-use orgwatch_checker::{check_with, Target};
+use orgwatch_checker::inventory::Inventory;
+use orgwatch_checker::{FamilyReport, Report, Target};
+use orgwatch_pattern::family::{Benchmark, Control};
 use orgwatch_scenarios::tfrun;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,13 +31,15 @@ pub struct CheckArgs {
     #[command(flatten)]
     account: AccountArgs,
     #[command(flatten)]
+    controls: ControlArgs,
+    #[command(flatten)]
     report: ReportArgs,
     /// Also list the API calls made.
     #[arg(long)]
     verbose: bool,
     /// Also send the analyzer's witness records to the endpoint's TestMetricFilter and report any
-    /// disagreement (works against real AWS too).
-    #[arg(long)]
+    /// disagreement (works against real AWS too; the Organizations changes control only).
+    #[arg(long, conflicts_with = "control")]
     verify_with_service: bool,
 }
 
@@ -64,17 +69,60 @@ pub struct TerraformArgs {
     binary: String,
 }
 
+/// What a check decides: the Organizations changes control as always (with the optional cross-check),
+/// or controls of the family in one benchmark version.
+enum Judge {
+    Single { verify: bool },
+    Family(Vec<&'static Control>, Benchmark),
+}
+
+/// What it decided.
+enum Decided {
+    Single(Report),
+    Family(FamilyReport),
+}
+
+impl Decided {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Decided::Single(r) => r.status.exit_code(),
+            Decided::Family(r) => r.status.exit_code(),
+        }
+    }
+}
+
+/// Collects the inventory once and decides.
+async fn judge(conf: &aws_config::SdkConfig, how: &Judge) -> (Inventory, Decided) {
+    match how {
+        Judge::Single { verify } => {
+            let (inv, r) = orgwatch_checker::check_config(conf, *verify).await;
+            (inv, Decided::Single(r))
+        }
+        Judge::Family(controls, b) => {
+            let (inv, r) = orgwatch_checker::check_family(conf, controls, *b).await;
+            (inv, Decided::Family(r))
+        }
+    }
+}
+
 pub fn run(args: CheckArgs) -> ExitCode {
     if let Err(code) = args.report.check_usage() {
         return code;
     }
+    let how = match args.controls.resolve() {
+        Ok(None) => Judge::Single {
+            verify: args.verify_with_service,
+        },
+        Ok(Some((controls, b))) => Judge::Family(controls, b),
+        Err(code) => return code,
+    };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
     };
     let mut terraform = None;
     let (inv, report) = if let Some(dir) = &args.terraform {
-        match rt.block_on(terraform_check(dir, &args)) {
+        match rt.block_on(terraform_check(dir, &args, &how)) {
             Ok((inv, report, t)) => {
                 terraform = Some(t);
                 (inv, report)
@@ -96,7 +144,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        match rt.block_on(scenario_check(&s, args.verify_with_service)) {
+        match rt.block_on(scenario_check(&s, &how)) {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("orgwatch: {e:#}");
@@ -109,7 +157,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             region: args.account.region.clone(),
             profile: args.account.profile.clone(),
         };
-        rt.block_on(check_with(&target, args.verify_with_service))
+        rt.block_on(async {
+            let conf = orgwatch_checker::collect::sdk_config(&target).await;
+            judge(&conf, &how).await
+        })
     };
     if let Some(t) = &terraform {
         if !t.replan_empty {
@@ -119,10 +170,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
             eprintln!("orgwatch: terraform destroy failed; the embedded emulator is gone with this run, so nothing is left behind");
         }
     }
-    let subject = orgwatch_formats::Subject::Check {
-        report: &report,
-        calls: args.verbose.then_some(&inv.calls),
-        terraform: terraform.as_ref(),
+    let calls = args.verbose.then_some(&inv.calls);
+    let subject = match &report {
+        Decided::Single(report) => orgwatch_formats::Subject::Check {
+            report,
+            calls,
+            terraform: terraform.as_ref(),
+        },
+        Decided::Family(report) => orgwatch_formats::Subject::Family {
+            report,
+            calls,
+            terraform: terraform.as_ref(),
+        },
     };
     if let Err(code) = args.report.write(&subject) {
         return code;
@@ -132,22 +191,19 @@ pub fn run(args: CheckArgs) -> ExitCode {
         .as_ref()
         .and_then(|t| t.drill.as_ref())
         .is_some_and(|d| !d.passed());
-    if drill_failed && report.status.exit_code() == 0 {
+    if drill_failed && report.exit_code() == 0 {
         return ExitCode::from(1);
     }
-    ExitCode::from(report.status.exit_code())
+    ExitCode::from(report.exit_code())
 }
 
 /// Boots the embedded emulator with the scenario and checks it.
 async fn scenario_check(
     s: &orgwatch_scenarios::format::Scenario,
-    verify: bool,
-) -> anyhow::Result<(
-    orgwatch_checker::inventory::Inventory,
-    orgwatch_checker::Report,
-)> {
+    how: &Judge,
+) -> anyhow::Result<(Inventory, Decided)> {
     let booted = orgwatch_scenarios::boot(s).await?;
-    let out = orgwatch_checker::check_config(&booted.sdk, verify).await;
+    let out = judge(&booted.sdk, how).await;
     let _ = booted.emulator.shutdown().await;
     Ok(out)
 }
@@ -156,14 +212,8 @@ async fn scenario_check(
 async fn terraform_check(
     dir: &std::path::Path,
     args: &CheckArgs,
-) -> Result<
-    (
-        orgwatch_checker::inventory::Inventory,
-        orgwatch_checker::Report,
-        orgwatch_formats::Terraform,
-    ),
-    tfrun::Failure,
-> {
+    how: &Judge,
+) -> Result<(Inventory, Decided, orgwatch_formats::Terraform), tfrun::Failure> {
     let started = std::time::Instant::now();
     let region = args
         .account
@@ -199,7 +249,7 @@ async fn terraform_check(
         }
     }
     let sdk = orgwatch_scenarios::apply::sdk(&emulator.endpoint, &account, &region).await;
-    let (inv, report) = orgwatch_checker::check_config(&sdk, args.verify_with_service).await;
+    let (inv, report) = judge(&sdk, how).await;
     let drill = if args.tf.drill {
         match orgwatch_drill::drill(&emulator.endpoint, &sdk).await {
             Ok(d) => Some(d),

@@ -4,6 +4,7 @@
 
 use crate::reason::Reason;
 use orgwatch_pattern::cis;
+use orgwatch_pattern::family::{Benchmark, Control};
 
 /// The names a fix refers to.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +26,10 @@ pub struct Names {
     pub topic_key: Option<String>,
     /// A confirmed subscription whose filter policy drops the alarm's notification.
     pub filtered_subscription: Option<String>,
+    /// The control the chain is judged for (Organizations changes when unset) and the benchmark version
+    /// whose reference filter the fix writes.
+    pub control: Option<&'static Control>,
+    pub benchmark: Option<Benchmark>,
 }
 
 fn q(s: &str) -> String {
@@ -46,10 +51,13 @@ impl Names {
             .or_else(|| self.trail_region.clone())
             .unwrap_or_else(|| "<region>".into())
     }
+    fn control(&self) -> &'static Control {
+        self.control.unwrap_or(Control::ORGANIZATIONS)
+    }
     fn metric(&self) -> String {
         self.metric
             .clone()
-            .unwrap_or_else(|| "organizations_changes".into())
+            .unwrap_or_else(|| self.control().metric.into())
     }
     fn namespace(&self) -> String {
         self.namespace
@@ -64,7 +72,7 @@ impl Names {
     fn alarm(&self) -> String {
         self.alarm
             .clone()
-            .unwrap_or_else(|| "organizations_changes".into())
+            .unwrap_or_else(|| self.control().metric.into())
     }
 
     fn account(&self) -> String {
@@ -83,12 +91,15 @@ impl Names {
 
     fn put_filter(&self) -> String {
         format!(
-            "aws logs put-metric-filter --region {} --log-group-name {} --filter-name organizations_changes --metric-transformations metricName={},metricNamespace={},metricValue=1 --filter-pattern {}",
+            "aws logs put-metric-filter --region {} --log-group-name {} --filter-name {} --metric-transformations metricName={},metricNamespace={},metricValue=1 --filter-pattern {}",
             self.group_region(),
             q(&self.group()),
+            self.control().metric,
             self.metric(),
             self.namespace(),
-            q(cis::PATTERN)
+            q(self
+                .control()
+                .fix_pattern(self.benchmark.unwrap_or(Benchmark::LATEST)))
         )
     }
 
@@ -174,7 +185,7 @@ pub fn commands(reason: Reason, n: &Names) -> Vec<String> {
         ],
         Reason::TrailNotMultiRegion => vec![format!("aws cloudtrail update-trail --name {trail} --is-multi-region-trail")],
         Reason::TrailNotLogging => vec![format!("aws cloudtrail start-logging --name {trail}")],
-        Reason::TrailNoManagementEvents | Reason::TrailExcludesOrganizationsEvents | Reason::TrailWriteOnly => vec![format!(
+        Reason::TrailNoManagementEvents | Reason::TrailExcludesOrganizationsEvents | Reason::TrailExcludesControlEvents | Reason::TrailWriteOnly => vec![format!(
             "aws cloudtrail put-event-selectors --trail-name {trail} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"
         )],
         Reason::TrailNoCloudwatchLogs => vec![

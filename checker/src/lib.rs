@@ -1,5 +1,6 @@
-//! The checker: decides the CIS Organizations-changes control against any endpoint (real AWS or the
-//! emulator) through the official AWS SDK for Rust, read-only, and explains the verdict as chains.
+//! The checker: decides the CIS Organizations-changes control — or any of the fifteen controls of the CIS
+//! monitoring family, from one inventory — against any endpoint (real AWS or the emulator) through the
+//! official AWS SDK for Rust, read-only, and explains each verdict as chains.
 //!
 //! [`collect`] gathers an [`inventory::Inventory`] (I/O); [`decide::decide`] turns it into a
 //! [`report::Report`] (pure); [`fix`] fills the remediation commands. [`check`] runs both.
@@ -14,7 +15,7 @@ pub mod verify;
 
 pub use collect::Target;
 pub use reason::{Reason, Severity};
-pub use report::{Report, Status};
+pub use report::{FamilyReport, Report, Status};
 
 /// Collects and decides.
 pub async fn check(target: &Target) -> (inventory::Inventory, Report) {
@@ -44,5 +45,16 @@ pub async fn check_config(
         report.api_calls += calls;
         report.findings.extend(findings);
     }
+    (inv, report)
+}
+
+/// Collects once and decides several controls of the family in benchmark version `b`.
+pub async fn check_family(
+    conf: &aws_config::SdkConfig,
+    controls: &[&'static orgwatch_pattern::family::Control],
+    b: orgwatch_pattern::family::Benchmark,
+) -> (inventory::Inventory, FamilyReport) {
+    let inv = collect::collect(conf).await;
+    let report = decide::decide_family(&inv, controls, b);
     (inv, report)
 }

@@ -102,6 +102,7 @@ reasons! {
     CrossAccountUnverifiable: "cross-account-unverifiable", Unknown, "a link lives in another account";
     CallFailed: "call-failed", Unknown, "a call failed for another reason";
     EngineDisagrees: "engine-disagrees", Warning, "`--verify-with-service`: TestMetricFilter disagrees with the engine on a witness";
+    TrailExcludesControlEvents: "trail-excludes-control-events", Failure, "a selector excludes the service whose events the control watches (controls other than Organizations changes)";
 }
 
 impl Reason {

@@ -80,6 +80,111 @@ pub struct Report {
     pub chains: Vec<Chain>,
     pub findings: Vec<Finding>,
     pub api_calls: u32,
+    /// Which control of the family this report decides, when it was asked for by `--control`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control_id: Option<ControlId>,
+}
+
+/// A control's identity in a report: its slug, its number in the benchmark version judged, its Security
+/// Hub id, and why the benchmark's own text is uncertain, when it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlId {
+    pub id: String,
+    pub benchmark: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub securityhub: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<String>,
+}
+
+/// Several controls decided against one inventory (`check --control`): a report per control, and the
+/// verdict over them all (PASS only when every control passes; otherwise FAIL before UNKNOWN).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FamilyReport {
+    pub status: Status,
+    /// `CIS AWS Foundations Benchmark v6.0.0`.
+    pub benchmark: String,
+    pub account: Option<String>,
+    pub region: String,
+    pub organization: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub controls: Vec<Report>,
+    pub api_calls: u32,
+}
+
+impl FamilyReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// A table of the controls, then each control's report.
+    pub fn to_text(&self, calls: Option<&std::collections::BTreeMap<String, u32>>) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "{}: {}, {} controls: {} PASS, {} FAIL, {} UNKNOWN",
+            self.status.as_str(),
+            self.benchmark,
+            self.controls.len(),
+            self.passed,
+            self.failed,
+            self.unknown
+        );
+        let _ = writeln!(
+            o,
+            "account {} in {}; {}\n",
+            self.account.as_deref().unwrap_or("(unknown)"),
+            self.region,
+            self.organization
+        );
+        let _ = writeln!(
+            o,
+            "{:<6} {:<34} {:<14} {:<8} reasons",
+            "CIS", "control", "Security Hub", "status"
+        );
+        for r in &self.controls {
+            let id = r.control_id.as_ref();
+            let mut reasons: Vec<&str> = r
+                .findings
+                .iter()
+                .filter(|f| f.severity != Severity::Warning)
+                .map(|f| f.reason.code())
+                .collect();
+            reasons.dedup();
+            let _ = writeln!(
+                o,
+                "{:<6} {:<34} {:<14} {:<8} {}",
+                id.and_then(|c| c.cis.as_deref()).unwrap_or("-"),
+                id.map_or("", |c| c.id.as_str()),
+                id.and_then(|c| c.securityhub.as_deref()).unwrap_or("-"),
+                r.status.as_str(),
+                reasons.join(", ")
+            );
+        }
+        for r in &self.controls {
+            let _ = writeln!(o, "\n{}", "=".repeat(100));
+            o.push_str(&r.to_text(None));
+            if let Some(why) = r.control_id.as_ref().and_then(|c| c.uncertain.as_deref()) {
+                let _ = writeln!(
+                    o,
+                    "\nnote: the benchmark's text for this control is uncertain: {why}"
+                );
+            }
+        }
+        if let Some(calls) = calls {
+            let total: u32 = calls.values().sum();
+            let _ = writeln!(o, "\nAPI calls: {total}");
+            for (op, n) in calls {
+                let _ = writeln!(o, "  {op}: {n}");
+            }
+        }
+        o
+    }
 }
 
 impl Report {

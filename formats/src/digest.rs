@@ -89,6 +89,8 @@ pub struct Suite {
     pub key: String,
     pub status: Status,
     pub cases: Vec<Case>,
+    /// The findings no chain holds (the `account` suite), whatever the suite's key.
+    pub account_wide: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +124,7 @@ pub const UNKNOWN_ACCOUNT: &str = "000000000000";
 impl Suite {
     /// Whether this suite is a chain of the check (not the account-wide findings, not the drill).
     pub fn is_chain(&self) -> bool {
-        self.key != ACCOUNT_SUITE && self.cases.iter().all(|c| c.kind != "event")
+        !self.account_wide && self.cases.iter().all(|c| c.kind != "event")
     }
 }
 
@@ -130,6 +132,7 @@ impl Digest {
     pub fn of(subject: &Subject<'_>) -> Digest {
         match subject {
             Subject::Check { report, .. } => check(report),
+            Subject::Family { report, .. } => family(report),
             Subject::Drill(d) => drill(d),
         }
     }
@@ -216,6 +219,61 @@ fn case_state(state: &str) -> CaseState {
     }
 }
 
+/// Several controls: each control's digest, its suites named and keyed by the control (`5.3
+/// root-account-usage: chain from trail main`), its findings appended and fingerprinted with the control
+/// (the same trail finding under two controls is two results).
+fn family(report: &orgwatch_checker::FamilyReport) -> Digest {
+    let mut d = Digest {
+        kind: Kind::Check,
+        status: report.status,
+        account: report
+            .account
+            .clone()
+            .unwrap_or_else(|| UNKNOWN_ACCOUNT.into()),
+        region: report.region.clone(),
+        title: format!(
+            "The CIS monitoring family, {}: {} controls, {} PASS, {} FAIL, {} UNKNOWN",
+            report.benchmark,
+            report.controls.len(),
+            report.passed,
+            report.failed,
+            report.unknown
+        ),
+        rules: check_rules(),
+        suites: Vec::new(),
+        findings: Vec::new(),
+    };
+    for r in &report.controls {
+        let (slug, label) = match &r.control_id {
+            Some(c) => (
+                c.id.clone(),
+                format!("{} {}", c.cis.as_deref().unwrap_or("-"), c.id),
+            ),
+            None => ("control".to_string(), r.control.clone()),
+        };
+        let one = check(r);
+        let offset = d.findings.len();
+        for mut s in one.suites {
+            s.name = format!("{label}: {}", s.name);
+            s.key = format!("{slug}.{}", s.key);
+            for c in &mut s.cases {
+                c.findings.iter_mut().for_each(|i| *i += offset);
+            }
+            d.suites.push(s);
+        }
+        d.findings.extend(one.findings.into_iter().map(|mut f| {
+            f.fingerprint = fingerprint(
+                f.rule,
+                &f.resources,
+                &format!("{slug}\n{}", f.events.join(",")),
+            );
+            f.message = format!("{label}: {}", f.message);
+            f
+        }));
+    }
+    d
+}
+
 fn check(report: &orgwatch_checker::Report) -> Digest {
     let findings: Vec<Item> = report.findings.iter().map(item).collect();
     let index = |f: &Finding| report.findings.iter().position(|g| g == f);
@@ -251,6 +309,7 @@ fn check(report: &orgwatch_checker::Report) -> Digest {
             key: short_name(&chain.trail).to_string(),
             status: chain.status,
             cases,
+            account_wide: false,
         });
     }
     // Findings no chain holds (no trail at all, a call that failed before any chain): one case of their own.
@@ -285,6 +344,7 @@ fn check(report: &orgwatch_checker::Report) -> Digest {
                 evidence: vec![report.organization.clone()],
                 findings: loose,
             }],
+            account_wide: true,
         });
     }
     Digest {
@@ -395,6 +455,7 @@ fn drill(d: &DrillReport) -> Digest {
             key: "drill".into(),
             status,
             cases,
+            account_wide: false,
         }],
         findings,
     }

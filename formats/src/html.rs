@@ -44,6 +44,20 @@ pub fn render(subject: &Subject<'_>, d: &Digest, meta: &Meta) -> String {
         Subject::Check { report, .. } => {
             ("check", vec![("Organization", report.organization.clone())])
         }
+        Subject::Family { report, .. } => (
+            "check",
+            vec![
+                ("Organization", report.organization.clone()),
+                ("Benchmark", report.benchmark.clone()),
+                (
+                    "Controls",
+                    format!(
+                        "{} PASS, {} FAIL, {} UNKNOWN",
+                        report.passed, report.failed, report.unknown
+                    ),
+                ),
+            ],
+        ),
         Subject::Drill(r) => (
             "drill",
             vec![
@@ -79,7 +93,7 @@ pub fn render(subject: &Subject<'_>, d: &Digest, meta: &Meta) -> String {
     }
     o.push_str("</table>\n</header>\n<main>\n");
     match subject {
-        Subject::Check { .. } => {
+        Subject::Check { .. } | Subject::Family { .. } => {
             let chains: Vec<&Suite> = d.suites.iter().filter(|s| s.is_chain()).collect();
             let _ = writeln!(o, "<h2>Chains ({})</h2>", chains.len());
             if chains.is_empty() {

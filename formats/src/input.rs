@@ -1,7 +1,7 @@
 //! What the renderers take: the report ([`Subject`], a check's or a drill's) and what a report does not
 //! hold but every format states ([`Meta`]: when, and by which version); and how the tool names itself.
 
-use orgwatch_checker::Report;
+use orgwatch_checker::{FamilyReport, Report};
 use orgwatch_drill::report::DrillReport;
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
@@ -68,6 +68,12 @@ pub enum Subject<'a> {
         terraform: Option<&'a Terraform>,
     },
     Drill(&'a DrillReport),
+    /// Several controls of the CIS monitoring family (`check --control`).
+    Family {
+        report: &'a FamilyReport,
+        calls: Option<&'a BTreeMap<String, u32>>,
+        terraform: Option<&'a Terraform>,
+    },
 }
 
 /// The product's name and home, as the formats name the tool.

@@ -80,41 +80,31 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
                 report,
                 calls,
                 terraform,
-            } => {
-                let mut text = report.to_text(*calls);
-                if let Some(t) = terraform {
-                    text.push_str(&format!(
-                        "\nterraform: {} resources applied; re-plan {}; {}; {:.1} s, of which the emulator {:.3} s over {} requests\n",
-                        t.resources,
-                        if t.replan_empty { "empty" } else { "NOT empty" },
-                        if t.destroyed {
-                            "destroyed"
-                        } else {
-                            "NOT destroyed"
-                        },
-                        t.wall_seconds,
-                        t.emulator_seconds,
-                        t.requests
-                    ));
-                    if let Some(d) = &t.drill {
-                        text.push('\n');
-                        text.push_str(&d.to_text());
-                    }
-                }
-                text
-            }
+            } => with_terraform(report.to_text(*calls), *terraform),
+            Subject::Family {
+                report,
+                calls,
+                terraform,
+            } => with_terraform(report.to_text(*calls), *terraform),
             Subject::Drill(d) => d.to_text(),
         },
         Format::Json => {
             let mut v = match subject {
                 Subject::Check { report, .. } => serde_json::to_value(report),
+                Subject::Family { report, .. } => serde_json::to_value(report),
                 Subject::Drill(d) => serde_json::to_value(d),
             }
             .unwrap_or_default();
-            if let Subject::Check {
-                calls, terraform, ..
-            } = subject
-            {
+            let extras = match subject {
+                Subject::Check {
+                    calls, terraform, ..
+                }
+                | Subject::Family {
+                    calls, terraform, ..
+                } => Some((calls, terraform)),
+                Subject::Drill(_) => None,
+            };
+            if let Some((calls, terraform)) = extras {
                 if let Some(calls) = calls {
                     v["apiCallsByOperation"] = serde_json::to_value(calls).unwrap_or_default();
                 }
@@ -126,7 +116,7 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
         }
         Format::Sarif => {
             let terraform = match subject {
-                Subject::Check { terraform, .. } => *terraform,
+                Subject::Check { terraform, .. } | Subject::Family { terraform, .. } => *terraform,
                 Subject::Drill(_) => None,
             };
             pretty(&sarif::render(
@@ -140,6 +130,31 @@ pub fn render(format: Format, subject: &Subject<'_>, meta: &Meta) -> String {
         Format::Junit => junit::render(&digest::Digest::of(subject), meta),
         Format::Html => html::render(subject, &digest::Digest::of(subject), meta),
     }
+}
+
+/// A check's text, then what Terraform did (and the drill it ran), when the account was a configuration.
+fn with_terraform(mut text: String, terraform: Option<&Terraform>) -> String {
+    let Some(t) = terraform else {
+        return text;
+    };
+    text.push_str(&format!(
+        "\nterraform: {} resources applied; re-plan {}; {}; {:.1} s, of which the emulator {:.3} s over {} requests\n",
+        t.resources,
+        if t.replan_empty { "empty" } else { "NOT empty" },
+        if t.destroyed {
+            "destroyed"
+        } else {
+            "NOT destroyed"
+        },
+        t.wall_seconds,
+        t.emulator_seconds,
+        t.requests
+    ));
+    if let Some(d) = &t.drill {
+        text.push('\n');
+        text.push_str(&d.to_text());
+    }
+    text
 }
 
 fn pretty(v: &serde_json::Value) -> String {

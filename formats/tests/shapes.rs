@@ -72,6 +72,7 @@ fn report(message: &str, alarm: &str) -> Report {
         }],
         findings: f,
         api_calls: 7,
+        control_id: None,
     }
 }
 

@@ -1,10 +1,13 @@
 //! The metric filter link: the filters publishing one metric, judged together by what they match (the
-//! 18 Organizations events, ordinary traffic), and the value a match publishes.
+//! control's intent — the 18 Organizations events for the control of old — and ordinary traffic), and
+//! the value a match publishes.
 
 use super::chain::{is_extracted, link_state, Builder, MetricKey};
+use super::Subject;
 use crate::inventory::*;
 use crate::reason::Reason;
-use orgwatch_pattern::coverage::{analyze_union, brief, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::coverage::{analyze_union, brief, OverMatch, Verdict};
+use orgwatch_pattern::family::Control;
 use orgwatch_pattern::{cis, Pattern, ValueRef};
 use std::collections::BTreeMap;
 
@@ -22,15 +25,17 @@ pub(super) fn by_metric(filters: &[MetricFilter]) -> BTreeMap<MetricKey, Vec<&Me
     out
 }
 
-/// Judges the filters that publish one metric; `false` when none of them matches an Organizations
-/// event, which ends the chain.
+/// Judges the filters that publish one metric: `None` when none of them matches a record of the
+/// control's intent, which ends the chain; else how many of the intent's cases they match always (among
+/// a group's metrics, the chain follows the one meant for the control).
 pub(super) fn judge_metric(
     b: &mut Builder,
     group: &LogGroup,
     key: &MetricKey,
     filters: &[&MetricFilter],
     organization_reads: bool,
-) -> bool {
+    subject: &Subject,
+) -> Option<usize> {
     let metric = format!("{}/{}", key.0, key.1);
     let names: Vec<String> = filters.iter().map(|f| f.name.clone()).collect();
     let parsed: Vec<Pattern> = filters
@@ -38,7 +43,8 @@ pub(super) fn judge_metric(
         .filter_map(|f| Pattern::parse(&f.pattern).ok())
         .collect();
     let refs: Vec<&Pattern> = parsed.iter().collect();
-    let cov = analyze_union(&refs, &EventClass::organizations());
+    let cov = analyze_union(&refs, &subject.class);
+    let (n, unit, what) = (cov.events.len(), subject.unit(), subject.what());
     let resources: Vec<String> = names
         .iter()
         .map(|n| format!("{}:{n}", group.name))
@@ -49,19 +55,16 @@ pub(super) fn judge_metric(
         cov.count(Verdict::Never),
         cov.count(Verdict::Unproven),
     );
-    let mut evidence = vec![format!("filters {} publish {metric}: pattern matches {always}/18 events always ({sometimes} sometimes, {never} never, {unproven} unproven)", names.join(", "))];
+    let mut evidence = vec![format!("filters {} publish {metric}: pattern matches {always}/{n} {unit} always ({sometimes} sometimes, {never} never, {unproven} unproven)", names.join(", "))];
     let first = parsed.first();
     if always + sometimes + unproven == 0 {
         b.find(
             Reason::FilterMissing,
             resources.clone(),
-            format!(
-                "no metric filter on {} matches any of the 18 Organizations events",
-                group.name
-            ),
+            format!("no metric filter on {} matches any of {what}", group.name),
         );
         b.link("metric-filter", &metric, "broken", evidence);
-        return false;
+        return None;
     }
     let mut broken = false;
     let never_names: Vec<String> = cov
@@ -88,7 +91,7 @@ pub(super) fn judge_metric(
             Reason::FilterIncomplete,
             resources.clone(),
             format!(
-                "the filter never matches {} of the 18 events: {}",
+                "the filter never matches {} of the {n} {unit}: {}",
                 never_names.len(),
                 never_names.join(", ")
             ),
@@ -110,7 +113,20 @@ pub(super) fn judge_metric(
                 brief(p, w)
             ));
         }
-        let f = b.find(Reason::FilterConditional, resources.clone(), format!("the filter matches {} event(s) only under extra conditions, e.g. not this {} record", cond.len(), e0.name));
+        let f = b.find(
+            Reason::FilterConditional,
+            resources.clone(),
+            format!(
+                "the filter matches {} {} only under extra conditions, e.g. not this {} record",
+                cond.len(),
+                if unit == "events" {
+                    "event(s)"
+                } else {
+                    "case(s)"
+                },
+                e0.name
+            ),
+        );
         f.events = cond.iter().map(|e| e.name.clone()).collect();
         f.witness = e0.non_matching.clone();
     }
@@ -131,7 +147,15 @@ pub(super) fn judge_metric(
         let f = b.find(
             Reason::FilterUnproven,
             resources.clone(),
-            format!("the analyzer cannot decide {} event(s): {note}", unp.len()),
+            format!(
+                "the analyzer cannot decide {} {}: {note}",
+                unp.len(),
+                if unit == "events" {
+                    "event(s)"
+                } else {
+                    "case(s)"
+                }
+            ),
         );
         f.events = unp;
     }
@@ -164,37 +188,53 @@ pub(super) fn judge_metric(
         );
     }
     if let OverMatch::Found { witness } = &cov.over_match {
+        let outside = if subject.control == Control::ORGANIZATIONS {
+            (
+                "the 18".to_string(),
+                "the 18 Organizations changes".to_string(),
+            )
+        } else {
+            (what.clone(), what.clone())
+        };
         if let Some(p) = first {
             evidence.push(format!(
-                "also matches events outside the 18: {}",
+                "also matches events outside {}: {}",
+                outside.0,
                 brief(p, witness)
             ));
         }
         let f = b.find(
             Reason::FilterOverMatches,
             resources.clone(),
-            "the filter also matches events other than the 18 Organizations changes".into(),
+            format!("the filter also matches events other than {}", outside.1),
         );
         f.witness = Some(witness.clone());
     }
     if let Some((p, record)) = ordinary_match(&parsed, organization_reads) {
         broken = true;
         evidence.push(format!("matches ordinary traffic: {}", brief(p, &record)));
-        let what = if record["eventSource"] == cis::EVENT_SOURCE {
+        let ordinary = if record["eventSource"] == cis::EVENT_SOURCE {
             format!("the routine Organizations read {} (an organization's consoles and services call it every few minutes, and this trail records reads)", record["eventName"].as_str().unwrap_or_default())
-        } else {
+        } else if subject.control == Control::ORGANIZATIONS {
             "ordinary events of other services".to_string()
+        } else {
+            "ordinary events".to_string()
+        };
+        let nobody = if subject.control == Control::ORGANIZATIONS {
+            "an Organizations change notifies nobody".to_string()
+        } else {
+            format!("{what} notify nobody")
         };
         let f = b.find(
             Reason::FilterMatchesOrdinaryTraffic,
             resources.clone(),
-            format!("the filter matches {what}: in a live log group the metric breaches every period, the alarm never leaves ALARM, and an Organizations change notifies nobody"),
+            format!("the filter matches {ordinary}: in a live log group the metric breaches every period, the alarm never leaves ALARM, and {nobody}"),
         );
         f.witness = Some(record);
     }
     let state = link_state(broken, unknown);
     b.link("metric-filter", &metric, state, evidence);
-    true
+    Some(always)
 }
 
 /// The first ordinary record (`cis::ordinary_traffic`: other services' events, and the routine

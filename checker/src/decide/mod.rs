@@ -26,11 +26,116 @@ mod trail;
 use crate::fix::Names;
 use crate::inventory::*;
 use crate::reason::Reason;
-use crate::report::{Chain, Report, Status};
+use crate::report::{Chain, ControlId, FamilyReport, Report, Status};
 use chain::Builder;
 use orgwatch_pattern::cis;
+use orgwatch_pattern::coverage::EventClass;
+use orgwatch_pattern::family::{intent, Benchmark, Control};
 
+/// The control a chain is judged for: its intent in the chosen benchmark version, and how messages name
+/// its records.
+pub struct Subject {
+    pub control: &'static Control,
+    /// `None`: the single-control check of old, which names no version.
+    pub benchmark: Option<Benchmark>,
+    pub class: EventClass,
+}
+
+impl Subject {
+    pub fn new(control: &'static Control, benchmark: Option<Benchmark>) -> Subject {
+        Subject {
+            control,
+            benchmark,
+            class: control.class(benchmark.unwrap_or(Benchmark::LATEST)),
+        }
+    }
+
+    fn version(&self) -> Benchmark {
+        self.benchmark.unwrap_or(Benchmark::LATEST)
+    }
+
+    /// The service whose events the control watches, when it is one.
+    pub(crate) fn source(&self) -> Option<&'static str> {
+        intent::event_source(self.control, self.version())
+    }
+
+    /// Whether the intent's cases are events (`DeletePolicy`) rather than conditions.
+    pub(crate) fn unit(&self) -> &'static str {
+        if self.source().is_some() {
+            "events"
+        } else {
+            "cases"
+        }
+    }
+
+    /// The intent's records in a sentence: `the 18 Organizations events`, `root user calls`.
+    pub(crate) fn what(&self) -> String {
+        if self.source().is_some() {
+            format!("the {} {}", self.class.cases.len(), self.control.noun)
+        } else {
+            self.control.noun.to_string()
+        }
+    }
+
+    /// How the report names the control.
+    fn heading(&self) -> String {
+        match self.benchmark {
+            None if self.control == Control::ORGANIZATIONS => format!(
+                "{}: a log metric filter and alarm exist for AWS Organizations changes",
+                cis::CONTROL_IDS
+            ),
+            _ => {
+                let b = self.version();
+                let ids: Vec<String> = [
+                    self.control
+                        .cis_id(b)
+                        .map(|id| format!("{} {id}", b.title())),
+                    self.control
+                        .securityhub
+                        .map(|s| format!("Security Hub {s}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!("{}: {}", ids.join(" / "), self.control.full_title())
+            }
+        }
+    }
+}
+
+/// Decides the Organizations-changes control, as the checker always has.
 pub fn decide(inv: &Inventory) -> Report {
+    decide_for(inv, &Subject::new(Control::ORGANIZATIONS, None))
+}
+
+/// Decides several controls of the family against one inventory, in benchmark version `b`.
+pub fn decide_family(inv: &Inventory, controls: &[&'static Control], b: Benchmark) -> FamilyReport {
+    let reports: Vec<Report> = controls
+        .iter()
+        .map(|c| decide_for(inv, &Subject::new(c, Some(b))))
+        .collect();
+    let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
+    let first = reports.first();
+    FamilyReport {
+        status: reports
+            .iter()
+            .map(|r| r.status)
+            .min()
+            .unwrap_or(Status::Unknown),
+        benchmark: b.title(),
+        account: first.and_then(|r| r.account.clone()),
+        region: inv.region.clone(),
+        organization: first.map(|r| r.organization.clone()).unwrap_or_default(),
+        passed: count(Status::Pass),
+        failed: count(Status::Fail),
+        unknown: count(Status::Unknown),
+        api_calls: inv.calls.values().sum(),
+        controls: reports,
+    }
+}
+
+/// Decides one control of the family against the inventory.
+pub fn decide_for(inv: &Inventory, subject: &Subject) -> Report {
     let account = inv.caller.as_ref().ok().map(|c| c.account.clone());
     let organization = match &inv.organization {
         Ok(Organization::Management { id }) => {
@@ -47,19 +152,28 @@ pub fn decide(inv: &Inventory) -> Report {
     };
     let mut report = Report {
         status: Status::Fail,
-        control: format!(
-            "{}: a log metric filter and alarm exist for AWS Organizations changes",
-            cis::CONTROL_IDS
-        ),
+        control: subject.heading(),
         account,
         region: inv.region.clone(),
         organization,
         chains: Vec::new(),
         findings: Vec::new(),
         api_calls: inv.calls.values().sum(),
+        control_id: subject.benchmark.map(|b| ControlId {
+            id: subject.control.slug.into(),
+            benchmark: b.as_str().into(),
+            cis: subject.control.cis_id(b),
+            securityhub: subject.control.securityhub.map(str::to_string),
+            title: subject.control.full_title(),
+            uncertain: subject.control.uncertain.map(str::to_string),
+        }),
     };
     let mut top = Builder {
-        names: Names::default(),
+        names: Names {
+            control: Some(subject.control),
+            benchmark: subject.benchmark,
+            ..Names::default()
+        },
         links: Vec::new(),
         findings: Vec::new(),
     };
@@ -85,7 +199,7 @@ pub fn decide(inv: &Inventory) -> Report {
         return report;
     }
     for t in trails {
-        report.chains.push(best_chain(inv, t));
+        report.chains.push(best_chain(inv, t, subject));
     }
     report
         .chains
@@ -113,18 +227,20 @@ pub fn decide(inv: &Inventory) -> Report {
 }
 
 /// The chain from one trail; where several filters or alarms qualify, the one that gets furthest.
-fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
+fn best_chain(inv: &Inventory, t: &Trail, subject: &Subject) -> Chain {
     let mut b = Builder {
         names: Names {
             trail: Some(t.name.clone()),
             trail_region: Some(t.home_region.clone()),
             account: split_arn(&t.arn).map(|a| a.2),
+            control: Some(subject.control),
+            benchmark: subject.benchmark,
             ..Names::default()
         },
         links: Vec::new(),
         findings: Vec::new(),
     };
-    trail::judge_trail(&mut b, t);
+    trail::judge_trail(&mut b, t, subject);
     let Some(group_arn) = t.log_group_arn.clone() else {
         return b.finish(&t.arn);
     };
@@ -163,7 +279,7 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
         return b.finish(&t.arn);
     }
     // Try every metric; keep the chain that gets furthest.
-    let mut candidates: Vec<Builder> = Vec::new();
+    let mut candidates: Vec<(Builder, usize)> = Vec::new();
     for (mkey, filters) in &metrics {
         let mut cb = Builder {
             names: b.names.clone(),
@@ -172,17 +288,20 @@ fn best_chain(inv: &Inventory, t: &Trail) -> Chain {
         };
         cb.names.metric = Some(mkey.1.clone());
         cb.names.namespace = Some(mkey.0.clone());
-        if filter::judge_metric(&mut cb, group, mkey, filters, organization_reads) {
+        let covered =
+            filter::judge_metric(&mut cb, group, mkey, filters, organization_reads, subject);
+        if covered.is_some() {
             alarm::judge_alarms(&mut cb, inv, group, mkey, filters);
         }
-        candidates.push(cb);
+        candidates.push((cb, covered.unwrap_or(0)));
     }
-    let best = candidates.into_iter().max_by_key(|c| {
+    let best = candidates.into_iter().max_by_key(|(c, covered)| {
         (
             c.status(),
             c.links.iter().filter(|l| l.state == "passed").count(),
+            *covered,
             std::cmp::Reverse(c.findings.len()),
         )
     });
-    best.map_or_else(|| b.finish(&t.arn), |c| c.finish(&t.arn))
+    best.map_or_else(|| b.finish(&t.arn), |(c, _)| c.finish(&t.arn))
 }

@@ -2,11 +2,12 @@
 //! by basic or advanced event selectors.
 
 use super::chain::{link_state, Builder};
+use super::Subject;
 use crate::inventory::*;
 use crate::reason::{Reason, Severity};
 use orgwatch_pattern::cis;
 
-pub(super) fn judge_trail(b: &mut Builder, t: &Trail) {
+pub(super) fn judge_trail(b: &mut Builder, t: &Trail, subject: &Subject) {
     let mut evidence = vec![format!(
         "home region {}, multi-region {}, organization trail {}",
         t.home_region, t.multi_region, t.organization_trail
@@ -47,7 +48,7 @@ pub(super) fn judge_trail(b: &mut Builder, t: &Trail) {
         }
     }
     match &t.selectors {
-        Ok(s) => match management_events(s) {
+        Ok(s) => match management_events(s, subject) {
             Ok(how) => evidence.push(how),
             Err((reason, message)) => {
                 b.find(reason, vec![t.arn.clone()], message);
@@ -75,28 +76,83 @@ pub(super) fn judge_trail(b: &mut Builder, t: &Trail) {
     b.link("trail", &t.arn, state, evidence);
 }
 
-/// CIS requires read and write management events. The 18 Organizations events are all writes, so a
-/// write-only trail still feeds the alarm: a policy failure, not a break in the pipeline.
-fn write_only_finding() -> (Reason, String) {
-    (Reason::TrailWriteOnly, "the trail records only write management events; CIS requires ReadWriteType All (the 18 Organizations events are writes, so they still reach the log group)".into())
+/// CIS requires read and write management events. The event-name controls' events are all writes, so a
+/// write-only trail still feeds their alarms: a policy failure, not a break in the pipeline (for the
+/// predicate controls, read calls of the intent are lost too; the finding says so).
+fn write_only_finding(subject: &Subject) -> (Reason, String) {
+    let why = if subject.source().is_some() {
+        format!(
+            "{} are writes, so they still reach the log group",
+            subject.what()
+        )
+    } else {
+        format!(
+            "{} made by read calls do not reach the log group",
+            subject.what()
+        )
+    };
+    (
+        Reason::TrailWriteOnly,
+        format!("the trail records only write management events; CIS requires ReadWriteType All ({why})"),
+    )
 }
 
-/// Whether an advanced selector's `eventSource` conditions leave out organizations.amazonaws.com.
-fn excludes_organizations(sel: &AdvancedSelector) -> bool {
-    const ORG: &str = cis::EVENT_SOURCE;
+/// Whether an advanced selector's `eventSource` conditions leave out `source` (with `None`, any
+/// service: a predicate control's records may come from every one).
+fn excludes_source(sel: &AdvancedSelector, source: Option<&str>) -> bool {
     sel.fields
         .iter()
         .filter(|f| f.field == "eventSource")
-        .any(|f| {
-            f.not_equals.iter().any(|v| v == ORG)
-                || (!f.equals.is_empty() && !f.equals.iter().any(|v| v == ORG))
-                || f.not_starts_with
-                    .iter()
-                    .any(|p| ORG.starts_with(p.as_str()))
-                || (!f.starts_with.is_empty()
-                    && !f.starts_with.iter().any(|p| ORG.starts_with(p.as_str())))
-                || f.not_ends_with.iter().any(|p| ORG.ends_with(p.as_str()))
+        .any(|f| match source {
+            Some(src) => {
+                f.not_equals.iter().any(|v| v == src)
+                    || (!f.equals.is_empty() && !f.equals.iter().any(|v| v == src))
+                    || f.not_starts_with
+                        .iter()
+                        .any(|p| src.starts_with(p.as_str()))
+                    || (!f.starts_with.is_empty()
+                        && !f.starts_with.iter().any(|p| src.starts_with(p.as_str())))
+                    || f.not_ends_with.iter().any(|p| src.ends_with(p.as_str()))
+            }
+            None => {
+                !f.not_equals.is_empty()
+                    || !f.equals.is_empty()
+                    || !f.not_starts_with.is_empty()
+                    || !f.starts_with.is_empty()
+                    || !f.not_ends_with.is_empty()
+            }
         })
+}
+
+/// Whether a classic selector's excluded sources leave out the control's events.
+fn excludes_classic(excluded: &[String], source: Option<&str>) -> bool {
+    match source {
+        Some(src) => excluded.iter().any(|x| x == src),
+        None => !excluded.is_empty(),
+    }
+}
+
+/// The finding for selectors that leave the control's events out (`advanced`: by an `eventSource`
+/// condition of an advanced selector; else by a classic selector's excluded sources).
+fn excluded_finding(subject: &Subject, advanced: bool) -> (Reason, String) {
+    let what = subject.source().unwrap_or("some services");
+    let mut message = if advanced {
+        format!("the advanced event selectors exclude {what} through an eventSource condition")
+    } else {
+        format!("the event selector excludes management events from {what}")
+    };
+    if subject.source().is_none() {
+        message.push_str(&format!(
+            ", whose {} then never reach the log group",
+            subject.what()
+        ));
+    }
+    let reason = if subject.source() == Some(cis::EVENT_SOURCE) {
+        Reason::TrailExcludesOrganizationsEvents
+    } else {
+        Reason::TrailExcludesControlEvents
+    };
+    (reason, message)
 }
 
 /// Whether the selectors deliver read management events of organizations.amazonaws.com (the routine
@@ -114,7 +170,7 @@ pub(super) fn records_organization_reads(s: &Selectors) -> bool {
                     && (f.equals.iter().all(|v| v == "false") && !f.equals.is_empty()
                         || f.not_equals.iter().any(|v| v == "true"))
             });
-            management && !writes_only && !excludes_organizations(sel)
+            management && !writes_only && !excludes_source(sel, Some(ORG))
         });
     }
     s.classic.iter().any(|sel| {
@@ -127,9 +183,9 @@ pub(super) fn records_organization_reads(s: &Selectors) -> bool {
     })
 }
 
-/// Whether the selectors record every management event of organizations.amazonaws.com, read and write.
-fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
-    const ORG: &str = cis::EVENT_SOURCE;
+/// Whether the selectors record every management event of the control's service, read and write.
+fn management_events(s: &Selectors, subject: &Subject) -> Result<String, (Reason, String)> {
+    let source = subject.source();
     if !s.advanced.is_empty() {
         let (mut excluded, mut writes_only) = (false, false);
         for sel in &s.advanced {
@@ -143,7 +199,7 @@ fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
             let read_only_restricted = sel.fields.iter().any(|f| {
                 f.field == "readOnly" && (!f.equals.is_empty() || !f.not_equals.is_empty())
             });
-            if excludes_organizations(sel) {
+            if excludes_source(sel, source) {
                 excluded = true;
                 continue;
             }
@@ -163,15 +219,10 @@ fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
             }
         }
         if writes_only {
-            return Err(write_only_finding());
+            return Err(write_only_finding(subject));
         }
         if excluded {
-            return Err((
-                Reason::TrailExcludesOrganizationsEvents,
-                format!(
-                    "the advanced event selectors exclude {ORG} through an eventSource condition"
-                ),
-            ));
+            return Err(excluded_finding(subject, true));
         }
         return Err((Reason::TrailNoManagementEvents, "no advanced event selector records all management events (eventCategory = Management without a readOnly restriction)".into()));
     }
@@ -179,19 +230,12 @@ fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
     for sel in &s.classic {
         if sel.include_management_events
             && sel.read_write_type == "WriteOnly"
-            && !sel
-                .exclude_management_event_sources
-                .iter()
-                .any(|x| x == ORG)
+            && !excludes_classic(&sel.exclude_management_event_sources, source)
         {
             writes_only = true;
         }
         if sel.include_management_events && sel.read_write_type == "All" {
-            if sel
-                .exclude_management_event_sources
-                .iter()
-                .any(|x| x == ORG)
-            {
+            if excludes_classic(&sel.exclude_management_event_sources, source) {
                 excluded = true;
                 continue;
             }
@@ -199,13 +243,10 @@ fn management_events(s: &Selectors) -> Result<String, (Reason, String)> {
         }
     }
     if writes_only {
-        return Err(write_only_finding());
+        return Err(write_only_finding(subject));
     }
     if excluded {
-        return Err((
-            Reason::TrailExcludesOrganizationsEvents,
-            format!("the event selector excludes management events from {ORG}"),
-        ));
+        return Err(excluded_finding(subject, false));
     }
     let found: Vec<String> = s
         .classic

@@ -168,9 +168,10 @@ fn json_coverage(filters: &[&JsonProgram], class: &EventClass) -> Option<Coverag
     let case_parts = &model.parts[nf..nf + nc];
     let matched = Formula::Or(model.parts[nf + nc..].to_vec());
     let missed = Formula::Not(Box::new(matched.clone()));
-    // The fields the cases read come first: a wrong event name ends a branch at once.
+    // The fields the cases read come first (a wrong event name ends a branch at once), then those the
+    // filters read; the facts' own fields last.
     let mut first = Vec::new();
-    for f in case_parts {
+    for f in case_parts.iter().chain(&model.parts[nf + nc..]) {
         top_fields(&model, f, &mut first);
     }
     let order = model.order(&first);

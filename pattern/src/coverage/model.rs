@@ -289,20 +289,28 @@ impl Model {
         frontier
     }
 
-    /// Pre-order of the fields, pinned top-level fields first.
-    pub fn order(&self, pinned: &[usize]) -> Vec<usize> {
-        let mut out: Vec<usize> = pinned.to_vec();
-        let mut stack = vec![0usize];
-        while let Some(n) = stack.pop() {
-            if n != 0 && !pinned.contains(&n) {
+    /// Pre-order of the fields, the subtrees of the `first` top-level fields first, in that order. A
+    /// field the question does not read early is assigned late, so it is often left unassigned when the
+    /// formula is decided, and the witness keeps the template's value there.
+    pub fn order(&self, first: &[usize]) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let subtree = |root: usize, out: &mut Vec<usize>| {
+            let mut stack = vec![root];
+            while let Some(n) = stack.pop() {
                 out.push(n);
+                let node = &self.nodes[n];
+                let mut kids: Vec<usize> = node.keys.iter().map(|x| x.1).collect();
+                kids.extend(node.indices.iter().copied());
+                kids.extend(node.rest.iter().copied());
+                stack.extend(kids.into_iter().rev());
             }
-            let node = &self.nodes[n];
-            let mut kids: Vec<usize> = node.keys.iter().map(|x| x.1).collect();
-            kids.extend(node.indices.iter().copied());
-            kids.extend(node.rest.iter().copied());
-            for k in kids.into_iter().rev() {
-                stack.push(k);
+        };
+        for &n in first {
+            subtree(n, &mut out);
+        }
+        for (_, n) in &self.nodes[0].keys {
+            if !first.contains(n) {
+                subtree(*n, &mut out);
             }
         }
         out

@@ -30,10 +30,7 @@ pub fn find<'m>(model: &'m Model, order: &[usize], formula: &Formula) -> Found<'
         a: Assignment::new(model),
     };
     match s.dfs(0) {
-        Some(true) => {
-            s.complete();
-            Found::Yes(s.a)
-        }
+        Some(true) => Found::Yes(s.a),
         Some(false) => Found::No,
         None => Found::GaveUp,
     }
@@ -86,23 +83,11 @@ impl Search<'_, '_> {
         self.a.values[n] = None;
         Some(false)
     }
-
-    /// Gives every field left unassigned its first candidate (the formula's value no longer depends on it).
-    fn complete(&mut self) {
-        for &n in self.order {
-            if self.a.values[n].is_none() {
-                let c = if self.a.parent_allows(n) == Some(false) {
-                    Choice::Missing
-                } else {
-                    self.domain(n).first().cloned().unwrap_or(Choice::Missing)
-                };
-                self.a.values[n] = Some(c);
-            }
-        }
-    }
 }
 
-/// The record an assignment describes, built on the template.
+/// The record an assignment describes, built on the template. A field the search left unassigned keeps
+/// the template's value (or stays absent): the formula's value did not depend on it, and a realistic
+/// record is the clearer witness.
 pub fn render(a: &Assignment<'_>, template: &Value) -> Value {
     render_node(a, 0, Some(template)).unwrap_or(Value::Null)
 }
@@ -117,7 +102,9 @@ fn number(v: f64) -> Value {
 
 fn render_node(a: &Assignment<'_>, n: usize, template: Option<&Value>) -> Option<Value> {
     let node = &a.model.nodes[n];
-    let choice = a.values[n].clone().unwrap_or(Choice::Missing);
+    let Some(choice) = a.values[n].clone() else {
+        return template.cloned();
+    };
     Some(match choice {
         Choice::Missing => return None,
         Choice::Null => Value::Null,

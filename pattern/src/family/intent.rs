@@ -290,3 +290,9 @@ pub fn class(control: &Control, b: Benchmark) -> EventClass {
 pub fn case_count(control: &Control, b: Benchmark) -> usize {
     events(control, b).map_or_else(|| conditions(control).len(), |(_, n)| n.len())
 }
+
+/// The one service whose events an event-name control watches; `None` for the predicate controls, whose
+/// records may come from any service.
+pub fn event_source(control: &Control, b: Benchmark) -> Option<&'static str> {
+    events(control, b).map(|(source, _)| source)
+}

@@ -93,10 +93,12 @@ pub struct Control {
     pub metric: &'static str,
     /// Why the benchmark's own text for this control is uncertain, when it is.
     pub uncertain: Option<&'static str>,
+    /// What the intent's records are, for messages: `Organizations events`, `root user calls`.
+    pub noun: &'static str,
 }
 
 macro_rules! control {
-    ($slug:literal, $n:literal, $sh:expr, $metric:literal, $title:literal, $unc:expr) => {
+    ($slug:literal, $n:literal, $sh:expr, $metric:literal, $title:literal, $noun:literal, $unc:expr) => {
         Control {
             slug: $slug,
             ordinal: $n,
@@ -104,30 +106,31 @@ macro_rules! control {
             title: $title,
             metric: $metric,
             uncertain: $unc,
+            noun: $noun,
         }
     };
 }
 
 /// The fifteen controls, in the benchmark's order.
 pub const CONTROLS: [Control; 15] = [
-    control!("unauthorized-api-calls", 1, Some("CloudWatch.2"), "unauthorized_api_calls_metric", "unauthorized API calls",
+    control!("unauthorized-api-calls", 1, Some("CloudWatch.2"), "unauthorized_api_calls_metric", "unauthorized API calls", "unauthorized API calls",
         Some("v2.0 and v3.0: one transcription prints the v1.5 text (four clauses joined by ||), the other the v2.0+ text (|| then &&); the && form is taken as the benchmark's")),
-    control!("console-signin-without-mfa", 2, Some("CloudWatch.3"), "no_mfa_console_signin_metric", "Management Console sign-in without MFA",
+    control!("console-signin-without-mfa", 2, Some("CloudWatch.3"), "no_mfa_console_signin_metric", "Management Console sign-in without MFA", "console sign-ins without MFA",
         Some("the SSO alternative is attested for v1.4 and v1.5 by one transcription only, and not checked for v1.3")),
-    control!("root-account-usage", 3, Some("CloudWatch.1"), "root_usage_metric", "usage of the 'root' account", None),
-    control!("iam-policy-changes", 4, Some("CloudWatch.4"), "iam_changes_metric", "IAM policy changes", None),
-    control!("cloudtrail-config-changes", 5, Some("CloudWatch.5"), "cloudtrail_cfg_changes_metric", "CloudTrail configuration changes", None),
-    control!("console-auth-failures", 6, Some("CloudWatch.6"), "console_signin_failure_metric", "AWS Management Console authentication failures", None),
-    control!("cmk-disable-or-scheduled-deletion", 7, Some("CloudWatch.7"), "disable_or_delete_cmk_changes_metric", "disabling or scheduled deletion of customer created CMKs", None),
-    control!("s3-bucket-policy-changes", 8, Some("CloudWatch.8"), "s3_bucket_policy_changes_metric", "S3 bucket policy changes", None),
-    control!("aws-config-changes", 9, Some("CloudWatch.9"), "aws_config_changes_metric", "AWS Config configuration changes", None),
-    control!("security-group-changes", 10, Some("CloudWatch.10"), "security_group_changes_metric", "security group changes", None),
-    control!("nacl-changes", 11, Some("CloudWatch.11"), "nacl_changes_metric", "changes to Network Access Control Lists (NACL)", None),
-    control!("network-gateway-changes", 12, Some("CloudWatch.12"), "network_gw_changes_metric", "changes to network gateways", None),
-    control!("route-table-changes", 13, Some("CloudWatch.13"), "route_table_changes_metric", "route table changes",
+    control!("root-account-usage", 3, Some("CloudWatch.1"), "root_usage_metric", "usage of the 'root' account", "root user calls", None),
+    control!("iam-policy-changes", 4, Some("CloudWatch.4"), "iam_changes_metric", "IAM policy changes", "IAM policy events", None),
+    control!("cloudtrail-config-changes", 5, Some("CloudWatch.5"), "cloudtrail_cfg_changes_metric", "CloudTrail configuration changes", "CloudTrail configuration events", None),
+    control!("console-auth-failures", 6, Some("CloudWatch.6"), "console_signin_failure_metric", "AWS Management Console authentication failures", "failed console sign-ins", None),
+    control!("cmk-disable-or-scheduled-deletion", 7, Some("CloudWatch.7"), "disable_or_delete_cmk_changes_metric", "disabling or scheduled deletion of customer created CMKs", "KMS key events", None),
+    control!("s3-bucket-policy-changes", 8, Some("CloudWatch.8"), "s3_bucket_policy_changes_metric", "S3 bucket policy changes", "S3 bucket policy events", None),
+    control!("aws-config-changes", 9, Some("CloudWatch.9"), "aws_config_changes_metric", "AWS Config configuration changes", "AWS Config events", None),
+    control!("security-group-changes", 10, Some("CloudWatch.10"), "security_group_changes_metric", "security group changes", "security group events", None),
+    control!("nacl-changes", 11, Some("CloudWatch.11"), "nacl_changes_metric", "changes to Network Access Control Lists (NACL)", "NACL events", None),
+    control!("network-gateway-changes", 12, Some("CloudWatch.12"), "network_gw_changes_metric", "changes to network gateways", "network gateway events", None),
+    control!("route-table-changes", 13, Some("CloudWatch.13"), "route_table_changes_metric", "route table changes", "route table events",
         Some("v3.0 and later: the audit procedure's text (an ungrouped eventSource condition) differs from the remediation's; it is attested by one transcription only")),
-    control!("vpc-changes", 14, Some("CloudWatch.14"), "vpc_changes_metric", "VPC changes", None),
-    control!("organizations-changes", 15, None, "organizations_changes", "AWS Organizations changes",
+    control!("vpc-changes", 14, Some("CloudWatch.14"), "vpc_changes_metric", "VPC changes", "VPC events", None),
+    control!("organizations-changes", 15, None, "organizations_changes", "AWS Organizations changes", "Organizations events",
         Some("v6.0: the two transcriptions disagree (one has an unbalanced quote, one drops every quote); the 18 names agree everywhere")),
 ];
 
