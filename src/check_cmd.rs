@@ -144,6 +144,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        // A scenario about a family control is checked for that control unless `--control` says otherwise.
+        let how = match (how, s.family_control()) {
+            (Judge::Single { .. }, Ok(Some((control, b)))) => Judge::Family(vec![control], b),
+            (how, _) => how,
+        };
         match rt.block_on(scenario_check(&s, &how)) {
             Ok(x) => x,
             Err(e) => {

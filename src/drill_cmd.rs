@@ -1,7 +1,7 @@
 //! `orgwatch drill`: the fire drill against an orgwatch emulator (a running one, or an embedded one
 //! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
 
-use crate::common_args::{AccountArgs, ReportArgs};
+use crate::common_args::{AccountArgs, ControlArgs, ReportArgs};
 use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::Target;
@@ -22,6 +22,10 @@ pub struct DrillArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     account: AccountArgs,
+    /// Drill this control of the CIS monitoring family (one id; default: the scenario's control, else
+    /// Organizations changes): each case of its intent is injected.
+    #[command(flatten)]
+    control: ControlArgs,
     #[command(flatten)]
     report: ReportArgs,
 }
@@ -30,6 +34,15 @@ pub fn run(args: DrillArgs) -> ExitCode {
     if let Err(code) = args.report.check_usage() {
         return code;
     }
+    let asked = match args.control.resolve() {
+        Ok(None) => None,
+        Ok(Some((controls, b))) if controls.len() == 1 => Some((controls[0], b)),
+        Ok(Some(_)) => {
+            eprintln!("orgwatch drill: one control at a time (--control takes one id here)");
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -38,10 +51,11 @@ pub fn run(args: DrillArgs) -> ExitCode {
         match &args.scenario {
             Some(path) => {
                 let s = orgwatch_scenarios::load(path)?;
+                let which = asked.or(s.family_control()?);
                 let b = orgwatch_scenarios::boot(&s)
                     .await
                     .map_err(|e| format!("{e:#}"))?;
-                let out = orgwatch_drill::drill(&b.emulator.endpoint, &b.sdk).await;
+                let out = drill(&b.emulator.endpoint, &b.sdk, which).await;
                 let _ = b.emulator.shutdown().await;
                 out
             }
@@ -53,7 +67,7 @@ pub fn run(args: DrillArgs) -> ExitCode {
                     profile: args.account.profile.clone(),
                 })
                 .await;
-                orgwatch_drill::drill(&endpoint, &conf).await
+                drill(&endpoint, &conf, asked).await
             }
         }
     });
@@ -71,4 +85,19 @@ pub fn run(args: DrillArgs) -> ExitCode {
         return code;
     }
     ExitCode::from(if report.passed() { 0 } else { 1 })
+}
+
+/// The drill of the control asked for, else of the Organizations-changes control as always.
+async fn drill(
+    endpoint: &str,
+    conf: &aws_config::SdkConfig,
+    which: Option<(
+        &'static orgwatch_pattern::family::Control,
+        orgwatch_pattern::family::Benchmark,
+    )>,
+) -> Result<orgwatch_drill::report::DrillReport, String> {
+    match which {
+        None => orgwatch_drill::drill(endpoint, conf).await,
+        Some((control, b)) => orgwatch_drill::drill_control(endpoint, conf, control, Some(b)).await,
+    }
 }

@@ -1,12 +1,14 @@
 //! `orgwatch pattern ...`: the filter-pattern engine from the command line.
 //!
-//! `analyze` proves which of the 18 Organizations events a pattern matches (default: the CIS pattern);
-//! `test` runs a pattern over messages as TestMetricFilter does. Exit codes: 0 the pattern covers all 18
-//! events (analyze) or matched something (test), 1 it does not, 2 a usage error or an invalid pattern.
+//! `analyze` proves which of the 18 Organizations events a pattern matches (default: the CIS pattern), or,
+//! with `--control`, which cases of another control's intent; `test` runs a pattern over messages as
+//! TestMetricFilter does. Exit codes: 0 the pattern covers the whole intent (analyze) or matched something
+//! (test), 1 it does not, 2 a usage error or an invalid pattern.
 
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use orgwatch_pattern::coverage::{analyze, brief, EventClass, OverMatch, Verdict};
+use orgwatch_pattern::coverage::{analyze, brief, OverMatch, Verdict};
+use orgwatch_pattern::family::{Benchmark, Control};
 use orgwatch_pattern::{cis, Pattern};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -29,6 +31,10 @@ pub enum PatternCommand {
         file: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Judge against this control of the CIS monitoring family (one id), whose reference filter is
+        /// then the default pattern.
+        #[command(flatten)]
+        control: crate::common_args::ControlArgs,
     },
     /// Run a pattern over log messages as TestMetricFilter does.
     Test {
@@ -60,7 +66,15 @@ fn run_inner(cmd: PatternCommand) -> anyhow::Result<ExitCode> {
             pattern,
             file,
             format,
+            control,
         } => {
+            let (control, benchmark) = match control.resolve() {
+                Ok(None) => (Control::ORGANIZATIONS, None),
+                Ok(Some((cs, b))) if cs.len() == 1 => (cs[0], Some(b)),
+                Ok(Some(_)) => anyhow::bail!("pattern analyze judges one control at a time"),
+                Err(code) => return Ok(code),
+            };
+            let version = benchmark.unwrap_or(Benchmark::LATEST);
             let (src, origin) = match (pattern, file) {
                 (Some(p), _) => (p, "pattern".to_string()),
                 (None, Some(f)) => (
@@ -68,20 +82,37 @@ fn run_inner(cmd: PatternCommand) -> anyhow::Result<ExitCode> {
                         .with_context(|| format!("reading {}", f.display()))?,
                     f.display().to_string(),
                 ),
-                (None, None) => (cis::PATTERN.to_string(), "the CIS pattern".to_string()),
+                (None, None) if control == Control::ORGANIZATIONS => {
+                    (cis::PATTERN.to_string(), "the CIS pattern".to_string())
+                }
+                (None, None) => (
+                    control.fix_pattern(version).to_string(),
+                    format!("the {} reference filter of {}", version, control.slug),
+                ),
             };
             let p = parse(&src, &origin)?;
-            let cov = analyze(&p, &EventClass::organizations());
+            let class = control.class(version);
+            let cov = analyze(&p, &class);
+            let what = if control == Control::ORGANIZATIONS {
+                "Organizations events".to_string()
+            } else {
+                format!("cases of {} ({})", control.slug, control.noun)
+            };
             let mut o = String::new();
             if format == Format::Json {
-                let out = serde_json::json!({"pattern": src, "complete": cov.complete(), "coverage": cov});
+                let mut out = serde_json::json!({"pattern": src, "complete": cov.complete(), "coverage": cov});
+                if let Some(b) = benchmark {
+                    out["control"] = control.slug.into();
+                    out["benchmark"] = b.as_str().into();
+                }
                 writeln!(o, "{}", serde_json::to_string_pretty(&out)?)?;
             } else {
                 writeln!(o, "pattern ({origin}):\n  {}", src.trim())?;
                 writeln!(
                     o,
-                    "matches {}/18 Organizations events always ({} sometimes, {} never, {} unproven)",
+                    "matches {}/{} {what} always ({} sometimes, {} never, {} unproven)",
                     cov.count(Verdict::Always),
+                    cov.events.len(),
                     cov.count(Verdict::Sometimes),
                     cov.count(Verdict::Never),
                     cov.count(Verdict::Unproven)
@@ -97,9 +128,13 @@ fn run_inner(cmd: PatternCommand) -> anyhow::Result<ExitCode> {
                     writeln!(o)?;
                 }
                 match &cov.over_match {
-                    OverMatch::None => writeln!(
+                    OverMatch::None if control == Control::ORGANIZATIONS => writeln!(
                         o,
                         "over-match: none (proven: nothing outside the 18 events matches)"
+                    )?,
+                    OverMatch::None => writeln!(
+                        o,
+                        "over-match: none (proven: nothing outside the intent matches)"
                     )?,
                     OverMatch::Found { witness } => {
                         writeln!(o, "over-match: also matches {}", brief(&p, witness))?

@@ -282,3 +282,39 @@ fn every_format_carries_every_control() {
         .as_str()
         .is_some_and(|m| m.starts_with("5.4 iam-policy-changes:"))));
 }
+
+/// The family catalogue, checked and drilled: for every control's scenarios `check` says PASS exactly
+/// when the drill notifies every case of the intent (the oracle's promise, on the catalogue's filters).
+#[test]
+fn check_passes_exactly_when_the_drill_notifies_every_case() {
+    let mut files: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+            .expect("catalogue")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| {
+                n.starts_with("family-") && n.ends_with(".json") && !n.contains("all-fifteen")
+            })
+            .map(|n| format!("scenarios/{n}"))
+            .collect();
+    files.sort();
+    assert_eq!(files.len(), 45, "three scenarios per control");
+    let mut disagreements = Vec::new();
+    for f in &files {
+        let check = json(&orgwatch(&["check", "--scenario", f, "--format", "json"]));
+        let drill = orgwatch(&["drill", "--scenario", f, "--format", "json"]);
+        let drilled = json(&drill);
+        let status = check["controls"][0]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            drilled["control"], check["controls"][0]["control_id"]["id"],
+            "{f}"
+        );
+        if (status == "PASS") != (drilled["status"] == "PASS") {
+            disagreements.push(format!("{f}: check {status}, drill {}", drilled["status"]));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}

@@ -1,5 +1,6 @@
-//! The fire drill: for each of the 18 Organizations events of the CIS control, inject one synthetic
-//! CloudTrail record into an orgwatch emulator, advance its virtual clock until an alarm notifies (or a
+//! The fire drill: for each of the 18 Organizations events of the CIS control (or each case of another
+//! control of the family: one record per event, or per condition, shaped as CloudTrail writes it), inject
+//! one synthetic CloudTrail record into an orgwatch emulator, advance its virtual clock until an alarm notifies (or a
 //! horizon passes), and record whether an ALARM notification reached a confirmed subscriber; then let
 //! the alarm recover before the next event, so that a chain that fires only once is caught.
 //!
@@ -14,6 +15,7 @@ use orgwatch_emulator::admin::api::OutboxMessage;
 use orgwatch_emulator::admin::client::{AdminClient, AdminError};
 use orgwatch_emulator::model::sns::DeliveryKind;
 use orgwatch_pattern::cis;
+use orgwatch_pattern::family::{Benchmark, Control};
 use report::{DrillReport, EventResult, Notice};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -28,6 +30,18 @@ const RECOVERY_HORIZONS: usize = 2;
 /// Runs the drill against the emulator at `endpoint`, with `conf` (its SDK configuration) for the AWS
 /// APIs. Fails before writing anything if the endpoint is not an orgwatch emulator.
 pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, String> {
+    drill_control(endpoint, conf, Control::ORGANIZATIONS, None).await
+}
+
+/// The drill for one control of the CIS monitoring family in benchmark version `benchmark` (the latest
+/// when `None`): each case of its intent, as the analyzer's realistic record of it.
+pub async fn drill_control(
+    endpoint: &str,
+    conf: &SdkConfig,
+    control: &'static Control,
+    benchmark: Option<Benchmark>,
+) -> Result<DrillReport, String> {
+    let class = control.class(benchmark.unwrap_or(Benchmark::LATEST));
     let admin = AdminClient::new(endpoint);
     if !admin.is_emulator().await {
         return Err(format!(
@@ -83,13 +97,14 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
     seen.extend(admin.outbox(None).await.map_err(text)?.iter().map(key));
     settle(&admin, &cw, &account, horizon, organization, &mut seen).await?;
     let mut events = Vec::new();
-    for (i, name) in cis::EVENT_NAMES.iter().enumerate() {
+    for (i, case) in class.cases.iter().enumerate() {
+        let name = &case.name;
         // An alarm still in ALARM when the event arrives (ordinary traffic keeps it there) cannot tell of
         // the event: whatever it publishes afterwards is its own flapping, not this change.
         let stuck = alarms_in_alarm(&cw).await?;
         let t0 = admin.clock().await.map_err(text)?.now;
         let delivered = admin
-            .deliver(&[record(name, &account, t0, i)])
+            .deliver(&[record_of(case.template.clone(), &account, t0, i)])
             .await
             .map_err(text)?;
         let log_groups = delivered
@@ -165,13 +180,18 @@ pub async fn drill(endpoint: &str, conf: &SdkConfig) -> Result<DrillReport, Stri
             note,
         });
     }
-    Ok(DrillReport::new(
+    let mut report = DrillReport::new(
         endpoint,
         &account,
         &region,
         events,
         started.elapsed().as_secs_f64(),
-    ))
+    );
+    if benchmark.is_some() || control != Control::ORGANIZATIONS {
+        report.control = Some(control.slug.to_string());
+        report.what = control.noun.to_string();
+    }
+    Ok(report)
 }
 
 /// How long to wait for an alarm: the longest evaluation range among the region's alarms, plus a period.
@@ -346,15 +366,29 @@ pub fn background(account: &str, t: f64, seconds: f64, organization: bool) -> Ve
         .collect()
 }
 
-/// A synthetic CloudTrail record of `name` by `account` at `t` (the analyzer's realistic template).
+/// A synthetic CloudTrail record of the Organizations event `name` by `account` at `t` (the analyzer's
+/// realistic template).
 pub fn record(name: &str, account: &str, t: f64, n: usize) -> Value {
-    let mut r = orgwatch_pattern::coverage::schema::cloudtrail_template(cis::EVENT_SOURCE, name);
+    record_of(
+        orgwatch_pattern::coverage::schema::cloudtrail_template(cis::EVENT_SOURCE, name),
+        account,
+        t,
+        n,
+    )
+}
+
+/// A record built on `template` (a case's realistic record), made `account`'s, at `t`, with the drill's
+/// `n`-th event id.
+pub fn record_of(mut r: Value, account: &str, t: f64, n: usize) -> Value {
     r["eventTime"] = json!(iso(t));
     r["recipientAccountId"] = json!(account);
     r["userIdentity"]["accountId"] = json!(account);
-    r["userIdentity"]["arn"] = json!(format!(
-        "arn:aws:sts::{account}:assumed-role/OrgAdmin/orgwatch-drill"
-    ));
+    let arn = match r["userIdentity"]["type"].as_str() {
+        Some("Root") => format!("arn:aws:iam::{account}:root"),
+        Some("IAMUser") => format!("arn:aws:iam::{account}:user/orgwatch-drill"),
+        _ => format!("arn:aws:sts::{account}:assumed-role/OrgAdmin/orgwatch-drill"),
+    };
+    r["userIdentity"]["arn"] = json!(arn);
     r["eventID"] = json!(format!("0rgd7111-0000-4000-8000-{n:012x}"));
     r["userAgent"] = json!("orgwatch-drill");
     r

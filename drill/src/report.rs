@@ -82,6 +82,12 @@ pub struct DrillReport {
     pub notified: usize,
     pub events: Vec<EventResult>,
     pub elapsed_seconds: f64,
+    /// The control drilled, when it was asked for (`drill --control`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    /// What the events are, for the summary line (`Organizations events`).
+    #[serde(skip)]
+    pub what: String,
 }
 
 impl EventResult {
@@ -118,6 +124,8 @@ impl DrillReport {
             notified,
             events,
             elapsed_seconds: elapsed,
+            control: None,
+            what: "Organizations events".into(),
         }
     }
 
@@ -152,10 +160,11 @@ impl DrillReport {
             out.push_str(&format!("  {:<30} {line}\n", e.event));
         }
         out.push_str(&format!(
-            "{}: {} of {} Organizations events reached a confirmed subscriber ({:.2} s)\n",
+            "{}: {} of {} {} reached a confirmed subscriber ({:.2} s)\n",
             self.status,
             self.notified,
             self.events.len(),
+            self.what,
             self.elapsed_seconds
         ));
         out

@@ -445,10 +445,17 @@ fn drill(d: &DrillReport) -> Digest {
         status,
         account: d.account.clone(),
         region: d.region.clone(),
-        title: format!(
-            "Each of the 18 AWS Organizations changes notifies a confirmed subscriber ({})",
-            cis::CONTROL_IDS
-        ),
+        title: match &d.control {
+            None => format!(
+                "Each of the 18 AWS Organizations changes notifies a confirmed subscriber ({})",
+                cis::CONTROL_IDS
+            ),
+            Some(control) => format!(
+                "Each of the {} {} of {control} notifies a confirmed subscriber",
+                d.events.len(),
+                d.what
+            ),
+        },
         rules,
         suites: vec![Suite {
             name: "drill".into(),

@@ -7,6 +7,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use orgwatch_pattern::cis::{EVENT_NAMES, PATTERN};
 use orgwatch_pattern::coverage::{analyze, EventClass};
 use orgwatch_pattern::eval::Program;
+use orgwatch_pattern::family::{Benchmark, CONTROLS};
 use orgwatch_pattern::Pattern;
 use serde_json::json;
 
@@ -137,5 +138,18 @@ fn analyzer(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, matching, analyzer);
+/// Each control of the family, its v6.0 reference filter against its intent (the goal is under 5 ms a
+/// control; the class is built outside the loop, as `check --control` builds it once per control).
+fn family(c: &mut Criterion) {
+    let mut g = c.benchmark_group("analyze-family-v6.0");
+    for control in &CONTROLS {
+        let p = Pattern::parse(control.fix_pattern(Benchmark::V6_0)).expect("reference parses");
+        let class = control.class(Benchmark::V6_0);
+        assert!(analyze(&p, &class).complete(), "{}", control.slug);
+        g.bench_function(control.slug, |b| b.iter(|| analyze(black_box(&p), &class)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, matching, analyzer, family);
 criterion_main!(benches);

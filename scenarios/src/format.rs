@@ -5,6 +5,7 @@
 //! errors, reported as `file:line:column: what is wrong`.
 
 use orgwatch_emulator::admin::api::Role;
+use orgwatch_pattern::family::{Benchmark, Control, CONTROLS};
 // The AWS shapes a scenario shares with the emulator's model, spelled as the APIs spell them (and as strictly
 // read: unknown members are errors).
 pub use orgwatch_emulator::model::cloudtrail::{
@@ -25,9 +26,14 @@ pub struct Scenario {
     /// What the scenario shows (for readers; shown by `scenarios test` on a mismatch).
     #[serde(default)]
     pub description: String,
-    /// Only `cis-4.15` (the Organizations-changes control) for now.
+    /// The control the verdicts are about: `cis-4.15` (the Organizations-changes control, the default) or
+    /// any control of the CIS monitoring family: its slug (`root-account-usage`), its CIS number in
+    /// `benchmark` (`4.3`) or its Security Hub id (`CloudWatch.1`).
     #[serde(default = "default_control")]
     pub control: String,
+    /// The benchmark version `control` is judged in (`v1.2` … `v6.0`; default v6.0).
+    #[serde(default)]
+    pub benchmark: Option<String>,
     /// The configuration the emulator starts with; may be left out when the steps apply Terraform.
     #[serde(default)]
     pub given: Given,
@@ -91,6 +97,42 @@ impl Scenario {
         self.steps
             .iter()
             .any(|st| st.terraform.is_some() || st.terraform_destroy)
+    }
+
+    /// The family control and version the scenario names; `None` for `cis-4.15` without a `benchmark`, the
+    /// single control's check of old.
+    pub fn family_control(&self) -> Result<Option<(&'static Control, Benchmark)>, String> {
+        if self.control == default_control() && self.benchmark.is_none() {
+            return Ok(None);
+        }
+        let b = match &self.benchmark {
+            None => Benchmark::LATEST,
+            Some(v) => Benchmark::parse(v).ok_or_else(|| {
+                let valid: Vec<&str> = Benchmark::ALL.iter().map(|b| b.as_str()).collect();
+                format!("unknown benchmark {v:?}: one of {}", valid.join(", "))
+            })?,
+        };
+        let id = if self.control == default_control() {
+            Control::ORGANIZATIONS.slug
+        } else {
+            self.control.as_str()
+        };
+        match Control::find(id, b) {
+            Some(c) if c.cis_id(b).is_some() => Ok(Some((c, b))),
+            _ => {
+                let valid: Vec<&str> = CONTROLS
+                    .iter()
+                    .filter(|c| c.cis_id(b).is_some())
+                    .map(|c| c.slug)
+                    .collect();
+                Err(format!(
+                    "unknown control {:?} in {}: cis-4.15, or a slug, CIS number or Security Hub id of {}",
+                    self.control,
+                    b.title(),
+                    valid.join(", ")
+                ))
+            }
+        }
     }
 
     /// The status the top-level expectation wants, if there is one.
@@ -469,6 +511,10 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, String> {
     }
     // A scenario must be able to fail: without a top-level `expect`, a step must expect something or
     // apply Terraform (an apply must succeed with an empty re-plan, a destroy must leave nothing).
+    if let Err(e) = s.family_control() {
+        let (l, c) = locate(text, "\"control\"");
+        return Err(format!("{path}:{l}:{c}: {e}"));
+    }
     if s.expect.is_none() && !terraform && s.steps.iter().all(|st| st.expect.is_empty()) {
         let (l, c) = locate(text, "\"name\"");
         return Err(format!(
@@ -598,5 +644,37 @@ mod tests {
   "given": {"accounts": [{"account": "123456789012"}]}}"#;
         let e = parse("s.json", nothing).expect_err("refused");
         assert!(e.starts_with("s.json:1:2: nothing is expected"), "{e}");
+    }
+
+    #[test]
+    fn a_family_control_is_named_by_any_of_its_ids_and_an_unknown_one_is_refused_where_it_stands() {
+        let with = |control: &str, benchmark: &str| {
+            format!(
+                r#"{{"name": "s", "control": "{control}"{benchmark},
+  "given": {{"accounts": [{{"account": "123456789012"}}]}}, "expect": {{"status": "PASS"}}}}"#
+            )
+        };
+        let s = parse("s.json", &with("CloudWatch.1", "")).expect("valid");
+        let (c, b) = s
+            .family_control()
+            .expect("known")
+            .expect("a family control");
+        assert_eq!((c.slug, b), ("root-account-usage", Benchmark::V6_0));
+        let s = parse("s.json", &with("3.3", r#", "benchmark": "v1.2""#)).expect("valid");
+        assert_eq!(
+            s.family_control().ok().flatten().map(|x| x.0.slug),
+            Some("root-account-usage")
+        );
+        assert_eq!(
+            parse("s.json", &with("cis-4.15", ""))
+                .expect("valid")
+                .family_control(),
+            Ok(None)
+        );
+        let e = parse("s.json", &with("4.99", "")).expect_err("refused");
+        assert!(
+            e.starts_with("s.json:1:15: unknown control \"4.99\""),
+            "{e}"
+        );
     }
 }

@@ -54,7 +54,7 @@ pub async fn run_all(s: &Scenario, opts: &Options) -> Result<(Report, Vec<String
         emulator: h,
         sdk: conf,
     } = boot(s).await?;
-    let (_, report) = check_config(&conf, false).await;
+    let report = check_scenario(s, &conf).await?;
     let mut problems = Vec::new();
     if let Some(file) = s.expect.as_ref().and_then(|e| e.snapshot.as_ref()) {
         problems.extend(snapshot::check(s, file, &report, opts));
@@ -74,6 +74,21 @@ pub async fn run_all(s: &Scenario, opts: &Options) -> Result<(Report, Vec<String
     problems.extend(terraform.destroy(&h.endpoint).await);
     let _ = h.shutdown().await;
     Ok((report, problems))
+}
+
+/// The checker's report on the scenario's control: the Organizations-changes control as always, or the
+/// family control the scenario names, decided from the same inventory.
+pub async fn check_scenario(s: &Scenario, conf: &aws_config::SdkConfig) -> Result<Report> {
+    match s.family_control().map_err(anyhow::Error::msg)? {
+        None => Ok(check_config(conf, false).await.1),
+        Some((control, b)) => {
+            let (_, mut family) = orgwatch_checker::check_family(conf, &[control], b).await;
+            family
+                .controls
+                .pop()
+                .ok_or_else(|| anyhow::anyhow!("no report for {}", control.slug))
+        }
+    }
 }
 
 /// Whether a report meets the scenario's expectation; the missing reasons otherwise.
@@ -150,18 +165,6 @@ pub async fn test_one(path: &Path, opts: &Options) -> Outcome {
         }
     }
     match run_all(&s, opts).await {
-        Ok((r, _)) if s.control != "cis-4.15" => Outcome {
-            name: s.name.clone(),
-            expected: expected(&s),
-            actual: r.status.as_str().into(),
-            passed: false,
-            detail: format!(
-                "unknown control {:?} (only cis-4.15 is supported)",
-                s.control
-            ),
-            time: t.elapsed(),
-            skipped: None,
-        },
         Ok((r, steps)) => {
             let mut problems: Vec<String> = meets(&s, &r).err().into_iter().collect();
             problems.extend(steps);

@@ -182,7 +182,7 @@ async fn check_expect(
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     if e.status.is_some() || !e.reasons.is_empty() || e.snapshot.is_some() {
-        let (_, report) = orgwatch_checker::check_config(conf, false).await;
+        let report = crate::runner::check_scenario(s, conf).await?;
         if let Some(status) = &e.status {
             if report.status.as_str() != status {
                 problems.push(format!(
