@@ -3,7 +3,8 @@
 //! configuration applied to an embedded emulator; print the report.
 //! Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 usage error, 4 Terraform init or apply failed.
 
-use crate::common_args::{AccountArgs, ControlArgs, ReportArgs};
+use crate::common_args::{AccountArgs, ReportArgs};
+use crate::control_args::ControlArgs;
 use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::inventory::Inventory;
@@ -61,8 +62,8 @@ pub struct TerraformArgs {
     #[arg(long, requires = "terraform")]
     confirm_subscriptions: bool,
     /// Also drill the applied stack (each of the 18 events injected; exit 1 unless all notify) before
-    /// destroying it.
-    #[arg(long, requires = "terraform")]
+    /// destroying it. The Organizations control only: with `--control`, drill a scenario per control.
+    #[arg(long, requires = "terraform", conflicts_with = "control")]
     drill: bool,
     /// The Terraform binary: `terraform`, `tofu`, or a path.
     #[arg(long, value_name = "BINARY", default_value = "terraform")]

@@ -1,7 +1,8 @@
 //! `orgwatch drill`: the fire drill against an orgwatch emulator (a running one, or an embedded one
 //! holding a scenario). Exit codes: 0 every event notified, 1 some did not, 2 usage or connection error.
 
-use crate::common_args::{AccountArgs, ControlArgs, ReportArgs};
+use crate::common_args::{AccountArgs, ReportArgs};
+use crate::control_args::ControlArgs;
 use crate::pattern_cmd::runtime;
 use clap::Args;
 use orgwatch_checker::Target;

@@ -4,6 +4,7 @@
 mod allocator;
 mod check_cmd;
 mod common_args;
+mod control_args;
 mod drill_cmd;
 mod emulator_cmd;
 mod healthcheck_cmd;

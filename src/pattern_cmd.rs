@@ -34,7 +34,7 @@ pub enum PatternCommand {
         /// Judge against this control of the CIS monitoring family (one id), whose reference filter is
         /// then the default pattern.
         #[command(flatten)]
-        control: crate::common_args::ControlArgs,
+        control: crate::control_args::ControlArgs,
     },
     /// Run a pattern over log messages as TestMetricFilter does.
     Test {

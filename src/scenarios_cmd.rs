@@ -43,6 +43,10 @@ pub enum ScenariosCommand {
         anonymize: bool,
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Record the verdict of this control of the CIS monitoring family (one id) instead of the
+        /// Organizations-changes control's.
+        #[command(flatten)]
+        control: crate::control_args::ControlArgs,
     },
     /// Convert `terraform show -json` output (state or plan) into a scenario expecting PASS.
     FromTerraform {
@@ -89,7 +93,19 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
             name,
             anonymize,
             output,
+            control,
         } => {
+            let which = match control.resolve() {
+                Ok(None) => None,
+                Ok(Some((cs, b))) if cs.len() == 1 => Some((cs[0], b)),
+                Ok(Some(_)) => {
+                    eprintln!(
+                        "orgwatch: a recording is about one control (--control takes one id here)"
+                    );
+                    return ExitCode::from(2);
+                }
+                Err(code) => return code,
+            };
             return record(
                 orgwatch_checker::Target {
                     endpoint_url,
@@ -99,7 +115,8 @@ pub fn run(cmd: ScenariosCommand) -> ExitCode {
                 &name,
                 anonymize,
                 output,
-            )
+                which,
+            );
         }
         ScenariosCommand::Load { file, endpoint_url } => return load(&file, &endpoint_url),
         ScenariosCommand::FromTerraform {
@@ -258,11 +275,21 @@ fn record(
     name: &str,
     anonymize: bool,
     output: Option<PathBuf>,
+    which: Option<(
+        &'static orgwatch_pattern::family::Control,
+        orgwatch_pattern::family::Benchmark,
+    )>,
 ) -> ExitCode {
     let Some(rt) = runtime() else {
         return ExitCode::from(2);
     };
-    let (inv, report) = rt.block_on(orgwatch_checker::check(&target));
+    let (inv, mut report) = rt.block_on(orgwatch_checker::check(&target));
+    if let Some((control, b)) = which {
+        let family = orgwatch_checker::decide::decide_family(&inv, &[control], b);
+        if let Some(r) = family.controls.into_iter().next() {
+            report = r;
+        }
+    }
     let mut text =
         serde_json::to_string_pretty(&orgwatch_scenarios::record::scenario(&inv, &report, name))
             .unwrap_or_default()

@@ -85,6 +85,44 @@ fn a_compliant_stack_applies_replans_empty_passes_its_drill_and_is_destroyed() {
 }
 
 #[test]
+fn the_whole_family_applies_and_every_control_passes() {
+    if !ready("the_whole_family_applies_and_every_control_passes") {
+        return;
+    }
+    let dir = config("family");
+    let before = listing(&dir);
+    let (code, out, err) = orgwatch(&[
+        "check",
+        "--terraform",
+        "tests/terraform/family",
+        "--confirm-subscriptions",
+        "--control",
+        "all",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(v["status"], "PASS", "{out}");
+    assert_eq!(v["passed"], 15, "{out}");
+    let t = &v["terraform"];
+    // The chain module's eleven resources, and fourteen filters and alarms.
+    assert_eq!(
+        (&t["resources"], &t["replanEmpty"], &t["destroyed"]),
+        (
+            &serde_json::json!(39),
+            &serde_json::json!(true),
+            &serde_json::json!(true)
+        )
+    );
+    assert_eq!(
+        listing(&dir),
+        before,
+        "the directory is left as it was found"
+    );
+}
+
+#[test]
 fn a_pattern_missing_one_event_fails_at_the_line_of_its_block() {
     if !ready("a_pattern_missing_one_event_fails_at_the_line_of_its_block") {
         return;

@@ -14,6 +14,8 @@ pub mod access;
 #[cfg(feature = "harness")]
 pub mod apply;
 #[cfg(feature = "harness")]
+pub mod check;
+#[cfg(feature = "harness")]
 pub mod destinations;
 pub mod files;
 pub mod format;

@@ -221,14 +221,20 @@ pub fn scenario(inv: &Inventory, report: &Report, name: &str) -> serde_json::Val
         acct["managementAccount"] = management_account.clone().into();
     }
     let reasons: Vec<&str> = report.reasons();
-    serde_json::json!({
+    let mut out = serde_json::json!({
         "$schema": "./schema.json",
         "name": name,
         "description": format!("recorded from account {account} in {}", inv.region),
         "control": "cis-4.15",
         "given": {"check_region": inv.region, "accounts": [acct]},
         "expect": {"status": report.status.as_str(), "reasons": reasons},
-    })
+    });
+    // A report on a family control records that control, so the recording replays to the same verdict.
+    if let Some(c) = &report.control_id {
+        out["control"] = c.id.clone().into();
+        out["benchmark"] = c.benchmark.clone().into();
+    }
+    out
 }
 
 fn push(

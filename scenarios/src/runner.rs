@@ -7,7 +7,7 @@ use crate::format::Scenario;
 use crate::options::Options;
 use crate::{apply, snapshot, steps, tfsteps};
 use anyhow::{Context, Result};
-use orgwatch_checker::{check_config, Report};
+use orgwatch_checker::Report;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -54,7 +54,7 @@ pub async fn run_all(s: &Scenario, opts: &Options) -> Result<(Report, Vec<String
         emulator: h,
         sdk: conf,
     } = boot(s).await?;
-    let report = check_scenario(s, &conf).await?;
+    let report = crate::check::check_scenario(s, &conf).await?;
     let mut problems = Vec::new();
     if let Some(file) = s.expect.as_ref().and_then(|e| e.snapshot.as_ref()) {
         problems.extend(snapshot::check(s, file, &report, opts));
@@ -74,21 +74,6 @@ pub async fn run_all(s: &Scenario, opts: &Options) -> Result<(Report, Vec<String
     problems.extend(terraform.destroy(&h.endpoint).await);
     let _ = h.shutdown().await;
     Ok((report, problems))
-}
-
-/// The checker's report on the scenario's control: the Organizations-changes control as always, or the
-/// family control the scenario names, decided from the same inventory.
-pub async fn check_scenario(s: &Scenario, conf: &aws_config::SdkConfig) -> Result<Report> {
-    match s.family_control().map_err(anyhow::Error::msg)? {
-        None => Ok(check_config(conf, false).await.1),
-        Some((control, b)) => {
-            let (_, mut family) = orgwatch_checker::check_family(conf, &[control], b).await;
-            family
-                .controls
-                .pop()
-                .ok_or_else(|| anyhow::anyhow!("no report for {}", control.slug))
-        }
-    }
 }
 
 /// Whether a report meets the scenario's expectation; the missing reasons otherwise.
@@ -203,7 +188,7 @@ mod tests {
     async fn a_catalogue_scenario_boots_in_one_call_and_gets_its_verdict() {
         let s = catalogue("compliant-as-the-control-prints-it").expect("in the catalogue");
         let b = boot(&s).await.expect("boots");
-        let (_, report) = check_config(&b.sdk, false).await;
+        let (_, report) = orgwatch_checker::check_config(&b.sdk, false).await;
         let _ = b.emulator.shutdown().await;
         assert_eq!(meets(&s, &report), Ok(()), "{}", report.to_text(None));
         assert_eq!(report.status.as_str(), "PASS");

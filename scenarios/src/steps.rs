@@ -182,7 +182,7 @@ async fn check_expect(
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     if e.status.is_some() || !e.reasons.is_empty() || e.snapshot.is_some() {
-        let report = crate::runner::check_scenario(s, conf).await?;
+        let report = crate::check::check_scenario(s, conf).await?;
         if let Some(status) = &e.status {
             if report.status.as_str() != status {
                 problems.push(format!(

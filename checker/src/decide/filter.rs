@@ -3,7 +3,7 @@
 //! the value a match publishes.
 
 use super::chain::{is_extracted, link_state, Builder, MetricKey};
-use super::Subject;
+use super::subject::Subject;
 use crate::inventory::*;
 use crate::reason::Reason;
 use orgwatch_pattern::coverage::{analyze_union, brief, OverMatch, Verdict};

@@ -2,7 +2,7 @@
 //! by basic or advanced event selectors.
 
 use super::chain::{link_state, Builder};
-use super::Subject;
+use super::subject::Subject;
 use crate::inventory::*;
 use crate::reason::{Reason, Severity};
 use orgwatch_pattern::cis;

@@ -265,6 +265,13 @@ fn conditions(control: &Control) -> Vec<(&'static str, &'static str, Value)> {
     }
 }
 
+impl Control {
+    /// What the control exists to notify in version `b`.
+    pub fn class(&self, b: Benchmark) -> EventClass {
+        class(self, b)
+    }
+}
+
 /// The control's intent in version `b`, as the class the analyzer judges filters against. The patterns
 /// are constants; a test parses every one, so none is ever left out here.
 pub fn class(control: &Control, b: Benchmark) -> EventClass {

@@ -2,15 +2,14 @@
 //! and a subscribed topic for one kind of CloudTrail record, in every benchmark version.
 //!
 //! A [`Control`] is vocabulary (its slug, its number in each [`Benchmark`], its Security Hub id, its
-//! title); [`references`] holds the benchmark's filter patterns verbatim; [`intent`] holds what each
-//! control exists to notify, as an [`EventClass`] the coverage analyzer judges filters against, with every
-//! reading the benchmark leaves open. No verdict is made here: the checker and the drill judge with these.
+//! title); [`references`] holds the benchmark's filter patterns verbatim (and `Control::references`,
+//! `Control::fix_pattern`); [`intent`] holds what each control exists to notify, as the
+//! [`crate::coverage::EventClass`] the coverage analyzer judges filters against (`Control::class`), with
+//! every reading the benchmark leaves open. No verdict is made here: the checker and the drill judge with
+//! these.
 
 pub mod intent;
 pub mod references;
-
-use crate::coverage::EventClass;
-pub use references::Reference;
 
 /// A version of the CIS AWS Foundations Benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,38 +165,6 @@ impl Control {
                 || c.cis_id(b).as_deref() == Some(id)
                 || c.securityhub.is_some_and(|s| s.eq_ignore_ascii_case(id))
         })
-    }
-
-    /// The benchmark's reference texts that apply to version `b` (remediation, alternatives, audit
-    /// procedure, Security Hub's copy for the versions it maps).
-    pub fn references(&self, b: Benchmark) -> Vec<&'static Reference> {
-        references::REFERENCES
-            .iter()
-            .filter(|r| r.control == self.slug && r.applies_to(b))
-            .collect()
-    }
-
-    /// The filter pattern the fix commands write for version `b`: the benchmark's remediation text, or,
-    /// where the version's transcriptions are uncertain, the nearest version's.
-    pub fn fix_pattern(&self, b: Benchmark) -> &'static str {
-        // The Organizations control keeps the text this project has always printed (`cis::PATTERN`, the
-        // control's spacing as `reference/cis-control.md` gives it); it means the same as every copy.
-        if self == Control::ORGANIZATIONS {
-            return crate::cis::PATTERN;
-        }
-        let mine: Vec<&Reference> = references::REFERENCES
-            .iter()
-            .filter(|r| r.control == self.slug && r.is_remediation())
-            .collect();
-        mine.iter()
-            .find(|r| r.applies_to(b))
-            .or(mine.last())
-            .map_or("", |r| r.text)
-    }
-
-    /// What the control exists to notify in version `b`.
-    pub fn class(&self, b: Benchmark) -> EventClass {
-        intent::class(self, b)
     }
 }
 

@@ -3,7 +3,7 @@
 //! `v1.3-v1.5`, `v1.4-v6.0 (SSO alternative)`, `securityhub-CloudWatch.2`). `tests/family.rs` holds this
 //! table to that file (a copy is in `tests/data/`) and judges every text against its control's intent.
 
-use super::Benchmark;
+use super::{Benchmark, Control};
 
 /// One printed pattern.
 #[derive(Debug, PartialEq, Eq)]
@@ -232,3 +232,32 @@ pub const REFERENCES: &[Reference] = &[
         text: r#"{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ($.eventName = AttachPolicy) || ($.eventName = CreateAccount) || ($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || ($.eventName = UpdateOrganizationalUnit)) }"#,
     },
 ];
+
+impl Control {
+    /// The benchmark's reference texts that apply to version `b` (remediation, alternatives, audit
+    /// procedure, Security Hub's copy for the versions it maps).
+    pub fn references(&self, b: Benchmark) -> Vec<&'static Reference> {
+        REFERENCES
+            .iter()
+            .filter(|r| r.control == self.slug && r.applies_to(b))
+            .collect()
+    }
+
+    /// The filter pattern the fix commands write for version `b`: the benchmark's remediation text, or,
+    /// where the version's transcriptions are uncertain, the nearest version's.
+    pub fn fix_pattern(&self, b: Benchmark) -> &'static str {
+        // The Organizations control keeps the text this project has always printed (`cis::PATTERN`, the
+        // control's spacing as `reference/cis-control.md` gives it); it means the same as every copy.
+        if self == Control::ORGANIZATIONS {
+            return crate::cis::PATTERN;
+        }
+        let mine: Vec<&Reference> = REFERENCES
+            .iter()
+            .filter(|r| r.control == self.slug && r.is_remediation())
+            .collect();
+        mine.iter()
+            .find(|r| r.applies_to(b))
+            .or(mine.last())
+            .map_or("", |r| r.text)
+    }
+}
