@@ -177,11 +177,7 @@ impl FamilyReport {
             }
         }
         if let Some(calls) = calls {
-            let total: u32 = calls.values().sum();
-            let _ = writeln!(o, "\nAPI calls: {total}");
-            for (op, n) in calls {
-                let _ = writeln!(o, "  {op}: {n}");
-            }
+            write_calls(&mut o, calls);
         }
         o
     }
@@ -250,12 +246,17 @@ impl Report {
             }
         }
         if let Some(calls) = calls {
-            let total: u32 = calls.values().sum();
-            let _ = writeln!(o, "\nAPI calls: {total}");
-            for (op, n) in calls {
-                let _ = writeln!(o, "  {op}: {n}");
-            }
+            write_calls(&mut o, calls);
         }
         o
+    }
+}
+
+/// The API calls made, by operation, after their total (`--verbose`).
+fn write_calls(o: &mut String, calls: &std::collections::BTreeMap<String, u32>) {
+    let total: u32 = calls.values().sum();
+    let _ = writeln!(o, "\nAPI calls: {total}");
+    for (op, n) in calls {
+        let _ = writeln!(o, "  {op}: {n}");
     }
 }
